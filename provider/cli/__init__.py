@@ -1,0 +1,36 @@
+"""`tenantctl`: one entry point, one module per subcommand, imported only when used (validate stays fast)."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Sequence
+
+# subcommand -> module under provider.cli that defines `add_arguments(parser)` and `run(args) -> int`
+SUBCOMMANDS = {
+    "validate": ("validate", "Validate tenant files; nothing is sent to Twilio."),
+
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tenantctl", description="Twilio tenant provisioning as code.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, (module, help_text) in SUBCOMMANDS.items():
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        command.set_defaults(_module=module)
+        importlib.import_module(f"{__name__}.{module}").add_arguments(command)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    module = importlib.import_module(f"{__name__}.{args._module}")
+    try:
+        return int(module.run(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

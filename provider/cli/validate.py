@@ -1,0 +1,63 @@
+"""`tenantctl validate`: every problem in every tenant file, as text, JSON or GitHub annotations."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TextIO
+
+from ..tenancy import Problem, ValidationPolicy, load_tenants
+from ..tenancy.loader import LoadResult
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", default=["tenants"], metavar="PATH",
+                        help="tenant files or directories (default: tenants)")
+    parser.add_argument("--format", choices=("text", "json", "github"), default="text")
+    parser.add_argument("--stack", default="prod",
+                        help="target stack; only non-prod stacks accept webhooks on private or local hosts")
+
+
+def _github_escape(text: str, property_value: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_value:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def github_annotation(problem: Problem) -> str:
+    message = f"{problem.field}: {problem.message}" if problem.field else problem.message
+    return (f"::error file={_github_escape(problem.file, True)},line={problem.line},col={problem.column},"
+            f"title={_github_escape('tenant file invalid', True)}::{_github_escape(message)}")
+
+
+def report(result: LoadResult, fmt: str, out: TextIO) -> None:
+    if fmt == "json":
+        json.dump({
+            "valid": result.ok,
+            "files": len(result.files),
+            "tenants": [t.id for t in result.tenants],
+            "problems": [p.as_dict() for p in result.problems],
+        }, out, indent=2)
+        out.write("\n")
+        return
+    if fmt == "github":
+        for problem in result.problems:
+            out.write(github_annotation(problem) + "\n")
+    else:
+        for problem in result.problems:
+            out.write(f"{problem}\n")
+    if result.ok:
+        out.write(f"{len(result.tenants)} tenant file(s) valid\n")
+    else:
+        files = len({p.file for p in result.problems})
+        out.write(f"{len(result.problems)} problem(s) in {files} file(s); nothing was applied\n")
+
+
+def run(args: argparse.Namespace) -> int:
+    result = load_tenants(args.paths, ValidationPolicy.for_stack(args.stack))
+    if not result.files and not result.problems:
+        print(f"no tenant files (*.yaml) found in: {' '.join(args.paths)}", file=sys.stderr)
+        return 1
+    report(result, args.format, sys.stdout)
+    return 0 if result.ok else 1

@@ -1,0 +1,190 @@
+"""Tenant files in, typed tenants or every located problem out. Never sends anything anywhere."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from .model import Billing, Budget, NumberSearch, PhoneNumberSpec, SourceRef, Tenant, Webhooks
+from .problems import PathPart, Problem, TenantFilesInvalid, format_field
+from .rules import Claim, ValidationPolicy, claims_of, conflicting_claims, file_issues
+from .schema import schema_issues
+from .yaml_source import LocatedData, Mark, YamlSourceError, load_located, mark_at_offset
+
+MAX_FILE_BYTES = 256 * 1024
+TENANT_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    tenants: tuple[Tenant, ...]
+    problems: tuple[Problem, ...]
+    files: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def require_valid(self) -> tuple[Tenant, ...]:
+        """All tenants, or TenantFilesInvalid listing every problem: nothing is half-loaded."""
+        if self.problems:
+            raise TenantFilesInvalid(self.problems)
+        return self.tenants
+
+
+def discover(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Path], list[Problem]]:
+    """Expand directories to their tenant files (sorted, so results do not depend on the file system)."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir() if p.suffix in TENANT_SUFFIXES and p.is_file()))
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(Problem(str(path), 1, 1, "", "no such file or directory"))
+    unique = list(dict.fromkeys(files))
+    return unique, problems
+
+
+def load_tenants(
+    paths: Sequence[str | os.PathLike[str]] = ("tenants",),
+    policy: ValidationPolicy = ValidationPolicy(),
+) -> LoadResult:
+    files, problems = discover(paths)
+    tenants: list[Tenant] = []
+    claims: list[Claim] = []
+    locations: dict[str, LocatedData] = {}
+    for file in files:
+        display = _display_path(file)
+        file_problems, located = _check_file(file, display, policy)
+        problems.extend(file_problems)
+        if located is not None and not file_problems:
+            locations[display] = located
+            tenants.append(_build_tenant(located, display))
+            claims.extend(claims_of(located.data, display))
+    for claim, first in conflicting_claims(claims):
+        mark = locations[claim.file].mark_of(claim.path)
+        first_mark = locations[first.file].mark_of(first.path)
+        problems.append(
+            Problem(claim.file, mark.line, mark.column, format_field(claim.path),
+                    f"{claim.kind} {claim.value} is also claimed by {first.file}:{first_mark.line} "
+                    f"({format_field(first.path)})")
+        )
+    bad_files = {p.file for p in problems}
+    good = tuple(t for t in tenants if t.source.file not in bad_files)
+    return LoadResult(good, tuple(sorted(set(problems))), tuple(_display_path(f) for f in files))
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _check_file(path: Path, display: str, policy: ValidationPolicy) -> tuple[list[Problem], LocatedData | None]:
+    def at(mark: Mark, field: str, message: str) -> Problem:
+        return Problem(display, mark.line, mark.column, field, message)
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return [at(Mark(1, 1), "", f"file is too large ({size} bytes; a tenant file is at most {MAX_FILE_BYTES})")], None
+        raw = path.read_bytes()
+    except OSError as exc:
+        return [at(Mark(1, 1), "", f"cannot read file: {exc.strerror or exc}")], None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        prefix = raw[: exc.start].decode("utf-8", errors="replace")
+        mark = mark_at_offset(prefix, len(prefix))
+        return [at(mark, "", f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})")], None
+    if "\x00" in text:
+        return [at(mark_at_offset(text, text.index("\x00")), "", "is binary, not YAML text (NUL byte)")], None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        located = load_located(text)
+    except YamlSourceError as exc:
+        return [at(exc.mark, format_field(exc.path), exc.message)], None
+    if located.data is None:
+        return [at(Mark(1, 1), "", "is empty; a tenant file is a mapping with at least id, display_name and status")], None
+    if not isinstance(located.data, dict):
+        kind = "a list" if isinstance(located.data, list) else "a single value"
+        return [at(located.mark_of(()), "", f"must be a mapping of fields, not {kind}")], None
+
+    problems = []
+    for issue in schema_issues(located.data):
+        mark = located.keys.get(issue.path) if issue.at_key else None
+        mark = mark or located.mark_of(issue.path)
+        problems.append(at(mark, format_field(issue.path), issue.message))
+    if problems:
+        return problems, located
+    for rule in file_issues(located.data, path.stem, policy):
+        problems.append(at(located.mark_of(rule.path), format_field(rule.path), rule.message))
+    return problems, located
+
+
+def _webhooks(data: Any) -> Webhooks:
+    return Webhooks(**data) if data else Webhooks()
+
+
+def _decimal(value: Any) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _phone_number(data: dict[str, Any]) -> PhoneNumberSpec:
+    search = data.get("search")
+    return PhoneNumberSpec(
+        name=data["name"],
+        number=data.get("number"),
+        sid=data.get("sid"),
+        search=NumberSearch(
+            country=search["country"],
+            type=search["type"],
+            capabilities=tuple(search["capabilities"]),
+            area_code=search.get("area_code"),
+            contains=search.get("contains"),
+        ) if search else None,
+        webhooks=_webhooks(data.get("webhooks")),
+    )
+
+
+def _build_tenant(located: LocatedData, display: str) -> Tenant:
+    data = located.data
+    budget = data.get("budget")
+    billing = data.get("billing")
+    return Tenant(
+        id=data["id"],
+        display_name=data["display_name"],
+        status=data["status"],
+        source=SourceRef(display, located.mark_of(("id",)).line),
+        owner=data.get("owner"),
+        labels=tuple(sorted((data.get("labels") or {}).items())),
+        subaccount_sid=data.get("subaccount_sid"),
+        webhooks=_webhooks(data.get("webhooks")),
+        phone_numbers=tuple(_phone_number(n) for n in data.get("phone_numbers") or []),
+        api_key=bool(data.get("api_key", False)),
+        budget=Budget(
+            monthly_limit_usd=_decimal(budget["monthly_limit_usd"]),
+            alert_callback_url=budget["alert_callback_url"],
+            alert_at_percent=tuple(budget.get("alert_at_percent") or (100,)),
+        ) if budget else None,
+        billing=Billing(
+            plan=billing["plan"],
+            monthly_price=_decimal(billing["monthly_price"]),
+            currency=billing["currency"],
+        ) if billing else None,
+    )
+
+
+def load_tenants_or_raise(paths: Iterable[str | os.PathLike[str]] = ("tenants",),
+                          policy: ValidationPolicy = ValidationPolicy()) -> tuple[Tenant, ...]:
+    return load_tenants(list(paths), policy).require_valid()
+
+
+__all__ = ["LoadResult", "load_tenants", "load_tenants_or_raise", "discover", "MAX_FILE_BYTES", "PathPart"]

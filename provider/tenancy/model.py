@@ -1,0 +1,126 @@
+"""Typed, immutable tenants: what the rest of the system consumes instead of YAML."""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from decimal import Decimal
+from typing import Literal, Optional
+
+Status = Literal["active", "suspended", "closed"]
+NumberType = Literal["local", "mobile", "toll_free"]
+Capability = Literal["voice", "sms", "mms"]
+
+WEBHOOK_FIELDS = (
+    "voice_url",
+    "voice_method",
+    "voice_fallback_url",
+    "voice_fallback_method",
+    "sms_url",
+    "sms_method",
+    "sms_fallback_url",
+    "sms_fallback_method",
+    "status_callback",
+    "status_callback_method",
+)
+
+
+@dataclass(frozen=True)
+class Webhooks:
+    """Webhook settings; None means "not set here" so per-number overrides can be layered on tenant defaults."""
+
+    voice_url: Optional[str] = None
+    voice_method: Optional[str] = None
+    voice_fallback_url: Optional[str] = None
+    voice_fallback_method: Optional[str] = None
+    sms_url: Optional[str] = None
+    sms_method: Optional[str] = None
+    sms_fallback_url: Optional[str] = None
+    sms_fallback_method: Optional[str] = None
+    status_callback: Optional[str] = None
+    status_callback_method: Optional[str] = None
+
+    def overridden_by(self, override: "Webhooks") -> "Webhooks":
+        changes = {f.name: getattr(override, f.name) for f in fields(self) if getattr(override, f.name) is not None}
+        return replace(self, **changes)
+
+    def as_dict(self) -> dict[str, str]:
+        """Only the fields that are set."""
+        return {name: getattr(self, name) for name in WEBHOOK_FIELDS if getattr(self, name) is not None}
+
+
+@dataclass(frozen=True)
+class NumberSearch:
+    country: str
+    type: NumberType
+    capabilities: tuple[Capability, ...]
+    area_code: Optional[str] = None
+    contains: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class PhoneNumberSpec:
+    """One entry of `phone_numbers`: either an exact `number` (adopt/transfer) or a `search` (buy)."""
+
+    name: str
+    number: Optional[str] = None
+    sid: Optional[str] = None
+    search: Optional[NumberSearch] = None
+    webhooks: Webhooks = Webhooks()
+
+    @property
+    def is_purchase(self) -> bool:
+        return self.search is not None
+
+
+@dataclass(frozen=True)
+class Budget:
+    monthly_limit_usd: Decimal
+    alert_callback_url: str
+    alert_at_percent: tuple[int, ...] = (100,)
+
+    def thresholds(self) -> tuple[tuple[int, Decimal], ...]:
+        """(percent, USD amount) per alert, amounts rounded to the cent."""
+        cent = Decimal("0.01")
+        return tuple(
+            (pct, (self.monthly_limit_usd * pct / Decimal(100)).quantize(cent)) for pct in self.alert_at_percent
+        )
+
+
+@dataclass(frozen=True)
+class Billing:
+    plan: str
+    monthly_price: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where the tenant came from, for messages that point a reviewer at the right line."""
+
+    file: str
+    line: int = 1
+
+
+@dataclass(frozen=True)
+class Tenant:
+    id: str
+    display_name: str
+    status: Status
+    source: SourceRef
+    owner: Optional[str] = None
+    labels: tuple[tuple[str, str], ...] = ()
+    subaccount_sid: Optional[str] = None
+    webhooks: Webhooks = Webhooks()
+    phone_numbers: tuple[PhoneNumberSpec, ...] = ()
+    api_key: bool = False
+    budget: Optional[Budget] = None
+    billing: Optional[Billing] = None
+
+    def number_webhooks(self, number: PhoneNumberSpec) -> Webhooks:
+        """Tenant defaults merged with the number's own overrides."""
+        return self.webhooks.overridden_by(number.webhooks)
+
+    def number(self, name: str) -> PhoneNumberSpec:
+        for spec in self.phone_numbers:
+            if spec.name == name:
+                return spec
+        raise KeyError(f"tenant {self.id} has no phone number named {name!r}")
