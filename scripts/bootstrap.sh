@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Create .venv and install the project with its test extras; re-runs only when pyproject.toml changed.
+# Sourced by the other scripts; safe to run by hand.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+venv="$root/.venv"
+python="${PYTHON:-python3}"
+if [ ! -x "$venv/bin/python" ]; then
+  echo "bootstrap: creating $venv" >&2
+  "$python" -m venv "$venv"
+fi
+stamp="$venv/.installed-$(sha256sum "$root/pyproject.toml" | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+  echo "bootstrap: installing the project and its test tools into .venv" >&2
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e "$root[test,bench]"
+  rm -f "$venv"/.installed-*
+  touch "$stamp"
+fi

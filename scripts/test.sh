@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The project's test command (README, CI): bootstrap from scratch if needed, then the whole suite.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bash "$root/scripts/bootstrap.sh"
+cd "$root"
+exec "$root/.venv/bin/python" -m pytest "$@"
