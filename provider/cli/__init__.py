@@ -9,7 +9,7 @@ from typing import Sequence
 # subcommand -> module under provider.cli that defines `add_arguments(parser)` and `run(args) -> int`
 SUBCOMMANDS = {
     "validate": ("validate", "Validate tenant files; nothing is sent to Twilio."),
-
+    "sandbox": ("sandbox", "Run the local Twilio API stand-in (the sandbox)."),
 }
 
 

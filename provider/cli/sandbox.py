@@ -1,0 +1,65 @@
+"""`tenantctl sandbox`: the local Twilio stand-in as a long-running process that prints how to reach it."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import signal
+import sys
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port (default)")
+    parser.add_argument("--state", type=Path, metavar="FILE", help="persist state here atomically after every write")
+    parser.add_argument("--account-sid", help="parent account SID (AC + 32 hex); default: generated")
+    parser.add_argument("--auth-token", help="parent auth token; default: generated")
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="added to every response")
+    parser.add_argument("--fault-rate", type=float, default=0.0, help="share of requests that fail (0..1)")
+    parser.add_argument("--fault-kinds", default="429,500,503,slow,drop,commit-drop",
+                        help="comma-separated kinds to inject")
+    parser.add_argument("--seed", type=int, help="makes SIDs, tokens and faults reproducible")
+    parser.add_argument("--no-demo-numbers", action="store_true",
+                        help="start the parent without its two pre-owned demo numbers")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..sandbox import FaultPlan, SandboxServer, TwilioBackend
+    from ..sandbox.models import DEMO_PARENT_NUMBERS
+
+    if args.account_sid and not re.fullmatch(r"AC[0-9a-f]{32}", args.account_sid):
+        print("tenantctl sandbox: --account-sid must be AC followed by 32 lowercase hex digits", file=sys.stderr)
+        return 2
+    try:
+        faults = FaultPlan(rate=args.fault_rate, seed=args.seed, latency_ms=args.latency_ms,
+                           kinds=tuple(k for k in args.fault_kinds.split(",") if k))
+        backend = TwilioBackend(seed=args.seed, account_sid=args.account_sid, auth_token=args.auth_token,
+                                state_file=args.state, demo_numbers=() if args.no_demo_numbers else DEMO_PARENT_NUMBERS)
+    except (ValueError, OSError) as error:
+        print(f"tenantctl sandbox: {error}", file=sys.stderr)
+        return 2
+    server = SandboxServer(backend, host=args.host, port=args.port, faults=faults)
+
+    async def main() -> None:
+        task = asyncio.ensure_future(server.serve())
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, task.cancel)
+        while server._runner is None or not server._runner.addresses:  # wait until the port is bound
+            if task.done():
+                task.result()
+            await asyncio.sleep(0.01)
+        print(json.dumps(server.connection_info()), flush=True)
+        try:
+            await task
+        except asyncio.CancelledError:
+            pass
+
+    try:
+        asyncio.run(main())
+    except OSError as error:
+        print(f"tenantctl sandbox: cannot listen on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    return 0

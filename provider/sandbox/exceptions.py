@@ -1,0 +1,117 @@
+"""Twilio API errors with Twilio's codes, statuses and JSON body shape."""
+from __future__ import annotations
+
+from typing import Any
+
+
+class TwilioApiError(Exception):
+    """Rendered as Twilio's error body: {code, message, more_info, status}."""
+
+    status = 400
+    code = 20001
+    headers: dict[str, str] = {}
+
+    def __init__(self, message: str, code: int | None = None, status: int | None = None,
+                 headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        if status is not None:
+            self.status = status
+        if headers:
+            self.headers = headers
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "message": self.message,
+            "more_info": f"https://www.twilio.com/docs/errors/{self.code}",
+            "status": self.status,
+        }
+
+
+class InvalidParameter(TwilioApiError):
+    status, code = 400, 20001
+
+
+class Unauthenticated(TwilioApiError):
+    status, code = 401, 20003
+
+    def __init__(self, message: str = "Authenticate"):
+        super().__init__(message, headers={"WWW-Authenticate": 'Basic realm="Twilio API"'})
+
+
+class PermissionDenied(TwilioApiError):
+    status, code = 403, 20003
+
+
+class AccountNotActive(TwilioApiError):
+    status, code = 401, 20005
+
+
+class NotFound(TwilioApiError):
+    status, code = 404, 20404
+
+    def __init__(self, path: str):
+        super().__init__(f"The requested resource {path} was not found")
+
+
+class MethodNotAllowed(TwilioApiError):
+    status, code = 405, 20004
+
+
+class PayloadTooLarge(TwilioApiError):
+    status, code = 413, 20001
+
+
+class TooManyRequests(TwilioApiError):
+    status, code = 429, 20429
+
+    def __init__(self, retry_after_s: int):
+        super().__init__("Too Many Requests", headers={"Retry-After": str(retry_after_s)})
+
+
+class ServerError(TwilioApiError):
+    status, code = 500, 20500
+
+
+class ServiceUnavailable(TwilioApiError):
+    status, code = 503, 20503
+
+
+# Domain errors, with the codes Twilio uses for them.
+class NumberNotAvailable(TwilioApiError):
+    status, code = 400, 21422
+
+
+class InvalidPhoneNumber(TwilioApiError):
+    status, code = 400, 21421
+
+
+class InvalidAreaCode(TwilioApiError):
+    status, code = 400, 21451
+
+
+class NoNumbersInAreaCode(TwilioApiError):
+    status, code = 400, 21452
+
+
+class TransferTargetUnrelated(TwilioApiError):
+    status, code = 400, 21473
+
+
+class TransferNeedsParentCredentials(TwilioApiError):
+    status, code = 400, 21474
+
+
+class InvalidStatus(TwilioApiError):
+    status, code = 400, 21475
+
+
+class ParentStatusChange(TwilioApiError):
+    status, code = 400, 21477
+
+
+class AccountClosed(TwilioApiError):
+    status, code = 400, 21479

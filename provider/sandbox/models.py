@@ -1,0 +1,683 @@
+"""State and rules of the Twilio stand-in: accounts, numbers, keys, usage triggers, usage, who may do what.
+
+No HTTP here: responses.py turns requests into calls on TwilioBackend and its results into Twilio JSON.
+Every public method takes the backend lock, so tests may read state from another thread while the
+server runs.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import string
+import tempfile
+import threading
+from collections import Counter, deque
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+from . import inventory, usage
+from .exceptions import (
+    AccountClosed, AccountNotActive, InvalidAreaCode, InvalidParameter, InvalidPhoneNumber, InvalidStatus,
+    NoNumbersInAreaCode, NotFound, NumberNotAvailable, ParentStatusChange, PermissionDenied,
+    TransferNeedsParentCredentials, TransferTargetUnrelated, Unauthenticated,
+)
+
+ACCOUNT_STATUSES = ("active", "suspended", "closed")
+WEBHOOK_ATTRS = (
+    "voice_url", "voice_method", "voice_fallback_url", "voice_fallback_method", "sms_url", "sms_method",
+    "sms_fallback_url", "sms_fallback_method", "status_callback", "status_callback_method",
+)
+DEMO_PARENT_NUMBERS = ("+14155550100", "+13125550199")
+
+
+class Clock:
+    """UTC now, which tests and the usage report's fixtures can pin or move."""
+
+    def __init__(self, fixed: Optional[datetime] = None):
+        self._fixed = fixed
+        self._offset = timedelta(0)
+
+    def now(self) -> datetime:
+        base = self._fixed or datetime.now(timezone.utc)
+        return (base + self._offset).replace(microsecond=0)
+
+    def today(self) -> date:
+        return self.now().date()
+
+    def set(self, moment: datetime) -> None:
+        self._fixed = moment.astimezone(timezone.utc)
+        self._offset = timedelta(0)
+
+    def advance(self, delta: timedelta) -> None:
+        self._offset += delta
+
+
+@dataclass
+class Account:
+    sid: str
+    friendly_name: str
+    auth_token: str
+    owner_account_sid: str
+    status: str
+    date_created: datetime
+    date_updated: datetime
+    status_log: list[tuple[date, str]] = field(default_factory=list)
+
+    @property
+    def is_parent(self) -> bool:
+        return self.owner_account_sid == self.sid
+
+    def status_on(self, day: date) -> Optional[str]:
+        current = None
+        for since, status in self.status_log:
+            if since <= day:
+                current = status
+        return current
+
+
+@dataclass
+class IncomingNumber:
+    sid: str
+    account_sid: str
+    phone_number: str
+    friendly_name: str
+    number_type: str
+    country: str
+    capabilities: dict[str, bool]
+    date_created: datetime
+    date_updated: datetime
+    voice_url: str = ""
+    voice_method: str = "POST"
+    voice_fallback_url: str = ""
+    voice_fallback_method: str = "POST"
+    sms_url: str = ""
+    sms_method: str = "POST"
+    sms_fallback_url: str = ""
+    sms_fallback_method: str = "POST"
+    status_callback: str = ""
+    status_callback_method: str = "POST"
+
+
+@dataclass
+class ApiKey:
+    sid: str
+    account_sid: str
+    friendly_name: str
+    secret: str
+    date_created: datetime
+    date_updated: datetime
+
+
+@dataclass
+class UsageTrigger:
+    sid: str
+    account_sid: str
+    friendly_name: str
+    callback_url: str
+    callback_method: str
+    trigger_value: str
+    usage_category: str
+    recurring: Optional[str]
+    trigger_by: str
+    date_created: datetime
+    date_updated: datetime
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: an account, possibly through one of its API keys."""
+
+    account: Account
+    key: Optional[ApiKey] = None
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    seq: int
+    method: str
+    path: str
+    status: int
+    account_sid: Optional[str]
+    fault: Optional[str]
+    at: str
+
+    @property
+    def is_write(self) -> bool:
+        return self.method in ("POST", "DELETE")
+
+
+@dataclass
+class UsageRecord:
+    category: str
+    start: date
+    end: date
+    amount: usage.Amount
+
+
+class TwilioBackend:
+    def __init__(self, *, seed: Optional[int] = None, clock: Optional[Clock] = None,
+                 account_sid: Optional[str] = None, auth_token: Optional[str] = None,
+                 state_file: Optional[Path] = None, demo_numbers: Iterable[str] = DEMO_PARENT_NUMBERS,
+                 log_limit: int = 500_000):
+        self.lock = threading.RLock()
+        self.clock = clock or Clock()
+        self._rng = random.Random(seed)
+        self.accounts: dict[str, Account] = {}
+        self.numbers: dict[str, IncomingNumber] = {}
+        self.number_by_e164: dict[str, str] = {}
+        self.keys: dict[str, ApiKey] = {}
+        self.triggers: dict[str, UsageTrigger] = {}
+        self.ownership: dict[str, list[usage.Ownership]] = {}
+        self.log: deque[RequestRecord] = deque(maxlen=log_limit)
+        self.counters: Counter[str] = Counter()
+        self._seq = 0
+        self.state_file = state_file
+        if state_file is not None and state_file.exists():
+            self._restore(json.loads(state_file.read_text()))
+            if account_sid and account_sid not in self.accounts:
+                raise ValueError(f"state file {state_file} has no account {account_sid}")
+            self.parent_sid = account_sid or next(a.sid for a in self.accounts.values() if a.is_parent)
+            return
+        parent = self._new_account("Sandbox parent account", owner=None, sid=account_sid, token=auth_token)
+        self.parent_sid = parent.sid
+        for number in demo_numbers:
+            self._buy(parent, number)
+        self._persist()
+
+    # ---- identifiers -------------------------------------------------------------------------------
+    def _sid(self, prefix: str) -> str:
+        return f"{prefix}{self._rng.getrandbits(128):032x}"
+
+    def _secret(self, length: int = 32) -> str:
+        alphabet = string.ascii_letters + string.digits
+        return "".join(self._rng.choice(alphabet) for _ in range(length))
+
+    @property
+    def parent(self) -> Account:
+        return self.accounts[self.parent_sid]
+
+    # ---- auth --------------------------------------------------------------------------------------
+    def authenticate(self, username: Optional[str], password: Optional[str]) -> Principal:
+        with self.lock:
+            if not username or password is None:
+                raise Unauthenticated()
+            if username.startswith("SK"):
+                key = self.keys.get(username)
+                if key is None or key.secret != password:
+                    raise Unauthenticated()
+                account = self.accounts[key.account_sid]
+                principal = Principal(account, key)
+            else:
+                account = self.accounts.get(username)
+                if account is None or account.auth_token != password:
+                    raise Unauthenticated()
+                principal = Principal(account)
+            if account.status == "closed":
+                raise Unauthenticated("Authenticate: the account is closed")
+            if account.status == "suspended":
+                raise AccountNotActive("Account is not active: suspended")
+            return principal
+
+    def target_account(self, principal: Principal, account_sid: str, *, write: bool = False) -> Account:
+        """The account a request acts on, if the principal may act on it (itself or, for a parent, its subaccounts)."""
+        with self.lock:
+            account = self.accounts.get(account_sid)
+            caller = principal.account
+            if account is None:
+                raise NotFound(f"/Accounts/{account_sid}")
+            if account.sid != caller.sid and account.owner_account_sid != caller.sid:
+                raise PermissionDenied(f"Credentials of {caller.sid} may not access account {account_sid}")
+            if write and account.status != "active":
+                raise AccountNotActive(f"Account {account_sid} is not active: {account.status}", status=403)
+            return account
+
+    @staticmethod
+    def require_not_standard_key(principal: Principal, what: str) -> None:
+        if principal.key is not None:
+            raise PermissionDenied(f"Standard API keys cannot access {what}; use account credentials")
+
+    # ---- accounts ----------------------------------------------------------------------------------
+    def _new_account(self, friendly_name: str, owner: Optional[Account], sid: Optional[str] = None,
+                     token: Optional[str] = None) -> Account:
+        now = self.clock.now()
+        sid = sid or self._sid("AC")
+        account = Account(sid=sid, friendly_name=friendly_name, auth_token=token or f"{self._rng.getrandbits(128):032x}",
+                          owner_account_sid=owner.sid if owner else sid, status="active", date_created=now,
+                          date_updated=now, status_log=[(now.date(), "active")])
+        self.accounts[sid] = account
+        return account
+
+    def create_subaccount(self, principal: Principal, friendly_name: Optional[str]) -> Account:
+        with self.lock:
+            self.require_not_standard_key(principal, "/Accounts")
+            if not principal.account.is_parent:
+                raise PermissionDenied("Subaccounts cannot create subaccounts")
+            name = friendly_name or f"SubAccount Created at {self.clock.now():%Y-%m-%d %I:%M %p}"
+            _check_length("FriendlyName", name, 64)
+            account = self._new_account(name, principal.account)
+            self._persist()
+            return account
+
+    def list_accounts(self, principal: Principal, friendly_name: Optional[str], status: Optional[str]) -> list[Account]:
+        with self.lock:
+            self.require_not_standard_key(principal, "/Accounts")
+            if status is not None and status not in ACCOUNT_STATUSES:
+                raise InvalidStatus(f"Status must be one of {', '.join(ACCOUNT_STATUSES)}")
+            caller = principal.account
+            family = [a for a in self.accounts.values()
+                      if a.sid == caller.sid or (caller.is_parent and a.owner_account_sid == caller.sid)]
+            return [a for a in family
+                    if (friendly_name is None or a.friendly_name == friendly_name)
+                    and (status is None or a.status == status)]
+
+    def fetch_account(self, principal: Principal, sid: str) -> Account:
+        with self.lock:
+            self.require_not_standard_key(principal, "/Accounts")
+            return self.target_account(principal, sid)
+
+    def update_account(self, principal: Principal, sid: str, friendly_name: Optional[str],
+                       status: Optional[str]) -> Account:
+        with self.lock:
+            self.require_not_standard_key(principal, "/Accounts")
+            account = self.target_account(principal, sid)
+            if status is not None:
+                if status not in ACCOUNT_STATUSES:
+                    raise InvalidStatus("Unable to update Status, invalid Status. "
+                                        "Status must be one of 'active', 'suspended' or 'closed'")
+                if account.is_parent:
+                    raise ParentStatusChange("Unable to update Status for parent accounts")
+                if not principal.account.is_parent:
+                    raise PermissionDenied("Only the parent account may change a subaccount's Status")
+            if account.status == "closed" and (status is not None or friendly_name is not None):
+                raise AccountClosed("Unable to update Status for subaccount, subaccount has been closed")
+            now = self.clock.now()
+            if friendly_name is not None:
+                _check_length("FriendlyName", friendly_name, 64)
+                account.friendly_name = friendly_name
+            if status is not None and status != account.status:
+                account.status = status
+                account.status_log.append((now.date(), status))
+                if status == "closed":
+                    for number in [n for n in self.numbers.values() if n.account_sid == account.sid]:
+                        self._release(number)
+            account.date_updated = now
+            self._persist()
+            return account
+
+    # ---- phone numbers -----------------------------------------------------------------------------
+    def available_numbers(self, country: str, number_type: str, *, area_code: Optional[str],
+                          contains: Optional[str], require: dict[str, bool], limit: int) -> list[inventory.NumberInfo]:
+        with self.lock:
+            if area_code is not None and (not area_code.isdigit() or country not in ("US", "CA")):
+                raise InvalidAreaCode(f"AreaCode {area_code} is not valid for {country}")
+            if contains is not None and not all(ch.isalnum() or ch == "*" for ch in contains):
+                raise InvalidParameter("Contains may hold only digits, letters and *")
+            return list(inventory.search(country, number_type, area_code=area_code, contains=contains,
+                                         require=require, exclude=self.number_by_e164.keys(), limit=limit))
+
+    def _buy(self, account: Account, phone_number: str) -> IncomingNumber:
+        info = inventory.describe(phone_number)
+        if info is None or phone_number in self.number_by_e164:
+            raise NumberNotAvailable(f"Phone number {phone_number} is not available")
+        now = self.clock.now()
+        number = IncomingNumber(
+            sid=self._sid("PN"), account_sid=account.sid, phone_number=phone_number, friendly_name=info.friendly_name,
+            number_type=info.block.number_type, country=info.block.country, capabilities=dict(info.capabilities),
+            date_created=now, date_updated=now)
+        self.numbers[number.sid] = number
+        self.number_by_e164[phone_number] = number.sid
+        self._start_ownership(number, now.date())
+        return number
+
+    def buy_number(self, account: Account, *, phone_number: Optional[str], area_code: Optional[str],
+                   settings: dict[str, str]) -> IncomingNumber:
+        with self.lock:
+            if (phone_number is None) == (area_code is None):
+                raise InvalidParameter("Exactly one of PhoneNumber or AreaCode is required", code=21450)
+            if phone_number is not None:
+                if not inventory.E164.match(phone_number):
+                    raise InvalidPhoneNumber(f"PhoneNumber {phone_number} is not a valid E.164 number")
+                chosen = phone_number
+            else:
+                assert area_code is not None
+                if area_code not in inventory.NANP_AREA_CODES:
+                    raise InvalidAreaCode(f"AreaCode {area_code} is not valid")
+                block = next(b for b in inventory.BLOCKS if b.area_code == area_code and b.number_type == "local")
+                found = list(inventory.search(block.country, "local", area_code=area_code,
+                                              exclude=self.number_by_e164.keys(), limit=1))
+                if not found:
+                    raise NoNumbersInAreaCode(f"No phone numbers found in area code {area_code}")
+                chosen = found[0].phone_number
+            number = self._buy(account, chosen)
+            self._apply_number_settings(number, settings)
+            self._persist()
+            return number
+
+    def list_numbers(self, account: Account, *, phone_number: Optional[str],
+                     friendly_name: Optional[str], number_type: Optional[str] = None) -> list[IncomingNumber]:
+        with self.lock:
+            return [n for n in self.numbers.values()
+                    if n.account_sid == account.sid
+                    and (phone_number is None or n.phone_number == phone_number)
+                    and (friendly_name is None or n.friendly_name == friendly_name)
+                    and (number_type is None or n.number_type == number_type)]
+
+    def fetch_number(self, account: Account, sid: str) -> IncomingNumber:
+        with self.lock:
+            number = self.numbers.get(sid)
+            if number is None or number.account_sid != account.sid:
+                raise NotFound(f"/Accounts/{account.sid}/IncomingPhoneNumbers/{sid}")
+            return number
+
+    def update_number(self, principal: Principal, account: Account, sid: str, settings: dict[str, str],
+                      transfer_to: Optional[str]) -> IncomingNumber:
+        with self.lock:
+            number = self.fetch_number(account, sid)
+            if transfer_to is not None and transfer_to != number.account_sid:
+                if not principal.account.is_parent or principal.key is not None:
+                    raise TransferNeedsParentCredentials(
+                        "Phone numbers can only be transferred with the parent account's credentials")
+                target = self.accounts.get(transfer_to)
+                if target is None or (target.sid != principal.account.sid
+                                      and target.owner_account_sid != principal.account.sid):
+                    raise TransferTargetUnrelated(
+                        f"AccountSid {transfer_to} is not the parent or one of its subaccounts")
+                if target.status != "active":
+                    raise AccountNotActive(f"Account {transfer_to} is not active: {target.status}", status=403)
+            self._apply_number_settings(number, settings)
+            if transfer_to is not None and transfer_to != number.account_sid:
+                today = self.clock.today()
+                self._end_ownership(number, today)
+                number.account_sid = transfer_to
+                self._start_ownership(number, today)
+            number.date_updated = self.clock.now()
+            self._persist()
+            return number
+
+    def _apply_number_settings(self, number: IncomingNumber, settings: dict[str, str]) -> None:
+        for attr, value in settings.items():
+            if attr == "friendly_name":
+                _check_length("FriendlyName", value, 64)
+            elif attr.endswith("_method"):
+                value = value.upper()
+                if value not in ("GET", "POST"):
+                    raise InvalidParameter(f"{_param_name(attr)} must be GET or POST", code=21403)
+            elif value and not value.startswith(("http://", "https://")):
+                raise InvalidParameter(f"{_param_name(attr)} is not a valid URL: {value}", code=21402)
+            setattr(number, attr, value)
+        if settings:
+            number.date_updated = self.clock.now()
+
+    def release_number(self, account: Account, sid: str) -> None:
+        with self.lock:
+            self._release(self.fetch_number(account, sid))
+            self._persist()
+
+    def _release(self, number: IncomingNumber) -> None:
+        self._end_ownership(number, self.clock.today())
+        del self.numbers[number.sid]
+        del self.number_by_e164[number.phone_number]
+
+    def _start_ownership(self, number: IncomingNumber, day: date) -> None:
+        self.ownership.setdefault(number.account_sid, []).append(
+            usage.Ownership(number.account_sid, number.phone_number, number.number_type, day, None))
+
+    def _end_ownership(self, number: IncomingNumber, day: date) -> None:
+        held = self.ownership.get(number.account_sid, [])
+        for i, owned in enumerate(held):
+            if owned.phone_number == number.phone_number and owned.end is None:
+                held[i] = usage.Ownership(owned.account_sid, owned.phone_number, owned.number_type, owned.start, day)
+
+    # ---- API keys ----------------------------------------------------------------------------------
+    def create_key(self, principal: Principal, account: Account, friendly_name: Optional[str]) -> ApiKey:
+        with self.lock:
+            self.require_not_standard_key(principal, "/Keys")
+            now = self.clock.now()
+            if friendly_name is not None:
+                _check_length("FriendlyName", friendly_name, 64)
+            key = ApiKey(sid=self._sid("SK"), account_sid=account.sid, friendly_name=friendly_name or "",
+                         secret=self._secret(), date_created=now, date_updated=now)
+            self.keys[key.sid] = key
+            self._persist()
+            return key
+
+    def list_keys(self, principal: Principal, account: Account) -> list[ApiKey]:
+        with self.lock:
+            self.require_not_standard_key(principal, "/Keys")
+            return [k for k in self.keys.values() if k.account_sid == account.sid]
+
+    def fetch_key(self, principal: Principal, account: Account, sid: str) -> ApiKey:
+        with self.lock:
+            self.require_not_standard_key(principal, "/Keys")
+            key = self.keys.get(sid)
+            if key is None or key.account_sid != account.sid:
+                raise NotFound(f"/Accounts/{account.sid}/Keys/{sid}")
+            return key
+
+    def update_key(self, principal: Principal, account: Account, sid: str, friendly_name: Optional[str]) -> ApiKey:
+        with self.lock:
+            key = self.fetch_key(principal, account, sid)
+            if friendly_name is not None:
+                _check_length("FriendlyName", friendly_name, 64)
+                key.friendly_name = friendly_name
+                key.date_updated = self.clock.now()
+                self._persist()
+            return key
+
+    def delete_key(self, principal: Principal, account: Account, sid: str) -> None:
+        with self.lock:
+            key = self.fetch_key(principal, account, sid)
+            del self.keys[key.sid]
+            self._persist()
+
+    # ---- usage triggers ----------------------------------------------------------------------------
+    def create_trigger(self, account: Account, fields: dict[str, Optional[str]]) -> UsageTrigger:
+        with self.lock:
+            for required in ("callback_url", "trigger_value", "usage_category"):
+                if not fields.get(required):
+                    raise InvalidParameter(f"{_param_name(required)} is required", code=21213 if required ==
+                                           "callback_url" else 20001)
+            trigger_value = fields["trigger_value"] or ""
+            _check_decimal("TriggerValue", trigger_value)
+            if fields["usage_category"] not in usage.CATEGORIES:
+                raise InvalidParameter(f"UsageCategory {fields['usage_category']} is not a known usage category")
+            recurring = fields.get("recurring") or None
+            if recurring is not None and recurring not in ("daily", "monthly", "yearly", "alltime"):
+                raise InvalidParameter("Recurring must be daily, monthly, yearly or alltime")
+            trigger_by = fields.get("trigger_by") or "usage"
+            if trigger_by not in ("count", "usage", "price"):
+                raise InvalidParameter("TriggerBy must be count, usage or price")
+            method = (fields.get("callback_method") or "POST").upper()
+            if method not in ("GET", "POST"):
+                raise InvalidParameter("CallbackMethod must be GET or POST")
+            _check_length("FriendlyName", fields.get("friendly_name") or "", 64)
+            now = self.clock.now()
+            trigger = UsageTrigger(
+                sid=self._sid("UT"), account_sid=account.sid, friendly_name=fields.get("friendly_name") or "",
+                callback_url=fields["callback_url"] or "", callback_method=method, trigger_value=trigger_value,
+                usage_category=fields["usage_category"] or "", recurring=recurring, trigger_by=trigger_by,
+                date_created=now, date_updated=now)
+            self.triggers[trigger.sid] = trigger
+            self._persist()
+            return trigger
+
+    def list_triggers(self, account: Account, *, recurring: Optional[str], trigger_by: Optional[str],
+                      usage_category: Optional[str]) -> list[UsageTrigger]:
+        with self.lock:
+            return [t for t in self.triggers.values() if t.account_sid == account.sid
+                    and (recurring is None or t.recurring == recurring)
+                    and (trigger_by is None or t.trigger_by == trigger_by)
+                    and (usage_category is None or t.usage_category == usage_category)]
+
+    def fetch_trigger(self, account: Account, sid: str) -> UsageTrigger:
+        with self.lock:
+            trigger = self.triggers.get(sid)
+            if trigger is None or trigger.account_sid != account.sid:
+                raise NotFound(f"/Accounts/{account.sid}/Usage/Triggers/{sid}")
+            return trigger
+
+    def update_trigger(self, account: Account, sid: str, fields: dict[str, Optional[str]]) -> UsageTrigger:
+        with self.lock:
+            trigger = self.fetch_trigger(account, sid)
+            if fields.get("callback_method"):
+                method = (fields["callback_method"] or "").upper()
+                if method not in ("GET", "POST"):
+                    raise InvalidParameter("CallbackMethod must be GET or POST")
+                trigger.callback_method = method
+            if fields.get("callback_url") is not None:
+                trigger.callback_url = fields["callback_url"] or ""
+            if fields.get("friendly_name") is not None:
+                _check_length("FriendlyName", fields["friendly_name"] or "", 64)
+                trigger.friendly_name = fields["friendly_name"] or ""
+            trigger.date_updated = self.clock.now()
+            self._persist()
+            return trigger
+
+    def delete_trigger(self, account: Account, sid: str) -> None:
+        with self.lock:
+            del self.triggers[self.fetch_trigger(account, sid).sid]
+            self._persist()
+
+    # ---- usage records -----------------------------------------------------------------------------
+    def usage_records(self, account: Account, *, start: Optional[date], end: Optional[date],
+                      category: Optional[str], include_subaccounts: bool, granularity: str) -> list[UsageRecord]:
+        """granularity: all (one record per category for the range), daily, monthly or yearly."""
+        with self.lock:
+            if category is not None and category not in usage.CATEGORIES:
+                raise InvalidParameter(f"Category {category} is not a known usage category")
+            accounts = [account]
+            if include_subaccounts and account.is_parent:
+                accounts += [a for a in self.accounts.values() if a.owner_account_sid == account.sid and not a.is_parent]
+            today = self.clock.today()
+            first = min(a.date_created.date() for a in accounts)
+            start = max(start or first, first)
+            end = min(end or today, today)
+            buckets: dict[tuple[date, date], dict[str, usage.Amount]] = {}
+            for day in usage.days(start, end):
+                key = _bucket(day, granularity, start, end)
+                bucket = buckets.setdefault(key, {c: usage.ZERO for c in usage.CATEGORIES})
+                for acc in accounts:
+                    if day < acc.date_created.date():
+                        continue
+                    status = acc.status_on(day)
+                    daily = usage.daily_usage(acc.sid, day, status == "active", self.ownership.get(acc.sid, ()))
+                    for cat, amount in daily.items():
+                        bucket[cat] = bucket[cat] + amount
+            records = []
+            for (b_start, b_end), amounts in sorted(buckets.items()):
+                for cat in usage.CATEGORIES:
+                    if category is None or cat == category:
+                        records.append(UsageRecord(cat, b_start, b_end, amounts[cat]))
+            return records
+
+    # ---- observability -----------------------------------------------------------------------------
+    def record_request(self, method: str, path: str, status: int, account_sid: Optional[str],
+                       fault: Optional[str] = None) -> None:
+        with self.lock:
+            self._seq += 1
+            record = RequestRecord(self._seq, method, path, status, account_sid, fault, self.clock.now().isoformat())
+            self.log.append(record)
+            self.counters["requests"] += 1
+            self.counters[f"{method} {status}"] += 1
+            if record.is_write and 200 <= status < 300:
+                self.counters["writes"] += 1
+            if fault:
+                self.counters[f"fault {fault}"] += 1
+
+    def requests(self, since: int = 0) -> list[RequestRecord]:
+        with self.lock:
+            return [r for r in self.log if r.seq > since]
+
+    @property
+    def last_seq(self) -> int:
+        with self.lock:
+            return self._seq
+
+    # ---- persistence -------------------------------------------------------------------------------
+    def snapshot(self) -> dict[str, Any]:
+        with self.lock:
+            def plain(obj: Any) -> Any:
+                return json.loads(json.dumps(asdict(obj), default=str))
+            return {
+                "version": 1,
+                "parent_sid": self.parent_sid,
+                "accounts": [plain(a) for a in self.accounts.values()],
+                "numbers": [plain(n) for n in self.numbers.values()],
+                "keys": [plain(k) for k in self.keys.values()],
+                "triggers": [plain(t) for t in self.triggers.values()],
+                "ownership": [plain(o) for held in self.ownership.values() for o in held],
+            }
+
+    def _restore(self, state: dict[str, Any]) -> None:
+        def when(text: str) -> datetime:
+            return datetime.fromisoformat(text)
+        for a in state["accounts"]:
+            a.update(date_created=when(a["date_created"]), date_updated=when(a["date_updated"]),
+                     status_log=[(date.fromisoformat(d), s) for d, s in a["status_log"]])
+            self.accounts[a["sid"]] = Account(**a)
+        for n in state["numbers"]:
+            n.update(date_created=when(n["date_created"]), date_updated=when(n["date_updated"]))
+            self.numbers[n["sid"]] = IncomingNumber(**n)
+            self.number_by_e164[n["phone_number"]] = n["sid"]
+        for k in state["keys"]:
+            k.update(date_created=when(k["date_created"]), date_updated=when(k["date_updated"]))
+            self.keys[k["sid"]] = ApiKey(**k)
+        for t in state["triggers"]:
+            t.update(date_created=when(t["date_created"]), date_updated=when(t["date_updated"]))
+            self.triggers[t["sid"]] = UsageTrigger(**t)
+        for o in state["ownership"]:
+            owned = usage.Ownership(o["account_sid"], o["phone_number"], o["number_type"],
+                                    date.fromisoformat(o["start"]), date.fromisoformat(o["end"]) if o["end"] else None)
+            self.ownership.setdefault(owned.account_sid, []).append(owned)
+        self._rng = random.Random(os.urandom(16))
+
+    def _persist(self) -> None:
+        """Atomic: write a sibling temp file, then rename over the state file."""
+        if self.state_file is None:
+            return
+        data = json.dumps(self.snapshot(), separators=(",", ":"))
+        directory = self.state_file.resolve().parent
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".sandbox-state-")
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.state_file)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def _bucket(day: date, granularity: str, start: date, end: date) -> tuple[date, date]:
+    if granularity == "daily":
+        return day, day
+    if granularity == "monthly":
+        first = day.replace(day=1)
+        nxt = (first + timedelta(days=32)).replace(day=1)
+        return max(first, start), min(nxt - timedelta(days=1), end)
+    if granularity == "yearly":
+        return max(day.replace(month=1, day=1), start), min(day.replace(month=12, day=31), end)
+    return start, end
+
+
+def _param_name(attr: str) -> str:
+    return "".join(part.capitalize() for part in attr.split("_"))
+
+
+def _check_length(name: str, value: str, limit: int) -> None:
+    if len(value) > limit:
+        raise InvalidParameter(f"{name} must be at most {limit} characters")
+
+
+def _check_decimal(name: str, value: str) -> None:
+    try:
+        if not Decimal(value).is_finite():
+            raise ValueError
+    except Exception:
+        raise InvalidParameter(f"{name} must be a number, got {value!r}") from None

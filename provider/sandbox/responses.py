@@ -1,0 +1,451 @@
+"""HTTP in and out for the stand-in: Twilio's parameter names in, Twilio's JSON and paging envelope out."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from email.utils import format_datetime
+from typing import Any, Callable, Optional
+from urllib.parse import urlencode
+
+from . import usage
+from .exceptions import InvalidParameter
+from .models import Account, ApiKey, IncomingNumber, Principal, TwilioBackend, UsageRecord, UsageTrigger
+from .inventory import NumberInfo
+
+API = "/2010-04-01"
+Response = tuple[int, Optional[dict[str, Any]]]
+
+
+class Params:
+    """Request parameters by Twilio name; whatever a handler did not take is an error, as at Twilio."""
+
+    def __init__(self, values: dict[str, str]):
+        self._values = dict(values)
+        self._taken: set[str] = set()
+
+    def get(self, name: str) -> Optional[str]:
+        self._taken.add(name)
+        return self._values.get(name)
+
+    def bool(self, name: str, default: bool) -> bool:
+        value = self.get(name)
+        if value is None:
+            return default
+        if value.lower() not in ("true", "false"):
+            raise InvalidParameter(f"{name} must be true or false, got {value!r}")
+        return value.lower() == "true"
+
+    def int(self, name: str, default: int, lo: int, hi: int) -> int:
+        value = self.get(name)
+        if value is None:
+            return default
+        if not value.isdigit() or not lo <= int(value) <= hi:
+            raise InvalidParameter(f"{name} must be a whole number from {lo} to {hi}, got {value!r}")
+        return int(value)
+
+    def date(self, name: str, today: date) -> Optional[date]:
+        value = self.get(name)
+        if value is None or value == "":
+            return None
+        if value.startswith("-") and value.endswith("days") and value[1:-4].isdigit():
+            return today - timedelta(days=int(value[1:-4]))
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise InvalidParameter(f"{name} must be a date as YYYY-MM-DD, got {value!r}") from None
+
+    def reject_unknown(self) -> None:
+        unknown = sorted(set(self._values) - self._taken)
+        if unknown:
+            raise InvalidParameter(f"Unknown parameter(s): {', '.join(unknown)}")
+
+    def filters(self, *names: str) -> dict[str, str]:
+        """The given query filters that were present, in a stable order, for page URIs."""
+        return {n: self._values[n] for n in names if n in self._values}
+
+
+@dataclass
+class Call:
+    backend: TwilioBackend
+    principal: Principal
+    method: str
+    path: str
+    args: dict[str, str]
+    params: Params
+
+    def account(self, write: bool = False) -> Account:
+        return self.backend.target_account(self.principal, self.args["account"], write=write)
+
+
+# ---- rendering ---------------------------------------------------------------------------------------
+def rfc2822(moment: Optional[datetime]) -> Optional[str]:
+    return format_datetime(moment) if moment else None
+
+
+def account_json(a: Account) -> dict[str, Any]:
+    base = f"{API}/Accounts/{a.sid}"
+    subresources = ("available_phone_numbers", "calls", "conferences", "incoming_phone_numbers", "notifications",
+                    "outgoing_caller_ids", "recordings", "transcriptions", "addresses", "signing_keys",
+                    "connect_apps", "sip", "authorized_connect_apps", "usage", "keys", "applications",
+                    "short_codes", "queues", "messages", "balance")
+    names = {"available_phone_numbers": "AvailablePhoneNumbers", "incoming_phone_numbers": "IncomingPhoneNumbers",
+             "outgoing_caller_ids": "OutgoingCallerIds", "signing_keys": "SigningKeys", "connect_apps": "ConnectApps",
+             "sip": "SIP", "authorized_connect_apps": "AuthorizedConnectApps", "short_codes": "SMS/ShortCodes"}
+    return {
+        "auth_token": a.auth_token,
+        "date_created": rfc2822(a.date_created),
+        "date_updated": rfc2822(a.date_updated),
+        "friendly_name": a.friendly_name,
+        "owner_account_sid": a.owner_account_sid,
+        "sid": a.sid,
+        "status": a.status,
+        "subresource_uris": {s: f"{base}/{names.get(s, s.capitalize())}.json" for s in subresources},
+        "type": "Full",
+        "uri": f"{base}.json",
+    }
+
+
+def number_json(n: IncomingNumber) -> dict[str, Any]:
+    def url(value: str) -> Optional[str]:
+        return value or None
+    return {
+        "account_sid": n.account_sid,
+        "address_requirements": "none",
+        "address_sid": None,
+        "api_version": "2010-04-01",
+        "beta": False,
+        "capabilities": dict(n.capabilities),
+        "date_created": rfc2822(n.date_created),
+        "date_updated": rfc2822(n.date_updated),
+        "emergency_status": "Inactive",
+        "emergency_address_sid": None,
+        "emergency_address_status": "unregistered",
+        "friendly_name": n.friendly_name,
+        "identity_sid": None,
+        "origin": "twilio",
+        "phone_number": n.phone_number,
+        "sid": n.sid,
+        "sms_application_sid": None,
+        "sms_fallback_method": n.sms_fallback_method,
+        "sms_fallback_url": url(n.sms_fallback_url),
+        "sms_method": n.sms_method,
+        "sms_url": url(n.sms_url),
+        "status_callback": url(n.status_callback),
+        "status_callback_method": n.status_callback_method,
+        "trunk_sid": None,
+        "uri": f"{API}/Accounts/{n.account_sid}/IncomingPhoneNumbers/{n.sid}.json",
+        "voice_application_sid": None,
+        "voice_caller_id_lookup": False,
+        "voice_fallback_method": n.voice_fallback_method,
+        "voice_fallback_url": url(n.voice_fallback_url),
+        "voice_method": n.voice_method,
+        "voice_url": url(n.voice_url),
+        "voice_receive_mode": "voice",
+        "status": "in-use",
+        "bundle_sid": None,
+        "type": n.number_type.replace("_", "-"),
+    }
+
+
+def available_json(info: NumberInfo) -> dict[str, Any]:
+    block = info.block
+    return {
+        "friendly_name": info.friendly_name,
+        "phone_number": info.phone_number,
+        "lata": None,
+        "locality": block.locality,
+        "rate_center": block.locality.upper() if block.locality else None,
+        "latitude": block.lat,
+        "longitude": block.lon,
+        "region": block.region,
+        "postal_code": block.postal_code,
+        "iso_country": block.country,
+        "address_requirements": "none",
+        "beta": False,
+        "capabilities": {k: info.capabilities[k] for k in ("voice", "sms", "mms")},
+    }
+
+
+def key_json(k: ApiKey, with_secret: bool = False) -> dict[str, Any]:
+    body = {"sid": k.sid, "friendly_name": k.friendly_name, "date_created": rfc2822(k.date_created),
+            "date_updated": rfc2822(k.date_updated)}
+    if with_secret:
+        body["secret"] = k.secret
+    return body
+
+
+def trigger_json(t: UsageTrigger) -> dict[str, Any]:
+    return {
+        "account_sid": t.account_sid,
+        "api_version": "2010-04-01",
+        "callback_method": t.callback_method,
+        "callback_url": t.callback_url,
+        "current_value": "0",
+        "date_created": rfc2822(t.date_created),
+        "date_fired": None,
+        "date_updated": rfc2822(t.date_updated),
+        "friendly_name": t.friendly_name,
+        "recurring": t.recurring,
+        "sid": t.sid,
+        "trigger_by": t.trigger_by,
+        "trigger_value": t.trigger_value,
+        "uri": f"{API}/Accounts/{t.account_sid}/Usage/Triggers/{t.sid}.json",
+        "usage_category": t.usage_category,
+        "usage_record_uri": f"{API}/Accounts/{t.account_sid}/Usage/Records.json?Category={t.usage_category}",
+    }
+
+
+def record_json(account_sid: str, r: UsageRecord, as_of: datetime) -> dict[str, Any]:
+    description, count_unit, usage_unit = usage.CATEGORIES[r.category]
+    base = f"{API}/Accounts/{account_sid}/Usage/Records"
+    query = f"?Category={r.category}"
+    return {
+        "account_sid": account_sid,
+        "api_version": "2010-04-01",
+        "as_of": as_of.isoformat(),
+        "category": r.category,
+        "count": str(r.amount.count),
+        "count_unit": count_unit,
+        "description": description,
+        "end_date": r.end.isoformat(),
+        "price": str(r.amount.price),
+        "price_unit": "usd",
+        "start_date": r.start.isoformat(),
+        "subresource_uris": {name: f"{base}/{path}.json{query}" for name, path in (
+            ("all_time", "AllTime"), ("daily", "Daily"), ("last_month", "LastMonth"), ("monthly", "Monthly"),
+            ("this_month", "ThisMonth"), ("today", "Today"), ("yearly", "Yearly"), ("yesterday", "Yesterday"))},
+        "uri": f"{base}.json{query}&StartDate={r.start.isoformat()}&EndDate={r.end.isoformat()}",
+        "usage": str(r.amount.usage),
+        "usage_unit": usage_unit,
+    }
+
+
+def page(call: Call, key: str, items: list[Any], render: Callable[[Any], dict[str, Any]],
+         filters: dict[str, str]) -> Response:
+    """Twilio's paging envelope: relative *_page_uri fields and exactly one list key."""
+    size = call.params.int("PageSize", 50, 1, 1000)
+    number = call.params.int("Page", 0, 0, 10**9)
+    call.params.get("PageToken")
+    call.params.reject_unknown()
+    start = number * size
+    chunk = items[start:start + size]
+
+    def uri(page_number: int, token: bool) -> str:
+        query = {**filters, "PageSize": str(size), "Page": str(page_number)}
+        if token:
+            query["PageToken"] = f"PA{page_number}"
+        return f"{call.path}?{urlencode(query)}"
+
+    return 200, {
+        "first_page_uri": uri(0, False),
+        "end": start + len(chunk) - 1 if chunk else 0,
+        "previous_page_uri": uri(number - 1, True) if number > 0 else None,
+        key: [render(item) for item in chunk],
+        "uri": uri(number, number > 0),
+        "page_size": size,
+        "start": start,
+        "next_page_uri": uri(number + 1, True) if start + size < len(items) else None,
+        "page": number,
+    }
+
+
+# ---- accounts ----------------------------------------------------------------------------------------
+def create_account(call: Call) -> Response:
+    name = call.params.get("FriendlyName")
+    call.params.reject_unknown()
+    return 201, account_json(call.backend.create_subaccount(call.principal, name))
+
+
+def list_accounts(call: Call) -> Response:
+    accounts = call.backend.list_accounts(call.principal, call.params.get("FriendlyName"), call.params.get("Status"))
+    return page(call, "accounts", accounts, account_json, call.params.filters("FriendlyName", "Status"))
+
+
+def fetch_account(call: Call) -> Response:
+    call.params.reject_unknown()
+    return 200, account_json(call.backend.fetch_account(call.principal, call.args["sid"]))
+
+
+def update_account(call: Call) -> Response:
+    name, status = call.params.get("FriendlyName"), call.params.get("Status")
+    call.params.reject_unknown()
+    return 200, account_json(call.backend.update_account(call.principal, call.args["sid"], name, status))
+
+
+# ---- available numbers -------------------------------------------------------------------------------
+_TYPES = {"Local": "local", "Mobile": "mobile", "TollFree": "toll_free"}
+_SEARCH_IGNORED = ("ExcludeAllAddressRequired", "ExcludeLocalAddressRequired", "ExcludeForeignAddressRequired",
+                   "Beta", "FaxEnabled", "NearNumber", "NearLatLong", "Distance", "InPostalCode", "InRegion",
+                   "InRateCenter", "InLata", "InLocality", "Page", "PageToken")
+
+
+def available_numbers(call: Call) -> Response:
+    call.account()
+    p = call.params
+    area_code, contains = p.get("AreaCode"), p.get("Contains")
+    require = {cap: p.bool(name, False) for cap, name in
+               (("sms", "SmsEnabled"), ("voice", "VoiceEnabled"), ("mms", "MmsEnabled"))}
+    limit = p.int("PageSize", 50, 1, 1000)
+    for name in _SEARCH_IGNORED:
+        p.get(name)
+    p.reject_unknown()
+    found = call.backend.available_numbers(call.args["country"], _TYPES[call.args["type"]], area_code=area_code,
+                                           contains=contains, require=require, limit=limit)
+    return 200, {"available_phone_numbers": [available_json(i) for i in found], "uri": call.path}
+
+
+# ---- incoming phone numbers --------------------------------------------------------------------------
+_NUMBER_SETTINGS = {
+    "FriendlyName": "friendly_name", "VoiceUrl": "voice_url", "VoiceMethod": "voice_method",
+    "VoiceFallbackUrl": "voice_fallback_url", "VoiceFallbackMethod": "voice_fallback_method", "SmsUrl": "sms_url",
+    "SmsMethod": "sms_method", "SmsFallbackUrl": "sms_fallback_url", "SmsFallbackMethod": "sms_fallback_method",
+    "StatusCallback": "status_callback", "StatusCallbackMethod": "status_callback_method",
+}
+
+
+def _number_settings(params: Params) -> dict[str, str]:
+    settings = {}
+    for name, attr in _NUMBER_SETTINGS.items():
+        value = params.get(name)
+        if value is not None:
+            settings[attr] = value
+    return settings
+
+
+def buy_number(call: Call) -> Response:
+    account = call.account(write=True)
+    phone_number, area_code = call.params.get("PhoneNumber"), call.params.get("AreaCode")
+    settings = _number_settings(call.params)
+    call.params.reject_unknown()
+    number = call.backend.buy_number(account, phone_number=phone_number, area_code=area_code, settings=settings)
+    return 201, number_json(number)
+
+
+def list_numbers(call: Call) -> Response:
+    account = call.account()
+    number_type = _TYPES.get(call.args.get("type", ""))
+    numbers = call.backend.list_numbers(account, phone_number=call.params.get("PhoneNumber"),
+                                        friendly_name=call.params.get("FriendlyName"), number_type=number_type)
+    call.params.get("Beta")
+    call.params.get("Origin")
+    return page(call, "incoming_phone_numbers", numbers, number_json,
+                call.params.filters("PhoneNumber", "FriendlyName"))
+
+
+def fetch_number(call: Call) -> Response:
+    call.params.reject_unknown()
+    return 200, number_json(call.backend.fetch_number(call.account(), call.args["sid"]))
+
+
+def update_number(call: Call) -> Response:
+    account = call.account(write=True)
+    settings = _number_settings(call.params)
+    transfer_to = call.params.get("AccountSid")
+    call.params.reject_unknown()
+    number = call.backend.update_number(call.principal, account, call.args["sid"], settings, transfer_to)
+    return 200, number_json(number)
+
+
+def release_number(call: Call) -> Response:
+    call.params.reject_unknown()
+    call.backend.release_number(call.account(write=True), call.args["sid"])
+    return 204, None
+
+
+# ---- keys --------------------------------------------------------------------------------------------
+def create_key(call: Call) -> Response:
+    name = call.params.get("FriendlyName")
+    call.params.reject_unknown()
+    return 201, key_json(call.backend.create_key(call.principal, call.account(write=True), name), with_secret=True)
+
+
+def list_keys(call: Call) -> Response:
+    keys = call.backend.list_keys(call.principal, call.account())
+    return page(call, "keys", keys, key_json, {})
+
+
+def fetch_key(call: Call) -> Response:
+    call.params.reject_unknown()
+    return 200, key_json(call.backend.fetch_key(call.principal, call.account(), call.args["sid"]))
+
+
+def update_key(call: Call) -> Response:
+    name = call.params.get("FriendlyName")
+    call.params.reject_unknown()
+    return 200, key_json(call.backend.update_key(call.principal, call.account(write=True), call.args["sid"], name))
+
+
+def delete_key(call: Call) -> Response:
+    call.params.reject_unknown()
+    call.backend.delete_key(call.principal, call.account(write=True), call.args["sid"])
+    return 204, None
+
+
+# ---- usage -------------------------------------------------------------------------------------------
+def usage_records(call: Call) -> Response:
+    account = call.account()
+    backend = call.backend
+    today = backend.clock.today()
+    kind = call.args.get("kind", "")
+    p = call.params
+    category = p.get("Category")
+    start, end = p.date("StartDate", today), p.date("EndDate", today)
+    include = p.bool("IncludeSubaccounts", True)
+    granularity = {"Daily": "daily", "Monthly": "monthly", "Yearly": "yearly"}.get(kind, "all")
+    if kind in ("Today", "Yesterday", "ThisMonth", "LastMonth"):
+        if start or end:
+            raise InvalidParameter(f"StartDate and EndDate cannot be used with {kind}")
+        first_of_month = today.replace(day=1)
+        start, end = {
+            "Today": (today, today),
+            "Yesterday": (today - timedelta(days=1), today - timedelta(days=1)),
+            "ThisMonth": (first_of_month, today),
+            "LastMonth": ((first_of_month - timedelta(days=1)).replace(day=1), first_of_month - timedelta(days=1)),
+        }[kind]
+    if start and end and start > end:
+        raise InvalidParameter("StartDate must not be after EndDate")
+    records = backend.usage_records(account, start=start, end=end, category=category,
+                                    include_subaccounts=include, granularity=granularity)
+    as_of = backend.clock.now()
+    filters = p.filters("Category", "StartDate", "EndDate", "IncludeSubaccounts")
+    return page(call, "usage_records", records, lambda r: record_json(account.sid, r, as_of), filters)
+
+
+def create_trigger(call: Call) -> Response:
+    account = call.account(write=True)
+    fields = _trigger_fields(call.params, create=True)
+    call.params.reject_unknown()
+    return 201, trigger_json(call.backend.create_trigger(account, fields))
+
+
+def _trigger_fields(params: Params, create: bool) -> dict[str, Optional[str]]:
+    names = {"CallbackUrl": "callback_url", "CallbackMethod": "callback_method", "FriendlyName": "friendly_name"}
+    if create:
+        names.update({"TriggerValue": "trigger_value", "UsageCategory": "usage_category",
+                      "Recurring": "recurring", "TriggerBy": "trigger_by"})
+    return {attr: params.get(name) for name, attr in names.items()}
+
+
+def list_triggers(call: Call) -> Response:
+    p = call.params
+    triggers = call.backend.list_triggers(call.account(), recurring=p.get("Recurring"),
+                                          trigger_by=p.get("TriggerBy"), usage_category=p.get("UsageCategory"))
+    return page(call, "usage_triggers", triggers, trigger_json, p.filters("Recurring", "TriggerBy", "UsageCategory"))
+
+
+def fetch_trigger(call: Call) -> Response:
+    call.params.reject_unknown()
+    return 200, trigger_json(call.backend.fetch_trigger(call.account(), call.args["sid"]))
+
+
+def update_trigger(call: Call) -> Response:
+    account = call.account(write=True)
+    fields = _trigger_fields(call.params, create=False)
+    call.params.reject_unknown()
+    return 200, trigger_json(call.backend.update_trigger(account, call.args["sid"], fields))
+
+
+def delete_trigger(call: Call) -> Response:
+    call.params.reject_unknown()
+    call.backend.delete_trigger(call.account(write=True), call.args["sid"])
+    return 204, None

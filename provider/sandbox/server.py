@@ -1,0 +1,260 @@
+"""The stand-in's HTTP server (aiohttp): auth, routing, faults, logging; usable in-process or as a command."""
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import json
+import threading
+import uuid
+from datetime import datetime, timedelta
+from typing import Any, Optional
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+
+from . import urls
+from .exceptions import (
+    InvalidParameter, MethodNotAllowed, NotFound, PayloadTooLarge, ServerError, ServiceUnavailable,
+    TooManyRequests, TwilioApiError, Unauthenticated,
+)
+from .faults import AFTER, FaultPlan
+from .models import TwilioBackend
+from .responses import Call, Params
+
+MAX_BODY_BYTES = 64 * 1024
+ADMIN_PREFIX = "/__sandbox/"
+
+
+def _basic_auth(header: Optional[str]) -> tuple[Optional[str], Optional[str]]:
+    if not header or not header.startswith("Basic "):
+        return None, None
+    try:
+        user, _, password = base64.b64decode(header[6:], validate=True).decode("utf-8").partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return None, None
+    return user, password
+
+
+def _parse_form(text: str) -> dict[str, str]:
+    if not text:
+        return {}
+    try:
+        pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=True, errors="strict")
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidParameter("Malformed form body: expected application/x-www-form-urlencoded") from None
+    values: dict[str, str] = {}
+    for name, value in pairs:
+        if name in values:
+            raise InvalidParameter(f"Parameter {name} was given more than once")
+        values[name] = value
+    return values
+
+
+def _json(status: int, body: Optional[dict[str, Any]], headers: Optional[dict[str, str]] = None) -> web.Response:
+    headers = {"Twilio-Request-Id": f"RQ{uuid.uuid4().hex}", **(headers or {})}
+    if body is None:
+        return web.Response(status=status, headers=headers)
+    return web.Response(status=status, body=json.dumps(body).encode(), content_type="application/json",
+                        headers=headers)
+
+
+class SandboxApp:
+    def __init__(self, backend: TwilioBackend, faults: Optional[FaultPlan] = None):
+        self.backend = backend
+        self.faults = faults or FaultPlan()
+
+    def make(self) -> web.Application:
+        app = web.Application(client_max_size=MAX_BODY_BYTES)
+        app.router.add_route("*", "/{tail:.*}", self.handle)
+        return app
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        if request.path.startswith(ADMIN_PREFIX):
+            return await self.admin(request)
+        fault = self.faults.decide(request.method)
+        if self.faults.latency_ms:
+            await asyncio.sleep(self.faults.latency_ms / 1000)
+        if fault == "drop":
+            return self._drop(request, fault)
+        status, body, headers, account_sid = await self._serve(request, fault)
+        self.backend.record_request(request.method, request.path, status, account_sid, fault)
+        if fault == "commit-drop":
+            return self._drop(request, fault)
+        if fault == "slow":
+            await asyncio.sleep(self.faults.slow_ms / 1000)
+        return _json(status, body, headers)
+
+    def _drop(self, request: web.Request, fault: str) -> web.StreamResponse:
+        if fault == "drop":
+            self.backend.record_request(request.method, request.path, 0, None, fault)
+        if request.transport is not None:
+            request.transport.abort()  # the client sees the connection closed without a response
+        return web.Response(status=204)
+
+    async def _serve(self, request: web.Request, fault: Optional[str]
+                     ) -> tuple[int, Optional[dict[str, Any]], dict[str, str], Optional[str]]:
+        account_sid = None
+        try:
+            if fault == "429":
+                raise TooManyRequests(self.faults.retry_after_s)
+            if fault == "500":
+                raise ServerError("Internal Server Error (injected)")
+            if fault == "503":
+                raise ServiceUnavailable("Service Unavailable (injected)")
+            principal = self.backend.authenticate(*_basic_auth(request.headers.get("Authorization")))
+            account_sid = principal.account.sid
+            route = urls.resolve(request.path)
+            if route is None:
+                raise NotFound(request.path)
+            methods, args = route
+            handler = methods.get(request.method)
+            if handler is None:
+                raise MethodNotAllowed(f"Method {request.method} not allowed on {request.path}; "
+                                       f"allowed: {', '.join(sorted(methods))}")
+            params = dict(request.query)
+            if len(request.query) != len(set(request.query.keys())):
+                raise InvalidParameter("A query parameter was given more than once")
+            if request.method in ("POST", "DELETE") and request.can_read_body:
+                if request.content_type not in ("application/x-www-form-urlencoded", "application/octet-stream", ""):
+                    raise InvalidParameter(f"Content-Type {request.content_type} is not supported; "
+                                           "send application/x-www-form-urlencoded")
+                try:
+                    raw = await request.read()
+                except web.HTTPRequestEntityTooLarge:
+                    raise PayloadTooLarge(f"Request body larger than {MAX_BODY_BYTES} bytes") from None
+                try:
+                    form = _parse_form(raw.decode("utf-8"))
+                except UnicodeDecodeError:
+                    raise InvalidParameter("Request body is not UTF-8") from None
+                overlap = set(form) & set(params)
+                if overlap:
+                    raise InvalidParameter(f"Parameter {', '.join(sorted(overlap))} given in both URL and body")
+                params.update(form)
+            call = Call(self.backend, principal, request.method, request.path, args, Params(params))
+            status, body = handler(call)
+            return status, body, {}, account_sid
+        except TwilioApiError as error:
+            return error.status, error.body(), dict(error.headers), account_sid
+        except Exception as error:  # a bug in the stand-in must still look like Twilio, and say what broke
+            failure = ServerError(f"Sandbox internal error: {type(error).__name__}: {error}")
+            return failure.status, failure.body(), {}, account_sid
+
+    async def admin(self, request: web.Request) -> web.Response:
+        """Observability and control for tests and benchmarks; needs the parent's credentials."""
+        try:
+            principal = self.backend.authenticate(*_basic_auth(request.headers.get("Authorization")))
+            if principal.account.sid != self.backend.parent_sid or principal.key is not None:
+                raise Unauthenticated()
+        except TwilioApiError as error:
+            return _json(error.status, error.body(), dict(error.headers))
+        action = request.path[len(ADMIN_PREFIX):]
+        if action == "requests" and request.method == "GET":
+            since = int(request.query.get("since", "0"))
+            return _json(200, {"requests": [r.__dict__ for r in self.backend.requests(since)],
+                               "last_seq": self.backend.last_seq})
+        if action == "counters" and request.method == "GET":
+            return _json(200, {"counters": dict(self.backend.counters), "last_seq": self.backend.last_seq})
+        if action == "state" and request.method == "GET":
+            return _json(200, self.backend.snapshot())
+        if action == "clock" and request.method == "POST":
+            data = await request.json()
+            if "set" in data:
+                self.backend.clock.set(datetime.fromisoformat(data["set"]))
+            if "advance_days" in data:
+                self.backend.clock.advance(timedelta(days=float(data["advance_days"])))
+            return _json(200, {"now": self.backend.clock.now().isoformat()})
+        if action == "faults" and request.method == "POST":
+            data = await request.json()
+            kinds = tuple(data["kinds"]) if "kinds" in data else None
+            try:
+                self.faults.configure(rate=data.get("rate"), kinds=kinds, seed=data.get("seed"),
+                                      latency_ms=data.get("latency_ms"), slow_ms=data.get("slow_ms"))
+            except ValueError as error:
+                return _json(400, {"message": str(error)})
+            return _json(200, {"rate": self.faults.rate, "kinds": list(self.faults.kinds)})
+        return _json(404, NotFound(request.path).body())
+
+
+class SandboxServer:
+    """The stand-in on a real 127.0.0.1 port, in a background thread: start()/stop() or `with`."""
+
+    def __init__(self, backend: Optional[TwilioBackend] = None, *, host: str = "127.0.0.1", port: int = 0,
+                 faults: Optional[FaultPlan] = None):
+        self.backend = backend or TwilioBackend()
+        self.app = SandboxApp(self.backend, faults)
+        self.host, self.port = host, port
+        self._loop: Optional[asyncio.AbstractEventLoop] = None
+        self._thread: Optional[threading.Thread] = None
+        self._runner: Optional[web.AppRunner] = None
+
+    @property
+    def faults(self) -> FaultPlan:
+        return self.app.faults
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def account_sid(self) -> str:
+        return self.backend.parent_sid
+
+    @property
+    def auth_token(self) -> str:
+        return self.backend.parent.auth_token
+
+    def connection_info(self) -> dict[str, str]:
+        return {"base_url": self.base_url, "account_sid": self.account_sid, "auth_token": self.auth_token}
+
+    async def _start(self) -> None:
+        self._runner = web.AppRunner(self.app.make(), access_log=None, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port, backlog=1024)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+
+    def start(self) -> "SandboxServer":
+        ready = threading.Event()
+        failure: list[BaseException] = []
+
+        def run() -> None:
+            self._loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(self._loop)
+            try:
+                self._loop.run_until_complete(self._start())
+            except BaseException as error:  # report start-up failures (port in use) to the caller
+                failure.append(error)
+                ready.set()
+                return
+            ready.set()
+            self._loop.run_forever()
+            self._loop.run_until_complete(self._runner.cleanup())  # type: ignore[union-attr]
+            self._loop.close()
+
+        self._thread = threading.Thread(target=run, name="twilio-sandbox", daemon=True)
+        self._thread.start()
+        ready.wait(timeout=30)
+        if failure:
+            raise failure[0]
+        return self
+
+    def stop(self) -> None:
+        if self._loop is not None and self._thread is not None:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=30)
+            self._loop = None
+
+    def __enter__(self) -> "SandboxServer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    async def serve(self) -> None:
+        """Run in the current event loop until cancelled (the `tenantctl sandbox` command)."""
+        await self._start()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await self._runner.cleanup()  # type: ignore[union-attr]

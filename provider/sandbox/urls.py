@@ -1,0 +1,43 @@
+"""Routing: Twilio 2010-04-01 paths to the response functions that serve them."""
+from __future__ import annotations
+
+import re
+from typing import Callable, Optional
+
+from . import responses as r
+
+_ACCOUNT = r"/2010-04-01/Accounts/(?P<account>AC[0-9a-f]{32})"
+_SID = r"(?P<sid>{prefix}[0-9a-f]{{32}})"
+_TYPE = r"(?P<type>Local|Mobile|TollFree)"
+
+Handler = Callable[[r.Call], r.Response]
+
+# (path regex, {method: handler}); first match wins, so fixed names come before SIDs.
+ROUTES: list[tuple[re.Pattern[str], dict[str, Handler]]] = [
+    (r"/2010-04-01/Accounts\.json", {"GET": r.list_accounts, "POST": r.create_account}),
+    (r"/2010-04-01/Accounts/" + _SID.format(prefix="AC") + r"\.json",
+     {"GET": r.fetch_account, "POST": r.update_account}),
+    (_ACCOUNT + r"/AvailablePhoneNumbers/(?P<country>[A-Z]{2})/" + _TYPE + r"\.json", {"GET": r.available_numbers}),
+    (_ACCOUNT + r"/IncomingPhoneNumbers\.json", {"GET": r.list_numbers, "POST": r.buy_number}),
+    (_ACCOUNT + r"/IncomingPhoneNumbers/" + _TYPE + r"\.json", {"GET": r.list_numbers, "POST": r.buy_number}),
+    (_ACCOUNT + r"/IncomingPhoneNumbers/" + _SID.format(prefix="PN") + r"\.json",
+     {"GET": r.fetch_number, "POST": r.update_number, "DELETE": r.release_number}),
+    (_ACCOUNT + r"/Keys\.json", {"GET": r.list_keys, "POST": r.create_key}),
+    (_ACCOUNT + r"/Keys/" + _SID.format(prefix="SK") + r"\.json",
+     {"GET": r.fetch_key, "POST": r.update_key, "DELETE": r.delete_key}),
+    (_ACCOUNT + r"/Usage/Records(?:/(?P<kind>Daily|Monthly|Yearly|AllTime|LastMonth|ThisMonth|Today|Yesterday))?\.json",
+     {"GET": r.usage_records}),
+    (_ACCOUNT + r"/Usage/Triggers\.json", {"GET": r.list_triggers, "POST": r.create_trigger}),
+    (_ACCOUNT + r"/Usage/Triggers/" + _SID.format(prefix="UT") + r"\.json",
+     {"GET": r.fetch_trigger, "POST": r.update_trigger, "DELETE": r.delete_trigger}),
+]
+ROUTES = [(re.compile(pattern + r"\Z"), methods) for pattern, methods in ROUTES]  # type: ignore[misc]
+
+
+def resolve(path: str) -> Optional[tuple[dict[str, Handler], dict[str, str]]]:
+    """The handlers for the path and its named parts, or None for an unknown path."""
+    for pattern, methods in ROUTES:
+        match = pattern.match(path)
+        if match:
+            return methods, {k: v for k, v in match.groupdict().items() if v is not None}
+    return None
