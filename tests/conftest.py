@@ -22,3 +22,51 @@ def tenant_dir(tmp_path: Path) -> Path:
 def _run_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Relative paths in messages are relative to the working directory; keep it the scratch dir."""
     monkeypatch.chdir(tmp_path)
+
+
+# ---- the Twilio stand-in, reached over real HTTP with the official SDK, judged by Twilio's OpenAPI spec ----
+from datetime import datetime, timezone  # noqa: E402
+from typing import Callable, Iterator, Optional  # noqa: E402
+
+from twilio.rest import Client  # noqa: E402
+
+from provider.sandbox import Clock, SandboxServer, TwilioBackend  # noqa: E402
+from provider.twilio_api import make_client  # noqa: E402
+
+from .contract import ContractChecker, ValidatingHttpClient  # noqa: E402
+
+PINNED_NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def contract() -> Iterator[ContractChecker]:
+    """Every SDK call in the test is checked against Twilio's spec; any violation fails the test."""
+    checker = ContractChecker()
+    yield checker
+    assert not checker.violations, "calls broke Twilio's OpenAPI contract:\n" + "\n".join(checker.violations)
+
+
+@pytest.fixture
+def sandbox() -> Iterator[SandboxServer]:
+    server = SandboxServer(TwilioBackend(seed=1234, clock=Clock(PINNED_NOW))).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+Connect = Callable[..., Client]
+
+
+@pytest.fixture
+def connect(sandbox: SandboxServer, contract: ContractChecker) -> Connect:
+    """connect() for the parent, connect(sid, token) for anyone else; all through the contract check."""
+    def make(username: Optional[str] = None, password: Optional[str] = None, server: SandboxServer = sandbox) -> Client:
+        return make_client(username or server.account_sid, password or server.auth_token,
+                           http_client=ValidatingHttpClient(server.base_url, contract, timeout=10))
+    return make
+
+
+@pytest.fixture
+def parent(connect: Connect) -> Client:
+    return connect()

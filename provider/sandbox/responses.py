@@ -162,7 +162,7 @@ def available_json(info: NumberInfo) -> dict[str, Any]:
         "iso_country": block.country,
         "address_requirements": "none",
         "beta": False,
-        "capabilities": {k: info.capabilities[k] for k in ("voice", "sms", "mms")},
+        "capabilities": dict(info.capabilities),
     }
 
 
@@ -291,7 +291,12 @@ def available_numbers(call: Call) -> Response:
     p.reject_unknown()
     found = call.backend.available_numbers(call.args["country"], _TYPES[call.args["type"]], area_code=area_code,
                                            contains=contains, require=require, limit=limit)
-    return 200, {"available_phone_numbers": [available_json(i) for i in found], "uri": call.path}
+    # One page only, as at Twilio: a search answers with its best matches, never a cursor.
+    return 200, {
+        "available_phone_numbers": [available_json(i) for i in found], "uri": call.path, "page": 0,
+        "page_size": limit, "start": 0, "end": max(len(found) - 1, 0), "first_page_uri": call.path,
+        "next_page_uri": None, "previous_page_uri": None,
+    }
 
 
 # ---- incoming phone numbers --------------------------------------------------------------------------
