@@ -317,13 +317,20 @@ def _number_settings(params: Params) -> dict[str, str]:
     return settings
 
 
+def _typed_number_json(n: IncomingNumber) -> dict[str, Any]:
+    """The typed endpoints (IncomingPhoneNumbers/Local.json, …) answer without the `type` field."""
+    body = number_json(n)
+    del body["type"]
+    return body
+
+
 def buy_number(call: Call) -> Response:
     account = call.account(write=True)
     phone_number, area_code = call.params.get("PhoneNumber"), call.params.get("AreaCode")
     settings = _number_settings(call.params)
     call.params.reject_unknown()
     number = call.backend.buy_number(account, phone_number=phone_number, area_code=area_code, settings=settings)
-    return 201, number_json(number)
+    return 201, (_typed_number_json if "type" in call.args else number_json)(number)
 
 
 def list_numbers(call: Call) -> Response:
@@ -333,7 +340,7 @@ def list_numbers(call: Call) -> Response:
                                         friendly_name=call.params.get("FriendlyName"), number_type=number_type)
     call.params.get("Beta")
     call.params.get("Origin")
-    return page(call, "incoming_phone_numbers", numbers, number_json,
+    return page(call, "incoming_phone_numbers", numbers, _typed_number_json if number_type else number_json,
                 call.params.filters("PhoneNumber", "FriendlyName"))
 
 
