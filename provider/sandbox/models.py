@@ -336,6 +336,7 @@ class TwilioBackend:
     def buy_number(self, account: Account, *, phone_number: Optional[str], area_code: Optional[str],
                    settings: dict[str, str]) -> IncomingNumber:
         with self.lock:
+            settings = self._checked_number_settings(settings)
             if (phone_number is None) == (area_code is None):
                 raise InvalidParameter("Exactly one of PhoneNumber or AreaCode is required", code=21450)
             if phone_number is not None:
@@ -377,6 +378,7 @@ class TwilioBackend:
                       transfer_to: Optional[str]) -> IncomingNumber:
         with self.lock:
             number = self.fetch_number(account, sid)
+            settings = self._checked_number_settings(settings)
             if transfer_to is not None and transfer_to != number.account_sid:
                 if not principal.account.is_parent or principal.key is not None:
                     raise TransferNeedsParentCredentials(
@@ -398,7 +400,10 @@ class TwilioBackend:
             self._persist()
             return number
 
-    def _apply_number_settings(self, number: IncomingNumber, settings: dict[str, str]) -> None:
+    @staticmethod
+    def _checked_number_settings(settings: dict[str, str]) -> dict[str, str]:
+        """Every setting validated before any is applied: a bad one changes nothing."""
+        checked = {}
         for attr, value in settings.items():
             if attr == "friendly_name":
                 _check_length("FriendlyName", value, 64)
@@ -408,6 +413,11 @@ class TwilioBackend:
                     raise InvalidParameter(f"{_param_name(attr)} must be GET or POST", code=21403)
             elif value and not value.startswith(("http://", "https://")):
                 raise InvalidParameter(f"{_param_name(attr)} is not a valid URL: {value}", code=21402)
+            checked[attr] = value
+        return checked
+
+    def _apply_number_settings(self, number: IncomingNumber, settings: dict[str, str]) -> None:
+        for attr, value in settings.items():
             setattr(number, attr, value)
         if settings:
             number.date_updated = self.clock.now()
