@@ -17,3 +17,14 @@ if [ ! -f "$stamp" ]; then
   rm -f "$venv"/.installed-*
   touch "$stamp"
 fi
+
+# Stoplight Prism for the contract test (npm registry); the test says it was skipped if npm is missing.
+prism_dir="$root/tools/prism"
+if [ ! -x "$prism_dir/node_modules/.bin/prism" ]; then
+  if command -v npm >/dev/null 2>&1; then
+    echo "bootstrap: installing Stoplight Prism into tools/prism" >&2
+    (cd "$prism_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  else
+    echo "bootstrap: npm not found; the Prism contract test will be skipped" >&2
+  fi
+fi
