@@ -1,0 +1,71 @@
+"""Benchmark: the stand-in's throughput under load from a second process, and its memory at scale.
+
+1. Requests per second: `tenantctl sandbox` in its own process, loaded over loopback by bench/load_client.py
+   (bounded: --requests or --seconds). Target >= 1,000 simple requests/s, so it is never the bottleneck.
+2. Memory: a backend holding 1,000 subaccounts and 5,000 numbers (Python heap, via tracemalloc).
+Run: python bench/bench_sandbox.py
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tracemalloc
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from provider.sandbox import TwilioBackend  # noqa: E402
+from provider.sandbox import inventory  # noqa: E402
+from provider.sandbox.models import Principal  # noqa: E402
+
+
+def throughput(requests: int, concurrency: int, seconds: float) -> dict:
+    server = subprocess.Popen([sys.executable, "-m", "provider.cli", "sandbox", "--seed", "1"],
+                              stdout=subprocess.PIPE, text=True, cwd=REPO)
+    try:
+        info = json.loads(server.stdout.readline())  # type: ignore[union-attr]
+        url = f"{info['base_url']}/2010-04-01/Accounts/{info['account_sid']}.json"
+        load = subprocess.run([sys.executable, str(REPO / "bench" / "load_client.py"), url, info["account_sid"],
+                               info["auth_token"], "--requests", str(requests), "--concurrency", str(concurrency),
+                               "--seconds", str(seconds)], capture_output=True, text=True, check=True)
+        return json.loads(load.stdout)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def memory(subaccounts: int, numbers: int) -> dict:
+    tracemalloc.start()
+    backend = TwilioBackend(seed=1, demo_numbers=())
+    parent = Principal(backend.parent)
+    accounts = [backend.create_subaccount(parent, f"tenant:t{i:04d}") for i in range(subaccounts)]
+    pool = inventory.search("US", "local", limit=numbers)
+    for i, info in enumerate(pool):
+        backend.buy_number(accounts[i % subaccounts], phone_number=info.phone_number, area_code=None,
+                           settings={"voice_url": "https://crm.example.com/voice", "friendly_name": f"n{i}"})
+    current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert len(backend.numbers) == numbers
+    return {"subaccounts": subaccounts, "numbers": numbers, "heap_mib": current / 2**20, "peak_mib": peak / 2**20}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=20000)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=30)
+    args = parser.parse_args()
+    load = throughput(args.requests, args.concurrency, args.seconds)
+    mem = memory(1000, 5000)
+    print(f"throughput:  {load['rps']:.0f} requests/s ({load['ok']} ok, {load['errors']} errors, "
+          f"{args.concurrency} in flight; p50 {load['p50_ms']:.1f} ms, p99 {load['p99_ms']:.1f} ms) target >= 1000")
+    print(f"memory:      {mem['heap_mib']:.1f} MiB heap for {mem['subaccounts']} subaccounts and "
+          f"{mem['numbers']} numbers (peak {mem['peak_mib']:.1f} MiB)")
+    return 0 if load["rps"] >= 1000 and load["errors"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
