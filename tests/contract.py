@@ -205,9 +205,9 @@ class ValidatingHttpClient(RedirectingHttpClient):
         super().__init__(base_url, **kwargs)
         self.checker = checker
 
-    def request(self, method: str, url: str, params: Any = None, data: Any = None, headers: Any = None,
-                auth: Any = None, *args: Any, **kwargs: Any):
-        response = super().request(method, url, params, data, headers, auth, *args, **kwargs)
+    def send(self, method: str, url: str, params: Any = None, data: Any = None, headers: Any = None,
+             auth: Any = None, *args: Any, **kwargs: Any):
+        response = super().send(method, url, params, data, headers, auth, *args, **kwargs)
         if url.startswith(TWILIO_BASE_URL):
             self.checker.check(method, url, params, data, auth, response.status_code, response.text)
         return response

@@ -1,33 +1,85 @@
-"""A `twilio.rest.Client` whose requests go to a chosen base URL (the SDK has no base-URL option)."""
+"""A `twilio.rest.Client` whose requests go to a chosen base URL (the SDK has no base-URL option) and are
+retried where that is safe (see retry.py). The SDK itself never retries a 429."""
 from __future__ import annotations
 
 from typing import Any, Optional
 
+import requests
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
+from urllib3.exceptions import NewConnectionError
+
+from .retry import RETRYABLE_STATUS, AmbiguousCreate, Deadline, RetryPolicy, is_create
 
 TWILIO_BASE_URL = "https://api.twilio.com"
 DEFAULT_TIMEOUT_S = 15.0
 
 
-class RedirectingHttpClient(TwilioHttpClient):
-    """Rewrites https://api.twilio.com to `base_url`; everything else is the SDK's own client."""
+def _never_sent(error: BaseException) -> bool:
+    """True when the connection was refused or timed out while connecting: the request never left."""
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    seen = set()
+    current: Optional[BaseException] = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, NewConnectionError):
+            return True
+        reason = getattr(current, "reason", None)
+        nxt = reason if isinstance(reason, BaseException) else None
+        if nxt is None and current.args and isinstance(current.args[0], BaseException):
+            nxt = current.args[0]
+        current = nxt or current.__cause__ or current.__context__
+    return False
 
-    def __init__(self, base_url: Optional[str] = None, timeout: float = DEFAULT_TIMEOUT_S, **kwargs: Any):
+
+class RedirectingHttpClient(TwilioHttpClient):
+    """Rewrites https://api.twilio.com to `base_url`, and retries with backoff where repeating is safe."""
+
+    def __init__(self, base_url: Optional[str] = None, timeout: float = DEFAULT_TIMEOUT_S,
+                 retry: Optional[RetryPolicy] = None, **kwargs: Any):
         super().__init__(timeout=timeout, **kwargs)
         self.base_url = (base_url or TWILIO_BASE_URL).rstrip("/")
+        self.retry = retry or RetryPolicy()
+        self.retries = 0
 
     def target(self, url: str) -> str:
         if self.base_url != TWILIO_BASE_URL and url.startswith(TWILIO_BASE_URL):
             return self.base_url + url[len(TWILIO_BASE_URL):]
         return url
 
-    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
+    def send(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
+        """One attempt, no retry: the seam the contract checker in the tests hooks into."""
         return super().request(method, self.target(url), *args, **kwargs)
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
+        creating = is_create(method, url)
+        deadline = Deadline(self.retry)
+        path = url.replace(TWILIO_BASE_URL, "")
+        while True:
+            try:
+                response = self.send(method, url, *args, **kwargs)
+            except (requests.ConnectionError, requests.Timeout) as error:
+                if (not creating or _never_sent(error)) and deadline.another():
+                    self.retries += 1
+                    continue
+                if creating:
+                    raise AmbiguousCreate(method, path, type(error).__name__) from error
+                raise
+            if response.status_code in RETRYABLE_STATUS:
+                if response.status_code == 429 or not creating:
+                    if deadline.another(response.headers.get("Retry-After")):
+                        self.retries += 1
+                        continue
+                    return response
+                raise AmbiguousCreate(method, path, f"HTTP {response.status_code}")
+            return response
 
 
 def make_client(account_sid: str, auth_token: str, base_url: Optional[str] = None,
-                http_client: Optional[TwilioHttpClient] = None, timeout: float = DEFAULT_TIMEOUT_S) -> Client:
+                http_client: Optional[TwilioHttpClient] = None, timeout: float = DEFAULT_TIMEOUT_S,
+                retry: Optional[RetryPolicy] = None) -> Client:
     """A client for `account_sid`; `base_url` None means the real Twilio."""
-    return Client(account_sid, auth_token, http_client=http_client or RedirectingHttpClient(base_url, timeout))
+    return Client(account_sid, auth_token,
+                  http_client=http_client or RedirectingHttpClient(base_url, timeout, retry=retry))
