@@ -1,0 +1,10 @@
+"""Pulumi dynamic resources for Twilio. Importable and side-effect free: the engine's provider process
+imports this module to unpickle providers by reference."""
+from .api_key import ApiKey, ApiKeyProvider
+from .base import ProvisioningError
+from .phone_number import PhoneNumber, PhoneNumberProvider
+from .subaccount import Subaccount, SubaccountProvider
+from .usage_trigger import UsageTrigger, UsageTriggerProvider
+
+__all__ = ["ApiKey", "ApiKeyProvider", "PhoneNumber", "PhoneNumberProvider", "ProvisioningError", "Subaccount",
+           "SubaccountProvider", "UsageTrigger", "UsageTriggerProvider"]

@@ -1,0 +1,80 @@
+"""What every Twilio dynamic provider shares: configure(), readable errors, and create-at-most-once."""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable, Optional, TypeVar
+
+from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, ReadResult, ResourceProvider
+from twilio.base.exceptions import TwilioException, TwilioRestException
+
+from ..twilio_api.retry import AmbiguousCreate, Deadline, RetryPolicy
+from . import session
+
+T = TypeVar("T")
+
+
+class ProvisioningError(Exception):
+    """A Twilio call failed in a way retrying cannot fix; the message says what, never a credential."""
+
+
+def is_not_found(error: BaseException) -> bool:
+    return isinstance(error, TwilioRestException) and error.status == 404
+
+
+def explain(action: str, error: BaseException) -> ProvisioningError:
+    if isinstance(error, TwilioRestException):
+        return ProvisioningError(f"Twilio refused to {action}: HTTP {error.status}, error {error.code}: {error.msg}")
+    if isinstance(error, AmbiguousCreate):
+        return ProvisioningError(f"could not {action}: {error}; nothing was found that it created, run again")
+    return ProvisioningError(f"could not {action}: {type(error).__name__}: {error}")
+
+
+def create_once(action: str, create: Callable[[], T], find: Callable[[], Optional[T]],
+                policy: Optional[RetryPolicy] = None) -> T:
+    """Create, and after an ambiguous failure look for what the attempt made before trying again.
+
+    `find` must return what a previous attempt created (by number, friendly name, ...) or None.
+    """
+    deadline = Deadline(policy or RetryPolicy())
+    while True:
+        try:
+            return create()
+        except AmbiguousCreate as error:
+            found = find()
+            if found is not None:
+                return found
+            if not deadline.another():
+                raise explain(action, error) from None
+        except TwilioRestException as error:
+            raise explain(action, error) from None
+
+
+class TwilioProvider(ResourceProvider):
+    """Base of the providers. Holds no state of its own: it is pickled into every resource's inputs."""
+
+    serialize_as_secret_always = False  # it carries no secret; credentials come from configure()
+
+    def configure(self, req: ConfigureRequest) -> None:
+        session.configure(req.config)
+
+    @property
+    def session(self) -> session.Session:
+        return session.current()
+
+    @staticmethod
+    def failures(pairs: Iterable[tuple[str, Optional[str]]]) -> list[CheckFailure]:
+        return [CheckFailure(prop, reason) for prop, reason in pairs if reason]
+
+    @staticmethod
+    def checked(news: dict[str, Any], failures: list[CheckFailure]) -> CheckResult:
+        return CheckResult(news, failures)
+
+    @staticmethod
+    def gone() -> ReadResult:
+        """What read() answers for a resource deleted outside Pulumi: the engine drops it from state."""
+        return ReadResult("", {})
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {}
+
+
+__all__ = ["ProvisioningError", "TwilioException", "TwilioProvider", "create_once", "explain", "is_not_found"]

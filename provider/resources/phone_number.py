@@ -1,0 +1,231 @@
+"""PhoneNumber: adopt, transfer in place, or buy exactly once; owns the number's webhook configuration."""
+from __future__ import annotations
+
+import re
+from typing import Any, Optional
+
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+
+from .base import ProvisioningError, TwilioProvider, create_once, explain, is_not_found
+
+E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
+NUMBER_SID = re.compile(r"^PN[0-9a-f]{32}$")
+URL_FIELDS = ("voice_url", "voice_fallback_url", "sms_url", "sms_fallback_url", "status_callback")
+METHOD_FIELDS = ("voice_method", "voice_fallback_method", "sms_method", "sms_fallback_method",
+                 "status_callback_method")
+WEBHOOK_FIELDS = URL_FIELDS + METHOD_FIELDS
+SEARCH_TYPES = {"local": "local", "mobile": "mobile", "toll_free": "toll_free"}
+OUTPUTS = ("sid", "phone_number", "capabilities")
+
+
+def normalized_webhooks(webhooks: Optional[dict[str, Any]]) -> dict[str, str]:
+    """Every field present: unset URLs are "" and unset methods POST, so "removed from YAML" means "cleared"."""
+    given = webhooks or {}
+    out = {f: given.get(f) or "" for f in URL_FIELDS}
+    out.update({f: (given.get(f) or "POST").upper() for f in METHOD_FIELDS})
+    return out
+
+
+def live_webhooks(number: Any) -> dict[str, str]:
+    out = {f: getattr(number, f) or "" for f in URL_FIELDS}
+    out.update({f: (getattr(number, f) or "POST").upper() for f in METHOD_FIELDS})
+    return out
+
+
+class PhoneNumberProvider(TwilioProvider):
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        number, search, adopt = news.get("number"), news.get("search"), news.get("adopt_sid")
+        reasons: list[tuple[str, Optional[str]]] = [
+            ("number", "give exactly one of number (adopt or transfer) or search (buy)"
+             if bool(number) == bool(search) else None),
+            ("number", None if not number or E164.match(str(number)) else f"{number} is not an E.164 number"),
+            ("adopt_sid", None if not adopt or NUMBER_SID.match(str(adopt)) else "adopt_sid must be PN + 32 hex"),
+            ("friendly_name", None if isinstance(news.get("friendly_name"), str) and
+             0 < len(news["friendly_name"]) <= 64 else "friendly_name must be 1 to 64 characters"),
+        ]
+        if search:
+            reasons += [
+                ("search", None if search.get("type") in SEARCH_TYPES else "search.type must be local, mobile or "
+                                                                           "toll_free"),
+                ("search", None if re.fullmatch(r"[A-Z]{2}", str(search.get("country", ""))) else
+                 "search.country must be a two-letter country code"),
+                ("search", None if search.get("capabilities") else "search.capabilities must not be empty"),
+            ]
+        webhooks = news.get("webhooks") or {}
+        reasons += [("webhooks", f"unknown webhook field {k}") for k in webhooks if k not in WEBHOOK_FIELDS]
+        reasons += [("webhooks", f"{k} must be GET or POST") for k in METHOD_FIELDS
+                    if webhooks.get(k) and str(webhooks[k]).upper() not in ("GET", "POST")]
+        failures = self.failures(reasons)
+        if not failures:
+            news = {**news, "webhooks": normalized_webhooks(webhooks)}
+        return self.checked(news, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        replaces = []
+        if news.get("number") and news["number"] != olds.get("phone_number"):
+            replaces.append("number")
+        if news.get("adopt_sid") and news["adopt_sid"] != olds.get("sid"):
+            replaces.append("adopt_sid")
+        changed = replaces or any(olds.get(k) != news.get(k) for k in ("account_sid", "friendly_name", "webhooks"))
+        return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
+
+    # ---- create ----------------------------------------------------------------------------------------
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        target = props["account_sid"]
+        if props.get("adopt_sid") or props.get("number"):
+            number = self._place_existing(props)
+        else:
+            number = None if self.session.is_fresh(target) else self._by_friendly_name(target, props["friendly_name"])
+            if number is None:
+                number = create_once(f"buy a number for {props['friendly_name']}", lambda: self._buy(props),
+                                     lambda: self._by_friendly_name(target, props["friendly_name"]))
+        number = self._configure(number, props)
+        return CreateResult(number.sid, self._outs(props, number))
+
+    def _numbers(self, account_sid: str) -> Any:
+        return self.session.client.api.v2010.accounts(account_sid).incoming_phone_numbers
+
+    def _by_friendly_name(self, account_sid: str, friendly_name: str) -> Optional[Any]:
+        found = self._numbers(account_sid).list(friendly_name=friendly_name)
+        if len(found) > 1:
+            raise ProvisioningError(f"{len(found)} numbers in {account_sid} are named {friendly_name!r} "
+                                    f"({', '.join(n.phone_number for n in found)}); pin one with `number:`")
+        return found[0] if found else None
+
+    def _find(self, account_sid: str, props: dict[str, Any]) -> Optional[Any]:
+        if props.get("adopt_sid"):
+            try:
+                return self._numbers(account_sid)(props["adopt_sid"]).fetch()
+            except Exception as error:
+                if is_not_found(error):
+                    return None
+                raise explain(f"look up number {props['adopt_sid']}", error) from None
+        found = self._numbers(account_sid).list(phone_number=props["number"])
+        return found[0] if found else None
+
+    def _place_existing(self, props: dict[str, Any]) -> Any:
+        """Adopt it where it is, or transfer it in place from the parent or a sibling: never release and re-buy."""
+        target, parent = props["account_sid"], self.session.parent_sid
+        what = props.get("number") or props.get("adopt_sid")
+        number = self._find(target, props)
+        if number is not None:
+            return number
+        for owner in [parent, *self._sibling_sids(target)]:
+            number = self._find(owner, props)
+            if number is not None:
+                return self._transfer(number, owner, target, props)
+        raise ProvisioningError(f"number {what} is not in the tenant's subaccount {target}, the parent account or "
+                                "any other subaccount of the parent; only numbers Twilio already holds can be "
+                                "adopted (use `search:` to buy one)")
+
+    def _sibling_sids(self, target: str) -> list[str]:
+        parent = self.session.parent_sid
+        return [a.sid for a in self.session.client.api.v2010.accounts.list(status="active")
+                if a.sid not in (parent, target)]
+
+    def _transfer(self, number: Any, owner: str, target: str, props: dict[str, Any]) -> Any:
+        changes = {"account_sid": target, **self._setting_changes(number, props)}
+        try:
+            return self._numbers(owner)(number.sid).update(**changes)
+        except Exception as error:
+            raise explain(f"transfer {number.phone_number} from {owner} to {target}", error) from None
+
+    def _buy(self, props: dict[str, Any]) -> Any:
+        search = props["search"]
+        country = self.session.client.available_phone_numbers(search["country"])
+        listing = {"local": country.local, "mobile": country.mobile, "toll_free": country.toll_free}[search["type"]]
+        capabilities = set(search["capabilities"])
+        filters: dict[str, Any] = {"voice_enabled": True if "voice" in capabilities else None,
+                                   "sms_enabled": True if "sms" in capabilities else None,
+                                   "mms_enabled": True if "mms" in capabilities else None}
+        if search.get("area_code"):
+            filters["area_code"] = search["area_code"]
+        if search.get("contains"):
+            filters["contains"] = search["contains"]
+        try:
+            offered = listing.list(limit=1, page_size=1, **{k: v for k, v in filters.items() if v is not None})
+        except Exception as error:
+            raise explain(f"search numbers for {props['friendly_name']}", error) from None
+        if not offered:
+            raise ProvisioningError(f"no {search['type']} number in {search['country']} matches {search} "
+                                    f"for {props['friendly_name']}; widen the search")
+        settings = {k: v for k, v in props["webhooks"].items() if v}
+        return self._numbers(props["account_sid"]).create(phone_number=offered[0].phone_number,
+                                                          friendly_name=props["friendly_name"], **settings)
+
+    def _setting_changes(self, number: Any, props: dict[str, Any]) -> dict[str, str]:
+        changes = {k: v for k, v in props["webhooks"].items() if live_webhooks(number)[k] != v}
+        if number.friendly_name != props["friendly_name"]:
+            changes["friendly_name"] = props["friendly_name"]
+        return changes
+
+    def _configure(self, number: Any, props: dict[str, Any]) -> Any:
+        changes = self._setting_changes(number, props)
+        if not changes:
+            return number
+        try:
+            return self._numbers(number.account_sid)(number.sid).update(**changes)
+        except Exception as error:
+            raise explain(f"configure {number.phone_number}", error) from None
+
+    # ---- read, update, delete --------------------------------------------------------------------------
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        try:
+            number = self._numbers(props["account_sid"])(id_).fetch()
+        except Exception as error:
+            if is_not_found(error):
+                return self.gone()
+            raise explain(f"read number {id_}", error) from None
+        return ReadResult(id_, {**props, "webhooks": live_webhooks(number), "friendly_name": number.friendly_name,
+                                **self._outs({}, number)})
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        changes = {k: v for k, v in news["webhooks"].items() if (olds.get("webhooks") or {}).get(k) != v}
+        if olds.get("friendly_name") != news["friendly_name"]:
+            changes["friendly_name"] = news["friendly_name"]
+        owner = olds["account_sid"]
+        if owner != news["account_sid"]:
+            changes["account_sid"] = news["account_sid"]  # a move between tenants: one transfer, in place
+        if not changes:
+            return UpdateResult({**news, **{k: olds.get(k) for k in OUTPUTS}})
+        try:
+            number = self._numbers(owner)(id_).update(**changes)
+        except Exception as error:
+            raise explain(f"update number {olds.get('phone_number')} ({', '.join(sorted(changes))})", error) from None
+        return UpdateResult(self._outs(news, number))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """Release: only when the number still sits where this resource put it (not moved to another tenant)."""
+        try:
+            self._numbers(props["account_sid"])(id_).fetch()
+        except Exception as error:
+            if is_not_found(error):
+                return
+            raise explain(f"look up number {props.get('phone_number')} before releasing it", error) from None
+        try:
+            self._numbers(props["account_sid"])(id_).delete()
+        except Exception as error:
+            if not is_not_found(error):
+                raise explain(f"release number {props.get('phone_number')}", error) from None
+
+    @staticmethod
+    def _outs(props: dict[str, Any], number: Any) -> dict[str, Any]:
+        caps = number.capabilities or {}
+        return {**props, "sid": number.sid, "phone_number": number.phone_number, "account_sid": number.account_sid,
+                "capabilities": {k: bool(caps.get(k)) for k in ("voice", "sms", "mms")}}
+
+
+class PhoneNumber(Resource, module="twilio", name="PhoneNumber"):
+    """A number in a tenant's subaccount, with its webhooks (tenant defaults merged with overrides)."""
+
+    sid: pulumi.Output[str]
+    phone_number: pulumi.Output[str]
+    capabilities: pulumi.Output[dict]
+
+    def __init__(self, resource_name: str, *, account_sid: pulumi.Input[str], friendly_name: str,
+                 webhooks: dict[str, str], number: Optional[str] = None, search: Optional[dict[str, Any]] = None,
+                 adopt_sid: Optional[str] = None, opts: Optional[pulumi.ResourceOptions] = None):
+        props = {"account_sid": account_sid, "friendly_name": friendly_name, "number": number, "search": search,
+                 "adopt_sid": adopt_sid, "webhooks": webhooks, **{k: None for k in OUTPUTS}}
+        super().__init__(PhoneNumberProvider(), resource_name, props, opts)

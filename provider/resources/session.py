@@ -1,0 +1,113 @@
+"""Process-wide Twilio access for the dynamic providers: credentials, one client, and what this run created.
+
+The engine runs every dynamic resource of a deployment in one provider process. Credentials arrive in
+`configure()` (stack config) or from the environment, and live only here, in module state: never on a
+provider instance, so they can never be pickled into the state file with it.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from twilio.rest import Client
+
+from ..twilio_api import make_client
+
+_LOCK = threading.Lock()
+
+
+class MissingCredentials(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Credentials:
+    account_sid: str
+    auth_token: str
+    base_url: Optional[str] = None
+
+    def __repr__(self) -> str:  # never show the token, not even in a traceback
+        return f"Credentials(account_sid={self.account_sid!r}, auth_token='***', base_url={self.base_url!r})"
+
+
+def credentials_from(config: Any = None, environ: Optional[dict[str, str]] = None) -> Credentials:
+    """Stack config first (twilio:accountSid, secret twilio:authToken, twilio:apiBaseUrl), then environment."""
+    env = os.environ if environ is None else environ
+
+    def setting(key: str, variable: str) -> Optional[str]:
+        value = config.get(key) if config is not None else None
+        return str(value) if value else env.get(variable) or None
+
+    sid = setting("twilio:accountSid", "TWILIO_ACCOUNT_SID")
+    token = setting("twilio:authToken", "TWILIO_AUTH_TOKEN")
+    base_url = setting("twilio:apiBaseUrl", "TWILIO_API_BASE_URL")
+    if not sid or not token:
+        missing = [name for name, value in (("twilio:accountSid", sid), ("twilio:authToken", token)) if not value]
+        raise MissingCredentials(
+            f"Twilio credentials are missing ({', '.join(missing)}): run `pulumi config set twilio:accountSid AC...` "
+            "and `pulumi config set --secret twilio:authToken ...`, or set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN")
+    return Credentials(sid, token, base_url)
+
+
+class Session:
+    """One parent-credentials client plus the bookkeeping that saves calls without risking duplicates."""
+
+    def __init__(self, credentials: Credentials, client: Optional[Client] = None):
+        self.credentials = credentials
+        self.client = client or make_client(credentials.account_sid, credentials.auth_token, credentials.base_url)
+        self._fresh_accounts: set[str] = set()
+        self._lock = threading.Lock()
+
+    @property
+    def parent_sid(self) -> str:
+        return self.credentials.account_sid
+
+    def mark_fresh(self, account_sid: str) -> None:
+        """This process created the account: it holds only what this process put in it."""
+        with self._lock:
+            self._fresh_accounts.add(account_sid)
+
+    def is_fresh(self, account_sid: str) -> bool:
+        with self._lock:
+            return account_sid in self._fresh_accounts
+
+    def spoil(self, account_sid: str) -> None:
+        """After an ambiguous write, what the account holds is no longer known: look before creating."""
+        with self._lock:
+            self._fresh_accounts.discard(account_sid)
+
+
+_credentials: Optional[Credentials] = None
+_session: Optional[Session] = None
+
+
+def configure(config: Any) -> None:
+    """Called by every provider's configure(); a missing credential is only an error when Twilio is needed."""
+    global _credentials, _session
+    try:
+        found = credentials_from(config)
+    except MissingCredentials:
+        return
+    with _LOCK:
+        if found != _credentials:
+            _credentials, _session = found, None
+
+
+def current() -> Session:
+    global _credentials, _session
+    with _LOCK:
+        if _session is None:
+            if _credentials is None:
+                _credentials = credentials_from(None)
+            _session = Session(_credentials)
+        return _session
+
+
+def use(session: Optional[Session]) -> None:
+    """Install a session explicitly (the CLI-free driver and tests); None forgets it."""
+    global _credentials, _session
+    with _LOCK:
+        _session = session
+        _credentials = session.credentials if session else None

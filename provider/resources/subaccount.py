@@ -1,0 +1,137 @@
+"""Subaccount: one per tenant, found again by its deterministic friendly name, closed only on explicit intent."""
+from __future__ import annotations
+
+import re
+from typing import Any, Optional
+
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+
+from .base import ProvisioningError, TwilioProvider, create_once, explain, is_not_found
+
+STATUSES = ("active", "suspended", "closed")
+ACCOUNT_SID = re.compile(r"^AC[0-9a-f]{32}$")
+OUTPUTS = ("sid", "auth_token", "owner_account_sid")
+
+
+class SubaccountProvider(TwilioProvider):
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        name, status, adopt = news.get("friendly_name"), news.get("status"), news.get("adopt_sid")
+        return self.checked(news, self.failures([
+            ("friendly_name", None if isinstance(name, str) and 0 < len(name) <= 64
+             else "friendly_name must be 1 to 64 characters"),
+            ("status", None if status in STATUSES else f"status must be one of {', '.join(STATUSES)}"),
+            ("status", "the subaccount is closed, and closing is final at Twilio: it cannot become "
+                       f"{status}; create a new tenant instead"
+             if olds.get("status") == "closed" and status != "closed" else None),
+            ("adopt_sid", None if adopt is None or (isinstance(adopt, str) and ACCOUNT_SID.match(adopt))
+             else "adopt_sid must be a subaccount SID (AC + 32 hex digits)"),
+        ]))
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        replaces = []
+        if news.get("adopt_sid") and news["adopt_sid"] != olds.get("sid"):
+            replaces.append("adopt_sid")
+        if news.get("tenant_id") != olds.get("tenant_id"):
+            replaces.append("tenant_id")
+        changed = replaces or any(olds.get(k) != news.get(k) for k in ("friendly_name", "status"))
+        return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        account = self._adopted(props) if props.get("adopt_sid") else self._existing(props["friendly_name"])
+        if account is None:
+            if props["status"] == "closed":
+                raise ProvisioningError(f"tenant {props['tenant_id']} is closed but has no subaccount "
+                                        f"({props['friendly_name']}); there is nothing to close")
+            account = create_once(
+                f"create subaccount {props['friendly_name']}",
+                lambda: self.session.client.api.v2010.accounts.create(friendly_name=props["friendly_name"]),
+                lambda: self._existing(props["friendly_name"]))
+            self.session.mark_fresh(account.sid)
+        account = self._converge(account, props)
+        return CreateResult(account.sid, self._outs(props, account))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        try:
+            account = self.session.client.api.v2010.accounts(id_).fetch()
+        except Exception as error:
+            if is_not_found(error):
+                return self.gone()
+            raise explain(f"read subaccount {id_}", error) from None
+        return ReadResult(id_, self._outs(props, account))
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        changes = {k: news[k] for k in ("friendly_name", "status") if olds.get(k) != news.get(k)}
+        if not changes:
+            return UpdateResult(self._outs(news, None, olds))
+        try:
+            account = self.session.client.api.v2010.accounts(id_).update(**changes)
+        except Exception as error:
+            raise explain(f"update subaccount {id_} ({', '.join(f'{k}={v}' for k, v in changes.items())})",
+                          error) from None
+        return UpdateResult(self._outs(news, account))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """Never closes anything: closing happens only through `status: closed` in the tenant file."""
+
+    # ---- helpers ---------------------------------------------------------------------------------------
+    def _existing(self, friendly_name: str) -> Optional[Any]:
+        found = [a for a in self.session.client.api.v2010.accounts.list(friendly_name=friendly_name)
+                 if a.status != "closed" and a.sid != self.session.parent_sid]
+        if len(found) > 1:
+            raise ProvisioningError(
+                f"{len(found)} open subaccounts are named {friendly_name!r} ({', '.join(a.sid for a in found)}); "
+                "set subaccount_sid in the tenant file to say which one is the tenant's")
+        return found[0] if found else None
+
+    def _adopted(self, props: dict[str, Any]) -> Any:
+        sid = props["adopt_sid"]
+        try:
+            account = self.session.client.api.v2010.accounts(sid).fetch()
+        except Exception as error:
+            raise explain(f"find subaccount {sid} to adopt", error) from None
+        if account.owner_account_sid != self.session.parent_sid or account.sid == self.session.parent_sid:
+            raise ProvisioningError(f"{sid} is not a subaccount of {self.session.parent_sid}")
+        if account.status == "closed" and props["status"] != "closed":
+            raise ProvisioningError(f"subaccount {sid} is closed and cannot be reopened")
+        return account
+
+    def _converge(self, account: Any, props: dict[str, Any]) -> Any:
+        changes = {}
+        if account.friendly_name != props["friendly_name"]:
+            changes["friendly_name"] = props["friendly_name"]
+        if account.status != props["status"]:
+            changes["status"] = props["status"]
+        if not changes:
+            return account
+        try:
+            return self.session.client.api.v2010.accounts(account.sid).update(**changes)
+        except Exception as error:
+            raise explain(f"bring subaccount {account.sid} to {changes}", error) from None
+
+    @staticmethod
+    def _outs(props: dict[str, Any], account: Optional[Any], olds: Optional[dict[str, Any]] = None
+              ) -> dict[str, Any]:
+        if account is None:
+            assert olds is not None
+            return {**props, **{k: olds.get(k) for k in OUTPUTS}}
+        return {**props, "sid": account.sid, "auth_token": account.auth_token,
+                "owner_account_sid": account.owner_account_sid, "status": account.status,
+                "friendly_name": account.friendly_name}
+
+
+class Subaccount(Resource, module="twilio", name="Subaccount"):
+    """A tenant's Twilio subaccount. `auth_token` is a Pulumi secret."""
+
+    sid: pulumi.Output[str]
+    status: pulumi.Output[str]
+    auth_token: pulumi.Output[str]
+    friendly_name: pulumi.Output[str]
+
+    def __init__(self, resource_name: str, *, tenant_id: pulumi.Input[str], friendly_name: pulumi.Input[str],
+                 status: pulumi.Input[str], adopt_sid: Optional[pulumi.Input[str]] = None,
+                 opts: Optional[pulumi.ResourceOptions] = None):
+        props = {"tenant_id": tenant_id, "friendly_name": friendly_name, "status": status, "adopt_sid": adopt_sid,
+                 **{k: None for k in OUTPUTS}}
+        secret = pulumi.ResourceOptions(additional_secret_outputs=["auth_token"])
+        super().__init__(SubaccountProvider(), resource_name, props, pulumi.ResourceOptions.merge(opts, secret))
