@@ -1,0 +1,129 @@
+"""The engine's resource lifecycle, in miniature, over the real provider server.
+
+For each registered resource: Check, then Create (new) or Diff and Update / replace (create the new one,
+delete the old one at the end); resources no longer registered are deleted at the end, unless protected;
+preview runs Check and Diff only. It exists so the providers can be exercised end to end where the Pulumi
+CLI cannot be installed; `pulumi up` itself is the production path.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from .provider_server import ProviderServer
+
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the SDK's marker for a value known only after apply
+
+
+class ApplyError(Exception):
+    pass
+
+
+@dataclass
+class ResourceState:
+    urn: str
+    type: str
+    id: str
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+    protect: bool = False
+
+
+@dataclass
+class Step:
+    op: str  # create | update | replace | delete | same | refresh | gone
+    urn: str
+    detail: str = ""
+
+
+@dataclass
+class EngineState:
+    resources: dict[str, ResourceState] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps({urn: asdict(r) for urn, r in self.resources.items()}, indent=1, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> "EngineState":
+        return cls({urn: ResourceState(**r) for urn, r in json.loads(text).items()})
+
+    def save(self, path: Path) -> None:
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(self.to_json())
+        tmp.replace(path)
+
+
+class LocalEngine:
+    def __init__(self, server: ProviderServer, state: Optional[EngineState] = None, preview: bool = False):
+        self.server = server
+        self.state = state or EngineState()
+        self.preview = preview
+        self.steps: list[Step] = []
+        self._seen: list[str] = []
+        self._replaced: list[ResourceState] = []
+
+    def register(self, urn: str, type_: str, inputs: dict[str, Any], protect: bool = False) -> dict[str, Any]:
+        """Bring one resource to its inputs; returns its outputs (unknowns in preview for what is not yet made)."""
+        self._seen.append(urn)
+        old = self.state.resources.get(urn)
+        checked, failures = self.server.check(urn, old.inputs if old else {}, inputs)
+        if failures:
+            raise ApplyError(f"{urn}: " + "; ".join(f"{prop}: {reason}" for prop, reason in failures))
+        if old is None:
+            self.steps.append(Step("create", urn))
+            if self.preview:
+                return {k: (v if v is not None else UNKNOWN) for k, v in checked.items()}
+            id_, outs = self.server.create(urn, checked)
+            self.state.resources[urn] = ResourceState(urn, type_, id_, checked, outs, protect)
+            return outs
+        diff = self.server.diff(urn, old.id, old.outputs, checked)
+        if not diff.changes:
+            self.steps.append(Step("same", urn))
+            old.inputs, old.protect = checked, protect
+            return old.outputs
+        if diff.replaces:
+            self.steps.append(Step("replace", urn, ", ".join(diff.replaces)))
+            if old.protect:
+                raise ApplyError(f"{urn} is protected and would be replaced ({', '.join(diff.replaces)})")
+            if self.preview:
+                return {k: (v if v is not None else UNKNOWN) for k, v in checked.items()}
+            id_, outs = self.server.create(urn, checked)
+            self._replaced.append(old)
+            self.state.resources[urn] = ResourceState(urn, type_, id_, checked, outs, protect)
+            return outs
+        self.steps.append(Step("update", urn))
+        if self.preview:
+            return {**old.outputs, **checked}
+        outs = self.server.update(urn, old.id, old.outputs, checked)
+        old.inputs, old.outputs, old.protect = checked, outs, protect
+        return outs
+
+    def finish(self) -> list[Step]:
+        """Delete what the program no longer registers (protected resources refuse), then replaced originals."""
+        leftovers = [r for urn, r in reversed(list(self.state.resources.items())) if urn not in self._seen]
+        protected = [r.urn for r in leftovers if r.protect]
+        if protected:
+            raise ApplyError("refusing to delete protected resource(s): " + ", ".join(protected) +
+                             ". A tenant is offboarded by setting `status: closed` first; see README")
+        for resource in leftovers + self._replaced:
+            self.steps.append(Step("delete", resource.urn))
+            if self.preview:
+                continue
+            self.server.delete(resource.urn, resource.id, resource.outputs)
+            if self.state.resources.get(resource.urn) is resource:
+                del self.state.resources[resource.urn]
+        return self.steps
+
+    def refresh(self) -> list[Step]:
+        for urn, resource in list(self.state.resources.items()):
+            id_, outs = self.server.read(urn, resource.id, resource.outputs)
+            if not id_:
+                self.steps.append(Step("gone", urn))
+                del self.state.resources[urn]
+            else:
+                changed = outs != resource.outputs
+                self.steps.append(Step("refresh", urn, "drift" if changed else ""))
+                resource.outputs = outs
+        return self.steps

@@ -1,0 +1,123 @@
+"""A client for the real dynamic-provider server (`python -m pulumi.dynamic`), spoken to over gRPC.
+
+This is the process and the protocol the Pulumi engine uses; properties are (de)serialized with the SDK's own
+`pulumi.runtime.rpc` functions, so a provider driven from here sees exactly what it sees under `pulumi up`.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+import grpc
+from google.protobuf import struct_pb2
+from pulumi.runtime import rpc
+from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class ProviderCallError(Exception):
+    """The provider raised: `message` is what the engine would print (the provider's exception text)."""
+
+    def __init__(self, method: str, details: str):
+        lines = [line for line in details.strip().splitlines() if line.strip()]
+        self.message = lines[-1] if lines else details
+        super().__init__(f"{method} failed: {self.message}")
+        self.details = details
+
+
+@dataclass
+class DiffOutcome:
+    changes: bool
+    replaces: list[str]
+    delete_before_replace: bool
+
+
+def _run(coro: Any) -> Any:
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(coro)
+    finally:
+        loop.close()
+
+
+def serialize(props: dict[str, Any]) -> struct_pb2.Struct:
+    return _run(rpc.serialize_properties(props, {}))
+
+
+def deserialize(struct: struct_pb2.Struct, keep_unknowns: bool = False) -> dict[str, Any]:
+    return rpc.deserialize_properties(struct, keep_unknowns)
+
+
+class ProviderServer:
+    """Starts `python -m pulumi.dynamic`, reads the port it prints, and calls it like the engine does."""
+
+    def __init__(self, env: Optional[dict[str, str]] = None, project: str = "twilio-tenants"):
+        environment = {**os.environ, **(env or {}), "PULUMI_PROJECT": project}
+        environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), environment.get("PYTHONPATH")]))
+        self.process = subprocess.Popen([sys.executable, "-m", "pulumi.dynamic"], stdout=subprocess.PIPE,
+                                        stderr=subprocess.PIPE, env=environment)
+        line = self.process.stdout.readline().decode().strip()  # type: ignore[union-attr]
+        if not line.isdigit():
+            self.close()
+            raise RuntimeError(f"provider server did not start: {line!r}")
+        self.port = int(line)
+        self.channel = grpc.insecure_channel(f"127.0.0.1:{self.port}")
+        self.stub = provider_pb2_grpc.ResourceProviderStub(self.channel)
+        self.calls: list[str] = []
+
+    def close(self) -> None:
+        if getattr(self, "channel", None) is not None:
+            self.channel.close()
+        self.process.kill()
+        self.process.wait(timeout=10)
+        for stream in (self.process.stdout, self.process.stderr):
+            if stream is not None:
+                stream.close()
+
+    def __enter__(self) -> "ProviderServer":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _call(self, method: str, request: Any) -> Any:
+        self.calls.append(method)
+        try:
+            return getattr(self.stub, method)(request, timeout=300)
+        except grpc.RpcError as error:
+            raise ProviderCallError(method, error.details() or str(error)) from None
+
+    def configure(self, config: dict[str, str]) -> None:
+        self._call("Configure", provider_pb2.ConfigureRequest(args=serialize(config), acceptSecrets=True))
+
+    def check(self, urn: str, olds: dict[str, Any], news: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        response = self._call("Check", provider_pb2.CheckRequest(urn=urn, olds=serialize(olds), news=serialize(news)))
+        return deserialize(response.inputs, True), [(f.property, f.reason) for f in response.failures]
+
+    def diff(self, urn: str, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffOutcome:
+        response = self._call("Diff", provider_pb2.DiffRequest(id=id_, urn=urn, olds=serialize(olds),
+                                                               news=serialize(news)))
+        return DiffOutcome(response.changes == provider_pb2.DiffResponse.DIFF_SOME, list(response.replaces),
+                           response.deleteBeforeReplace)
+
+    def create(self, urn: str, props: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        response = self._call("Create", provider_pb2.CreateRequest(urn=urn, properties=serialize(props)))
+        return response.id, deserialize(response.properties)
+
+    def read(self, urn: str, id_: str, props: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        response = self._call("Read", provider_pb2.ReadRequest(id=id_, urn=urn, properties=serialize(props)))
+        return response.id, deserialize(response.properties)
+
+    def update(self, urn: str, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+        response = self._call("Update", provider_pb2.UpdateRequest(id=id_, urn=urn, olds=serialize(olds),
+                                                                   news=serialize(news)))
+        return deserialize(response.properties)
+
+    def delete(self, urn: str, id_: str, props: dict[str, Any]) -> None:
+        self._call("Delete", provider_pb2.DeleteRequest(id=id_, urn=urn, properties=serialize(props)))
