@@ -63,7 +63,7 @@ class ApiKeyProvider(TwilioProvider):
         try:
             self._keys(props["account_sid"]).keys(id_).delete()
         except Exception as error:
-            if not is_not_found(error):
+            if not is_not_found(error) and not self.deleted_with_account(props["account_sid"], error):
                 raise explain(f"revoke API key {id_}", error) from None
 
 

@@ -68,6 +68,15 @@ class TwilioProvider(ResourceProvider):
     def checked(news: dict[str, Any], failures: list[CheckFailure]) -> CheckResult:
         return CheckResult(news, failures)
 
+    def deleted_with_account(self, account_sid: str, error: BaseException) -> bool:
+        """True when a delete failed only because the account is closed: Twilio already let go of everything."""
+        if not (isinstance(error, TwilioRestException) and error.code in (20005, 20003)):
+            return False
+        try:
+            return self.session.client.api.v2010.accounts(account_sid).fetch().status == "closed"
+        except TwilioException:
+            return False
+
     @staticmethod
     def gone() -> ReadResult:
         """What read() answers for a resource deleted outside Pulumi: the engine drops it from state."""

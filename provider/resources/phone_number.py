@@ -200,7 +200,7 @@ class PhoneNumberProvider(TwilioProvider):
         try:
             self._numbers(props["account_sid"])(id_).fetch()
         except Exception as error:
-            if is_not_found(error):
+            if is_not_found(error) or self.deleted_with_account(props["account_sid"], error):
                 return
             raise explain(f"look up number {props.get('phone_number')} before releasing it", error) from None
         try:

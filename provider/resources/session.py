@@ -14,6 +14,7 @@ from typing import Any, Optional
 from twilio.rest import Client
 
 from ..twilio_api import make_client
+from ..twilio_api.client import DEFAULT_TIMEOUT_S
 
 _LOCK = threading.Lock()
 
@@ -27,6 +28,7 @@ class Credentials:
     account_sid: str
     auth_token: str
     base_url: Optional[str] = None
+    timeout_s: float = DEFAULT_TIMEOUT_S
 
     def __repr__(self) -> str:  # never show the token, not even in a traceback
         return f"Credentials(account_sid={self.account_sid!r}, auth_token='***', base_url={self.base_url!r})"
@@ -43,12 +45,13 @@ def credentials_from(config: Any = None, environ: Optional[dict[str, str]] = Non
     sid = setting("twilio:accountSid", "TWILIO_ACCOUNT_SID")
     token = setting("twilio:authToken", "TWILIO_AUTH_TOKEN")
     base_url = setting("twilio:apiBaseUrl", "TWILIO_API_BASE_URL")
+    timeout = setting("twilio:httpTimeoutSeconds", "TWILIO_HTTP_TIMEOUT_SECONDS")
     if not sid or not token:
         missing = [name for name, value in (("twilio:accountSid", sid), ("twilio:authToken", token)) if not value]
         raise MissingCredentials(
             f"Twilio credentials are missing ({', '.join(missing)}): run `pulumi config set twilio:accountSid AC...` "
             "and `pulumi config set --secret twilio:authToken ...`, or set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN")
-    return Credentials(sid, token, base_url)
+    return Credentials(sid, token, base_url, float(timeout) if timeout else DEFAULT_TIMEOUT_S)
 
 
 class Session:
@@ -56,7 +59,8 @@ class Session:
 
     def __init__(self, credentials: Credentials, client: Optional[Client] = None):
         self.credentials = credentials
-        self.client = client or make_client(credentials.account_sid, credentials.auth_token, credentials.base_url)
+        self.client = client or make_client(credentials.account_sid, credentials.auth_token, credentials.base_url,
+                                            timeout=credentials.timeout_s)
         self._fresh_accounts: set[str] = set()
         self._lock = threading.Lock()
 

@@ -86,7 +86,7 @@ class UsageTriggerProvider(TwilioProvider):
         try:
             self._triggers(props["account_sid"])(id_).delete()
         except Exception as error:
-            if not is_not_found(error):
+            if not is_not_found(error) and not self.deleted_with_account(props["account_sid"], error):
                 raise explain(f"delete usage trigger {id_}", error) from None
 
 

@@ -1,0 +1,91 @@
+"""The providers as the engine runs them: real provider server over gRPC, stand-in behind a contract proxy."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from pulumi.dynamic.dynamic import serialize_provider
+
+from provider.localengine import EngineState, LocalEngine, ProviderServer
+from provider.resources import ApiKeyProvider, PhoneNumberProvider, SubaccountProvider, UsageTriggerProvider
+from provider.sandbox import SandboxServer
+from provider.tenancy import naming
+
+from .contract_proxy import ContractProxy
+
+PROVIDERS = {
+    "Subaccount": serialize_provider(SubaccountProvider()),
+    "PhoneNumber": serialize_provider(PhoneNumberProvider()),
+    "ApiKey": serialize_provider(ApiKeyProvider()),
+    "UsageTrigger": serialize_provider(UsageTriggerProvider()),
+}
+
+
+def urn(kind: str, name: str) -> str:
+    return f"urn:pulumi:test::twilio-tenants::pulumi-python:dynamic/twilio:{kind}::{name}"
+
+
+@dataclass
+class NumberSpec:
+    name: str
+    number: Optional[str] = None
+    search: Optional[dict[str, Any]] = None
+    webhooks: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class TenantSpec:
+    id: str
+    status: str = "active"
+    numbers: list[NumberSpec] = field(default_factory=list)
+    api_key: bool = False
+    budget_usd: Optional[str] = None
+
+
+@dataclass
+class World:
+    sandbox: SandboxServer
+    proxy: ContractProxy
+    server: ProviderServer
+    state: EngineState = field(default_factory=EngineState)
+
+    def engine(self, preview: bool = False) -> LocalEngine:
+        return LocalEngine(self.server, self.state, preview=preview)
+
+    def apply(self, tenants: list[TenantSpec], preview: bool = False) -> LocalEngine:
+        """What the program does for these tenants, minus YAML: one resource per thing, stable names."""
+        engine = self.engine(preview)
+        for tenant in tenants:
+            sub = engine.register(urn("Subaccount", tenant.id), "Subaccount", {
+                "__provider": PROVIDERS["Subaccount"], "tenant_id": tenant.id,
+                "friendly_name": naming.subaccount_friendly_name(tenant.id), "status": tenant.status,
+                "adopt_sid": None, "sid": None, "auth_token": None, "owner_account_sid": None},
+                protect=tenant.status != "closed")
+            if tenant.status == "closed":
+                continue
+            for number in tenant.numbers:
+                name = number.number or f"{tenant.id}-{number.name}"
+                engine.register(urn("PhoneNumber", name), "PhoneNumber", {
+                    "__provider": PROVIDERS["PhoneNumber"], "account_sid": sub["sid"],
+                    "friendly_name": naming.number_friendly_name(tenant.id, number.name), "number": number.number,
+                    "search": number.search, "adopt_sid": None, "webhooks": number.webhooks, "sid": None,
+                    "phone_number": None, "capabilities": None})
+            if tenant.api_key:
+                engine.register(urn("ApiKey", tenant.id), "ApiKey", {
+                    "__provider": PROVIDERS["ApiKey"], "account_sid": sub["sid"],
+                    "friendly_name": naming.api_key_friendly_name(tenant.id), "sid": None, "secret": None})
+            if tenant.budget_usd:
+                engine.register(urn("UsageTrigger", f"{tenant.id}-100"), "UsageTrigger", {
+                    "__provider": PROVIDERS["UsageTrigger"], "account_sid": sub["sid"],
+                    "friendly_name": naming.usage_trigger_friendly_name(tenant.id, 100),
+                    "callback_url": "https://crm.example.com/budget", "callback_method": "POST",
+                    "trigger_value": tenant.budget_usd, "usage_category": "totalprice", "recurring": "monthly",
+                    "trigger_by": "price", "sid": None})
+        engine.finish()
+        return engine
+
+    def writes_since(self, seq: int) -> list[Any]:
+        return [r for r in self.sandbox.backend.requests(seq) if r.is_write]
+
+    def outputs(self, kind: str, name: str) -> dict[str, Any]:
+        return self.state.resources[urn(kind, name)].outputs
