@@ -33,7 +33,8 @@ class ApiKeyProvider(TwilioProvider):
             self._revoke_named(account, name)
         key = create_once(f"create API key {name}",
                           lambda: self._keys(account).new_keys.create(friendly_name=name),
-                          lambda: self._revoke_named(account, name))
+                          lambda: self._revoke_named(account, name),
+                          in_doubt=lambda: self.session.spoil(account))
         return CreateResult(key.sid, {**props, "sid": key.sid, "secret": key.secret})
 
     def _revoke_named(self, account: str, name: str) -> None:

@@ -29,16 +29,18 @@ def explain(action: str, error: BaseException) -> ProvisioningError:
 
 
 def create_once(action: str, create: Callable[[], T], find: Callable[[], Optional[T]],
-                policy: Optional[RetryPolicy] = None) -> T:
+                policy: Optional[RetryPolicy] = None, in_doubt: Callable[[], None] = lambda: None) -> T:
     """Create, and after an ambiguous failure look for what the attempt made before trying again.
 
     `find` must return what a previous attempt created (by number, friendly name, ...) or None.
+    `in_doubt` is told as soon as an attempt is ambiguous (so later creates stop trusting shortcuts).
     """
     deadline = Deadline(policy or RetryPolicy())
     while True:
         try:
             return create()
         except AmbiguousCreate as error:
+            in_doubt()
             found = find()
             if found is not None:
                 return found

@@ -79,7 +79,8 @@ class PhoneNumberProvider(TwilioProvider):
             number = None if self.session.is_fresh(target) else self._by_friendly_name(target, props["friendly_name"])
             if number is None:
                 number = create_once(f"buy a number for {props['friendly_name']}", lambda: self._buy(props),
-                                     lambda: self._by_friendly_name(target, props["friendly_name"]))
+                                     lambda: self._by_friendly_name(target, props["friendly_name"]),
+                                     in_doubt=lambda: self.session.spoil(target))
         number = self._configure(number, props)
         return CreateResult(number.sid, self._outs(props, number))
 

@@ -59,7 +59,7 @@ class UsageTriggerProvider(TwilioProvider):
                 callback_url=props["callback_url"], callback_method=props["callback_method"],
                 trigger_value=str(props["trigger_value"]), usage_category=props["usage_category"],
                 recurring=props["recurring"], trigger_by=props["trigger_by"], friendly_name=props["friendly_name"]),
-            lambda: self._existing(props))
+            lambda: self._existing(props), in_doubt=lambda: self.session.spoil(props["account_sid"]))
         if existing is not None and any(str(getattr(existing, k)) != str(props[k]) for k in UPDATABLE):
             trigger = self._triggers(props["account_sid"])(existing.sid).update(
                 **{k: props[k] for k in UPDATABLE})
