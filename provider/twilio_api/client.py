@@ -61,10 +61,11 @@ class RedirectingHttpClient(TwilioHttpClient):
             try:
                 response = self.send(method, url, *args, **kwargs)
             except (requests.ConnectionError, requests.Timeout) as error:
-                if (not creating or _never_sent(error)) and deadline.another():
+                safe = not creating or _never_sent(error)
+                if safe and deadline.another():
                     self.retries += 1
                     continue
-                if creating:
+                if not safe:
                     raise AmbiguousCreate(method, path, type(error).__name__) from error
                 raise
             if response.status_code in RETRYABLE_STATUS:
