@@ -1,0 +1,113 @@
+"""Run the Pulumi program in-process, with every resource registration served by the local engine.
+
+The SDK's in-process runtime hook (`pulumi.runtime.set_mocks` with a custom monitor) receives each resource the
+program registers — type, name, inputs with the serialized provider, parent, `protect` — exactly as the engine's
+resource monitor would. Custom (dynamic) resources go to LocalEngine, which drives the real provider server; the
+stack's exports are captured. This is the engine-less mode; the Pulumi CLI remains the production path.
+"""
+from __future__ import annotations
+
+import asyncio
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+import pulumi
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc
+from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.stack import run_pulumi_func
+
+from .engine import LocalEngine, Step
+
+
+@dataclass
+class Registration:
+    urn: str
+    type: str
+    name: str
+    parent: str
+    custom: bool
+    protect: bool
+    additional_secret_outputs: list[str]
+    aliases: list[str]
+    inputs: dict[str, Any] = field(default_factory=dict)
+
+
+class _Mocks(pulumi_mocks.Mocks):
+    def __init__(self, monitor: "EngineMonitor"):
+        self.monitor = monitor
+
+    def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[Optional[str], dict[str, Any]]:
+        return self.monitor.serve(args)
+
+    def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[str, Any], Optional[list[tuple[str, str]]]]:
+        raise NotImplementedError(f"the program calls no functions ({args.token})")
+
+
+class EngineMonitor(pulumi_mocks.MockMonitor):
+    """A resource monitor whose custom resources are created by `engine` (None: record only, for tests)."""
+
+    def __init__(self, engine: Optional[LocalEngine]):
+        super().__init__(_Mocks(self))
+        self.engine = engine
+        self.registrations: dict[str, Registration] = {}
+        self.stack_outputs: dict[str, Any] = {}
+        self._by_type_and_name: dict[tuple[str, str], Registration] = {}
+        self._lock = threading.Lock()
+
+    def RegisterResource(self, request: Any) -> Any:
+        """Registrations arrive on several threads; (type, name) is unique in this program and ties them up."""
+        urn = self.make_urn(request.parent, request.type, request.name)
+        if request.type != "pulumi:pulumi:Stack":
+            registration = Registration(
+                urn, request.type, request.name, request.parent, request.custom, request.protect,
+                list(request.additionalSecretOutputs), [a.urn or a.spec.name for a in request.aliases])
+            with self._lock:
+                self.registrations[urn] = registration
+                self._by_type_and_name[(request.type, request.name)] = registration
+        return super().RegisterResource(request)
+
+    def serve(self, args: pulumi_mocks.MockResourceArgs) -> tuple[Optional[str], dict[str, Any]]:
+        with self._lock:
+            registration = self._by_type_and_name[(args.typ, args.name)]
+        registration.inputs = dict(args.inputs)
+        if not args.custom:
+            return None, {}
+        if self.engine is None:
+            return f"{args.name}-id", {**args.inputs, "sid": f"{args.name}-sid"}
+        outputs = self.engine.register(registration.urn, args.typ, dict(args.inputs), protect=registration.protect)
+        resource = self.engine.state.resources.get(registration.urn)
+        return (resource.id if resource else None), outputs
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:
+        if request.urn.split("::")[2] == "pulumi:pulumi:Stack":
+            self.stack_outputs = rpc.deserialize_properties(request.outputs, keep_unknowns=True)
+        return super().RegisterResourceOutputs(request)
+
+
+def run_program(program: Callable[[], Any], *, engine: Optional[LocalEngine], stack: str,
+                config: dict[str, str], project: str = "twilio-tenants", preview: bool = False) -> EngineMonitor:
+    """Run `program` once against `engine`; returns the monitor with registrations and stack outputs."""
+    monitor = EngineMonitor(engine)
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        pulumi.runtime.set_all_config(config, secret_keys=[k for k in config if k.endswith("authToken")])
+        pulumi_mocks.set_mocks(monitor.mocks, project=project, stack=stack, preview=preview, monitor=monitor)
+        loop.run_until_complete(run_pulumi_func(program))
+    finally:
+        pulumi.runtime.settings.reset_options()
+        loop.close()
+        asyncio.set_event_loop(None)
+    return monitor
+
+
+def summarize(steps: list[Step]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for step in steps:
+        counts[step.op] = counts.get(step.op, 0) + 1
+    return counts
+
+
+__all__ = ["EngineMonitor", "Registration", "resource_pb2", "run_program", "summarize"]

@@ -1,0 +1,27 @@
+"""The Pulumi program: tenant files in, one Tenant component per tenant, one `tenants` stack output."""
+from __future__ import annotations
+
+import os
+from typing import Optional
+
+import pulumi
+
+from ..tenancy import ValidationPolicy, load_tenants
+from .tenant import TenantResources
+
+__all__ = ["TenantResources", "run"]
+
+
+class TenantFilesError(pulumi.RunError):
+    """Every problem in every tenant file; nothing is applied."""
+
+
+def run(tenants_dir: Optional[str] = None) -> dict[str, TenantResources]:
+    directory = tenants_dir or pulumi.Config().get("tenantsDir") or os.environ.get("TENANTS_DIR") or "tenants"
+    result = load_tenants([directory], ValidationPolicy.for_stack(pulumi.get_stack()))
+    if not result.ok:
+        raise TenantFilesError(f"{len(result.problems)} problem(s) in tenant files; nothing was applied:\n" +
+                               "\n".join(str(p) for p in result.problems))
+    components = {t.id: TenantResources(t) for t in sorted(result.tenants, key=lambda t: t.id)}
+    pulumi.export("tenants", {tenant_id: c.stack_output() for tenant_id, c in components.items()})
+    return components
