@@ -7,7 +7,8 @@ from typing import Any, Optional
 from pulumi.dynamic.dynamic import serialize_provider
 
 from provider.localengine import EngineState, LocalEngine, ProviderServer
-from provider.resources import ApiKeyProvider, PhoneNumberProvider, SubaccountProvider, UsageTriggerProvider
+from provider.resources import (ApiKeyProvider, PhoneNumberProvider, SubaccountProvider, SubaccountStatusProvider,
+                                UsageTriggerProvider)
 from provider.sandbox import SandboxServer
 from provider.tenancy import naming
 
@@ -18,6 +19,7 @@ PROVIDERS = {
     "PhoneNumber": serialize_provider(PhoneNumberProvider()),
     "ApiKey": serialize_provider(ApiKeyProvider()),
     "UsageTrigger": serialize_provider(UsageTriggerProvider()),
+    "SubaccountStatus": serialize_provider(SubaccountStatusProvider()),
 }
 
 
@@ -61,28 +63,32 @@ class World:
                 "friendly_name": naming.subaccount_friendly_name(tenant.id), "status": tenant.status,
                 "adopt_sid": None, "sid": None, "auth_token": None, "owner_account_sid": None},
                 protect=tenant.status != "closed")
-            if tenant.status == "closed":
-                continue
-            for number in tenant.numbers:
-                name = number.number or f"{tenant.id}-{number.name}"
-                engine.register(urn("PhoneNumber", name), "PhoneNumber", {
-                    "__provider": PROVIDERS["PhoneNumber"], "account_sid": sub["sid"],
-                    "friendly_name": naming.number_friendly_name(tenant.id, number.name), "number": number.number,
-                    "search": number.search, "adopt_sid": None, "webhooks": number.webhooks, "sid": None,
-                    "phone_number": None, "capabilities": None})
-            if tenant.api_key:
-                engine.register(urn("ApiKey", tenant.id), "ApiKey", {
-                    "__provider": PROVIDERS["ApiKey"], "account_sid": sub["sid"],
-                    "friendly_name": naming.api_key_friendly_name(tenant.id), "sid": None, "secret": None})
-            if tenant.budget_usd:
-                engine.register(urn("UsageTrigger", f"{tenant.id}-100"), "UsageTrigger", {
-                    "__provider": PROVIDERS["UsageTrigger"], "account_sid": sub["sid"],
-                    "friendly_name": naming.usage_trigger_friendly_name(tenant.id, 100),
-                    "callback_url": "https://crm.example.com/budget", "callback_method": "POST",
-                    "trigger_value": tenant.budget_usd, "usage_category": "totalprice", "recurring": "monthly",
-                    "trigger_by": "price", "sid": None})
+            if tenant.status != "closed":
+                self._children(engine, tenant, sub)
+            engine.register(urn("SubaccountStatus", tenant.id), "SubaccountStatus", {
+                "__provider": PROVIDERS["SubaccountStatus"], "account_sid": sub["sid"], "status": tenant.status})
         engine.finish()
         return engine
+
+    def _children(self, engine: LocalEngine, tenant: TenantSpec, sub: dict[str, Any]) -> None:
+        for number in tenant.numbers:
+            name = number.number or f"{tenant.id}-{number.name}"
+            engine.register(urn("PhoneNumber", name), "PhoneNumber", {
+                "__provider": PROVIDERS["PhoneNumber"], "account_sid": sub["sid"],
+                "friendly_name": naming.number_friendly_name(tenant.id, number.name), "number": number.number,
+                "search": number.search, "adopt_sid": None, "webhooks": number.webhooks, "sid": None,
+                "phone_number": None, "capabilities": None})
+        if tenant.api_key:
+            engine.register(urn("ApiKey", tenant.id), "ApiKey", {
+                "__provider": PROVIDERS["ApiKey"], "account_sid": sub["sid"],
+                "friendly_name": naming.api_key_friendly_name(tenant.id), "sid": None, "secret": None})
+        if tenant.budget_usd:
+            engine.register(urn("UsageTrigger", f"{tenant.id}-100"), "UsageTrigger", {
+                "__provider": PROVIDERS["UsageTrigger"], "account_sid": sub["sid"],
+                "friendly_name": naming.usage_trigger_friendly_name(tenant.id, 100),
+                "callback_url": "https://crm.example.com/budget", "callback_method": "POST",
+                "trigger_value": tenant.budget_usd, "usage_category": "totalprice", "recurring": "monthly",
+                "trigger_by": "price", "sid": None})
 
     def writes_since(self, seq: int) -> list[Any]:
         return [r for r in self.sandbox.backend.requests(seq) if r.is_write]

@@ -80,11 +80,6 @@ class EngineMonitor(pulumi_mocks.MockMonitor):
         resource = self.engine.state.resources.get(registration.urn)
         return (resource.id if resource else None), outputs
 
-    def RegisterResourceOutputs(self, request: Any) -> Any:
-        if request.urn.split("::")[2] == "pulumi:pulumi:Stack":
-            self.stack_outputs = rpc.deserialize_properties(request.outputs, keep_unknowns=True)
-        return super().RegisterResourceOutputs(request)
-
 
 def run_program(program: Callable[[], Any], *, engine: Optional[LocalEngine], stack: str,
                 config: dict[str, str], project: str = "twilio-tenants", preview: bool = False) -> EngineMonitor:
@@ -96,6 +91,11 @@ def run_program(program: Callable[[], Any], *, engine: Optional[LocalEngine], st
         pulumi.runtime.set_all_config(config, secret_keys=[k for k in config if k.endswith("authToken")])
         pulumi_mocks.set_mocks(monitor.mocks, project=project, stack=stack, preview=preview, monitor=monitor)
         loop.run_until_complete(run_pulumi_func(program))
+        root = pulumi.runtime.settings.get_root_resource()
+        if root is not None and getattr(root, "outputs", None):
+            # Serialized and read back with the SDK's own functions: secrets stay marked as secrets.
+            struct = loop.run_until_complete(rpc.serialize_properties(dict(root.outputs), {}))
+            monitor.stack_outputs = rpc.deserialize_properties(struct, keep_unknowns=True)
     finally:
         pulumi.runtime.settings.reset_options()
         loop.close()

@@ -5,7 +5,7 @@ from typing import Any, Optional
 
 import pulumi
 
-from ..resources import ApiKey, PhoneNumber, Subaccount, UsageTrigger
+from ..resources import ApiKey, PhoneNumber, Subaccount, SubaccountStatus, UsageTrigger
 from ..tenancy import PhoneNumberSpec, Tenant
 from ..tenancy import naming
 
@@ -41,10 +41,17 @@ class TenantResources(pulumi.ComponentResource):
         self.numbers: dict[str, PhoneNumber] = {}
         self.api_key: Optional[ApiKey] = None
         self.triggers: list[UsageTrigger] = []
-        if tenant.status == "closed":
-            # Twilio releases a closed subaccount's numbers; leaving them out makes the preview show it.
-            self.register_outputs({})
-            return
+        if tenant.status != "closed":  # Twilio releases a closed subaccount's numbers: the preview shows them go
+            self._children(tenant, account, child)
+        children: list[pulumi.Resource] = [*self.numbers.values(), *self.triggers]
+        if self.api_key:
+            children.append(self.api_key)
+        self.status = SubaccountStatus(
+            f"{tenant.id}/status", account_sid=account, status=tenant.status,
+            opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=children)))
+        self.register_outputs({"account_sid": account})
+
+    def _children(self, tenant: Tenant, account: pulumi.Output[str], child: pulumi.ResourceOptions) -> None:
         for spec in tenant.phone_numbers:
             aliases = [pulumi.Alias(name=f"{tenant.id}/{spec.name}")] if spec.number else None
             self.numbers[spec.name] = PhoneNumber(
@@ -61,13 +68,12 @@ class TenantResources(pulumi.ComponentResource):
                     f"{tenant.id}/budget-{percent}pct", account_sid=account,
                     friendly_name=naming.usage_trigger_friendly_name(tenant.id, percent),
                     callback_url=tenant.budget.alert_callback_url, trigger_value=str(amount), opts=child))
-        self.register_outputs({"account_sid": account})
 
     def stack_output(self) -> dict[str, Any]:
         """The CRM's view of the tenant; secrets stay Pulumi secrets."""
         return {
             "account_sid": self.subaccount.sid,
-            "status": self.subaccount.status,
+            "status": self.status.status,
             "auth_token": pulumi.Output.secret(self.subaccount.auth_token),
             "phone_numbers": {name: {"sid": n.sid, "phone_number": n.phone_number}
                               for name, n in self.numbers.items()},

@@ -3,8 +3,8 @@ imports this module to unpickle providers by reference."""
 from .api_key import ApiKey, ApiKeyProvider
 from .base import ProvisioningError
 from .phone_number import PhoneNumber, PhoneNumberProvider
-from .subaccount import Subaccount, SubaccountProvider
+from .subaccount import Subaccount, SubaccountProvider, SubaccountStatus, SubaccountStatusProvider
 from .usage_trigger import UsageTrigger, UsageTriggerProvider
 
 __all__ = ["ApiKey", "ApiKeyProvider", "PhoneNumber", "PhoneNumberProvider", "ProvisioningError", "Subaccount",
-           "SubaccountProvider", "UsageTrigger", "UsageTriggerProvider"]
+           "SubaccountProvider", "SubaccountStatus", "SubaccountStatusProvider", "UsageTrigger", "UsageTriggerProvider"]

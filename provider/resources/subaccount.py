@@ -1,4 +1,9 @@
-"""Subaccount: one per tenant, found again by its deterministic friendly name, closed only on explicit intent."""
+"""Subaccount: one per tenant, found again by its deterministic friendly name.
+
+Status is split in two so every change happens while Twilio still accepts it: this resource creates and
+reactivates (before the tenant's numbers, keys and triggers change), and SubaccountStatus suspends or closes
+(after them; it depends on them). Closing happens only through `status: closed` in the tenant file.
+"""
 from __future__ import annotations
 
 import re
@@ -49,7 +54,7 @@ class SubaccountProvider(TwilioProvider):
                 lambda: self._existing(props["friendly_name"]))
             self.session.mark_fresh(account.sid)
         account = self._converge(account, props)
-        return CreateResult(account.sid, self._outs(props, account))
+        return CreateResult(account.sid, {**self._outs(props, account), "status": props["status"]})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         try:
@@ -62,14 +67,16 @@ class SubaccountProvider(TwilioProvider):
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         changes = {k: news[k] for k in ("friendly_name", "status") if olds.get(k) != news.get(k)}
+        if changes.get("status") != "active":
+            changes.pop("status", None)  # suspending and closing are SubaccountStatus's, after the children
         if not changes:
-            return UpdateResult(self._outs(news, None, olds))
+            return UpdateResult({**self._outs(news, None, olds), "status": news["status"]})
         try:
             account = self.session.client.api.v2010.accounts(id_).update(**changes)
         except Exception as error:
             raise explain(f"update subaccount {id_} ({', '.join(f'{k}={v}' for k, v in changes.items())})",
                           error) from None
-        return UpdateResult(self._outs(news, account))
+        return UpdateResult({**self._outs(news, account), "status": news["status"]})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Never closes anything: closing happens only through `status: closed` in the tenant file."""
@@ -100,8 +107,8 @@ class SubaccountProvider(TwilioProvider):
         changes = {}
         if account.friendly_name != props["friendly_name"]:
             changes["friendly_name"] = props["friendly_name"]
-        if account.status != props["status"]:
-            changes["status"] = props["status"]
+        if props["status"] == "active" and account.status == "suspended":
+            changes["status"] = "active"
         if not changes:
             return account
         try:
@@ -135,3 +142,61 @@ class Subaccount(Resource, module="twilio", name="Subaccount"):
                  **{k: None for k in OUTPUTS}}
         secret = pulumi.ResourceOptions(additional_secret_outputs=["auth_token"])
         super().__init__(SubaccountProvider(), resource_name, props, pulumi.ResourceOptions.merge(opts, secret))
+
+
+class SubaccountStatusProvider(TwilioProvider):
+    """Suspends or closes a subaccount once everything in it is in place; reactivation is Subaccount's."""
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        status = news.get("status")
+        return self.checked(news, self.failures([
+            ("status", None if status in STATUSES else f"status must be one of {', '.join(STATUSES)}"),
+            ("status", "closing is final at Twilio" if olds.get("status") == "closed" and status != "closed"
+             else None)]))
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        replaces = ["account_sid"] if olds.get("account_sid") != news.get("account_sid") else []
+        return DiffResult(changes=bool(replaces) or olds.get("status") != news.get("status"), replaces=replaces)
+
+    def _apply(self, account_sid: str, status: str) -> str:
+        accounts = self.session.client.api.v2010.accounts
+        try:
+            current = accounts(account_sid).fetch().status
+            if current != status and not (current == "closed" and status == "closed"):
+                current = accounts(account_sid).update(status=status).status
+        except Exception as error:
+            raise explain(f"set subaccount {account_sid} to {status}", error) from None
+        return current
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        status = props["status"]
+        if status != "active":
+            status = self._apply(props["account_sid"], status)
+        return CreateResult(f"{props['account_sid']}/status", {**props, "status": status})
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        try:
+            account = self.session.client.api.v2010.accounts(props["account_sid"]).fetch()
+        except Exception as error:
+            if is_not_found(error):
+                return self.gone()
+            raise explain(f"read subaccount {props['account_sid']}", error) from None
+        return ReadResult(id_, {**props, "status": account.status})
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        status = news["status"]
+        if status != "active":  # reactivation already happened in Subaccount, before the children
+            status = self._apply(news["account_sid"], status)
+        return UpdateResult({**news, "status": status})
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """Never changes the account."""
+
+
+class SubaccountStatus(Resource, module="twilio", name="SubaccountStatus"):
+    status: pulumi.Output[str]
+
+    def __init__(self, resource_name: str, *, account_sid: pulumi.Input[str], status: str,
+                 opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__(SubaccountStatusProvider(), resource_name, {"account_sid": account_sid, "status": status},
+                         opts)

@@ -1,0 +1,97 @@
+"""The engine-less mode's state file: resources and stack outputs, with every secret encrypted the Pulumi way.
+
+Secrets are the values a resource declares in `additional_secret_outputs` and the stack outputs the program
+marked secret; they are stored as `{"secure": "v1:..."}` with the stack's passphrase crypter, never in clear.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Optional
+
+from pulumi.runtime import rpc
+
+from ..stackfiles import PassphraseCrypter
+from .engine import EngineState, ResourceState
+
+SECRET_SIG = rpc._special_secret_sig  # the SDK's marker for a secret value in serialized properties
+SIG_KEY = rpc._special_sig_key
+
+
+def is_secret(value: Any) -> bool:
+    return isinstance(value, dict) and value.get(SIG_KEY) == SECRET_SIG
+
+
+def reveal(value: Any) -> Any:
+    """Plain data from outputs that may hold secret markers (for the credentials read-out only)."""
+    if is_secret(value):
+        return reveal(value["value"])
+    if isinstance(value, dict):
+        return {k: reveal(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [reveal(v) for v in value]
+    return value
+
+
+class LocalStateStore:
+    def __init__(self, path: Path, crypter: PassphraseCrypter):
+        self.path = path
+        self.crypter = crypter
+
+    def _seal(self, value: Any) -> Any:
+        if is_secret(value):
+            return {"secure": self.crypter.encrypt(json.dumps(reveal(value)))}
+        if isinstance(value, dict):
+            return {k: self._seal(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._seal(v) for v in value]
+        return value
+
+    def _open(self, value: Any) -> Any:
+        if isinstance(value, dict) and set(value) == {"secure"}:
+            return {SIG_KEY: SECRET_SIG, "value": json.loads(self.crypter.decrypt(value["secure"]))}
+        if isinstance(value, dict):
+            return {k: self._open(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._open(v) for v in value]
+        return value
+
+    def load(self) -> tuple[EngineState, dict[str, Any], dict[str, list[str]]]:
+        """State, stack outputs, and each resource's secret output names."""
+        if not self.path.exists():
+            return EngineState(), {}, {}
+        document = json.loads(self.path.read_text())
+        state = EngineState()
+        secrets: dict[str, list[str]] = {}
+        for urn, raw in document["resources"].items():
+            raw = self._open(raw)
+            secrets[urn] = raw.pop("secret_outputs", [])
+            for name in secrets[urn]:
+                if is_secret(raw["outputs"].get(name)):
+                    raw["outputs"][name] = raw["outputs"][name]["value"]
+            state.resources[urn] = ResourceState(**raw)
+        return state, self._open(document.get("outputs", {})), secrets
+
+    def save(self, state: EngineState, outputs: dict[str, Any], secret_outputs: dict[str, list[str]]) -> None:
+        resources = {}
+        for urn, resource in state.resources.items():
+            names = secret_outputs.get(urn, [])
+            outs = {k: ({SIG_KEY: SECRET_SIG, "value": v} if k in names and v is not None else v)
+                    for k, v in resource.outputs.items()}
+            resources[urn] = self._seal({"urn": urn, "type": resource.type, "id": resource.id,
+                                         "inputs": resource.inputs, "outputs": outs, "protect": resource.protect,
+                                         "secret_outputs": names})
+        document = {"version": 1, "resources": resources, "outputs": self._seal(outputs)}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".state-")
+        with os.fdopen(fd, "w") as handle:
+            json.dump(document, handle, indent=1, sort_keys=True)
+        os.replace(tmp, self.path)
+
+
+def load_outputs(path: Path, crypter: Optional[PassphraseCrypter]) -> dict[str, Any]:
+    if crypter is None:
+        raise ValueError("a passphrase crypter is needed to read secret outputs")
+    return LocalStateStore(path, crypter).load()[1]
