@@ -1,0 +1,31 @@
+"""`tenantctl credentials TENANT`: what the CRM needs to act as a tenant, from the stack outputs."""
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("tenant")
+    parser.add_argument("--stack", default="prod")
+    parser.add_argument("--format", choices=("json", "env"), default="json")
+    parser.add_argument("--source", choices=("auto", "pulumi", "local"), default="auto",
+                        help="pulumi: Automation API; local: the engine-less state; auto: pulumi if installed")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..crm import CredentialsError, tenant_credentials
+
+    try:
+        creds = tenant_credentials(args.tenant, args.stack, source=args.source)
+    except CredentialsError as error:
+        print(f"tenantctl credentials: {error}", file=sys.stderr)
+        return 1
+    if args.format == "json":
+        print(json.dumps(creds.as_dict(), indent=2))
+    else:
+        for key, value in creds.as_env().items():
+            print(f"export {key}={shlex.quote(value)}")
+    return 0

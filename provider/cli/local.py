@@ -1,0 +1,38 @@
+"""`tenantctl local preview|up|refresh`: the stack without the Pulumi CLI (engine-less mode)."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=("preview", "up", "refresh"))
+    parser.add_argument("--stack", default="sandbox")
+    parser.add_argument("--tenants", help="tenant files directory (default: tenants/ next to Pulumi.yaml)")
+    parser.add_argument("--root", type=Path, default=Path("."), help="directory holding Pulumi.yaml")
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from ..localengine import ApplyError, ProviderCallError
+    from ..localengine.deploy import deploy
+    from ..program import TenantFilesError
+    from ..stackfiles import IncorrectPassphrase, StackConfigError
+    from .report import print_steps, print_tenants
+
+    err = Console(stderr=True)
+    try:
+        result = deploy(args.action, root=args.root.resolve(), stack=args.stack, tenants_dir=args.tenants)
+    except TenantFilesError as error:
+        err.print(f"[red]{error}[/red]", markup=True, highlight=False)
+        return 1
+    except (ApplyError, ProviderCallError, StackConfigError, IncorrectPassphrase, ValueError) as error:
+        err.print(f"[red]{args.action} failed:[/red] {getattr(error, 'message', error)}", highlight=False)
+        return 1
+    print_steps(result.steps, args.action, err)
+    if args.action != "preview":
+        print_tenants(result.outputs, Console(width=None if sys.stdout.isatty() else 160))
+    return 0
+

@@ -1,0 +1,38 @@
+"""Human output shared by commands: what changed, and the tenants with their numbers (never a secret)."""
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from ..localengine import Step
+from ..localengine.state_store import reveal
+
+SYMBOL = {"create": "[green]+ create[/]", "update": "[yellow]~ update[/]", "replace": "[magenta]+- replace[/]",
+          "delete": "[red]- delete[/]", "refresh": "  refresh", "gone": "[red]  gone[/]"}
+
+
+def print_steps(steps: list[Step], action: str, console: Console) -> None:
+    changed = [s for s in steps if s.op != "same"]
+    for step in changed:
+        kind, name = step.urn.split("::")[-2].split("$")[-1], step.urn.split("::")[-1]
+        detail = f" ({step.detail})" if step.detail else ""
+        console.print(f"{SYMBOL.get(step.op, step.op)} {kind.split(':')[-1]} {name}{detail}", highlight=False)
+    counts: dict[str, int] = {}
+    for step in steps:
+        counts[step.op] = counts.get(step.op, 0) + 1
+    summary = ", ".join(f"{n} {op}" for op, n in sorted(counts.items())) or "nothing"
+    console.print(f"{action}: {summary}", highlight=False)
+
+
+def print_tenants(outputs: dict[str, Any], console: Console) -> None:
+    tenants = reveal(outputs).get("tenants") or {}
+    table = Table(title=f"{len(tenants)} tenant(s)")
+    for column in ("tenant", "status", "subaccount", "numbers", "API key"):
+        table.add_column(column)
+    for tenant_id, t in sorted(tenants.items()):
+        numbers = "\n".join(f"{name}: {n['phone_number']}" for name, n in sorted((t.get("phone_numbers") or {}).items()))
+        table.add_row(tenant_id, t.get("status") or "", t.get("account_sid") or "", numbers or "-",
+                      t.get("api_key_sid") or "-")
+    console.print(table)

@@ -1,0 +1,89 @@
+"""A tenant's Twilio credentials from the stack outputs: Pulumi's Automation API, or the engine-less state.
+
+    from provider.crm import tenant_credentials
+    creds = tenant_credentials("northside-pharmacy", stack="prod")
+    client = twilio.rest.Client(creds.account_sid, creds.auth_token)
+"""
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class CredentialsError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class TenantCredentials:
+    tenant_id: str
+    account_sid: str
+    auth_token: str
+    status: str
+    api_key_sid: Optional[str]
+    api_key_secret: Optional[str]
+    phone_numbers: dict[str, dict[str, str]]
+
+    def __repr__(self) -> str:  # a credentials object printed in a log shows no secret
+        return (f"TenantCredentials(tenant_id={self.tenant_id!r}, account_sid={self.account_sid!r}, "
+                f"auth_token='***', api_key_sid={self.api_key_sid!r}, api_key_secret='***')")
+
+    def as_env(self) -> dict[str, str]:
+        env = {"TWILIO_ACCOUNT_SID": self.account_sid, "TWILIO_AUTH_TOKEN": self.auth_token}
+        if self.api_key_sid and self.api_key_secret:
+            env.update(TWILIO_API_KEY=self.api_key_sid, TWILIO_API_SECRET=self.api_key_secret)
+        return env
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"tenant_id": self.tenant_id, "account_sid": self.account_sid, "auth_token": self.auth_token,
+                "status": self.status, "api_key_sid": self.api_key_sid, "api_key_secret": self.api_key_secret,
+                "phone_numbers": self.phone_numbers}
+
+
+def _pulumi_outputs(stack: str, work_dir: Path) -> dict[str, Any]:
+    if shutil.which("pulumi") is None:
+        raise CredentialsError("the pulumi CLI is not on PATH (install it: https://www.pulumi.com/docs/install/), "
+                               "or read the engine-less state with --source local")
+    from pulumi import automation as auto
+
+    try:
+        selected = auto.select_stack(stack_name=stack, work_dir=str(work_dir))
+        return {k: v.value for k, v in selected.outputs().items()}
+    except auto.errors.StackNotFoundError:
+        raise CredentialsError(f"stack {stack!r} does not exist (pulumi stack ls)") from None
+    except auto.errors.CommandError as error:
+        raise CredentialsError(f"pulumi could not read stack {stack!r}: {str(error).strip().splitlines()[-1]}") \
+            from None
+
+
+def _local_outputs(stack: str, work_dir: Path, passphrase: Optional[str]) -> dict[str, Any]:
+    from ..localengine.deploy import stack_crypter, state_path
+    from ..localengine.state_store import LocalStateStore, reveal
+
+    path = state_path(work_dir, stack)
+    if not path.exists():
+        raise CredentialsError(f"stack {stack!r} has no engine-less state ({path}); run `tenantctl local up` first")
+    try:
+        crypter = stack_crypter(work_dir, stack, passphrase)
+    except (ValueError, FileNotFoundError) as error:
+        raise CredentialsError(str(error)) from None
+    return reveal(LocalStateStore(path, crypter).load()[1])
+
+
+def tenant_credentials(tenant_id: str, stack: str = "prod", *, source: str = "auto",
+                       work_dir: Path = REPO_ROOT, passphrase: Optional[str] = None) -> TenantCredentials:
+    """source: pulumi (Automation API), local (engine-less state), or auto (pulumi if on PATH, else local)."""
+    if source == "auto":
+        source = "pulumi" if shutil.which("pulumi") else "local"
+    outputs = _pulumi_outputs(stack, work_dir) if source == "pulumi" else _local_outputs(stack, work_dir, passphrase)
+    tenants = outputs.get("tenants") or {}
+    if tenant_id not in tenants:
+        known = ", ".join(sorted(tenants)) or "none"
+        raise CredentialsError(f"no tenant {tenant_id!r} in stack {stack!r} (tenants: {known})")
+    t = tenants[tenant_id]
+    return TenantCredentials(tenant_id, t["account_sid"], t["auth_token"], t["status"], t.get("api_key_sid"),
+                             t.get("api_key_secret"), t.get("phone_numbers") or {})
