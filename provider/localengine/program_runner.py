@@ -21,6 +21,9 @@ from pulumi.runtime.stack import run_pulumi_func
 from .engine import LocalEngine, Step
 
 
+RECORDED_OUTPUTS = ("sid", "auth_token", "owner_account_sid", "secret", "phone_number")
+
+
 @dataclass
 class Registration:
     urn: str
@@ -74,8 +77,9 @@ class EngineMonitor(pulumi_mocks.MockMonitor):
         registration.inputs = dict(args.inputs)
         if not args.custom:
             return None, {}
-        if self.engine is None:
-            return f"{args.name}-id", {**args.inputs, "sid": f"{args.name}-sid"}
+        if self.engine is None:  # recording only: computed outputs get recognisable stand-in values
+            computed = {k: f"{args.name}:{k}" for k in RECORDED_OUTPUTS}
+            return f"{args.name}-id", {**computed, **args.inputs}
         outputs = self.engine.register(registration.urn, args.typ, dict(args.inputs), protect=registration.protect)
         resource = self.engine.state.resources.get(registration.urn)
         return (resource.id if resource else None), outputs

@@ -1,0 +1,106 @@
+"""The Pulumi program under the SDK's mocks: resources, names, parents, protection, secrets, outputs."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from provider.localengine.program_runner import run_program
+from provider.localengine.state_store import is_secret
+from provider.program import TenantFilesError, run
+from provider.tenancy import load_tenants
+
+from .conftest import EXAMPLES
+
+DYN = "pulumi-python:dynamic/twilio:"
+
+
+def program(directory: Path):
+    return run_program(lambda: run(str(directory)), engine=None, stack="sandbox", config={})
+
+
+def by_name(monitor, kind: str) -> dict:
+    return {r.name: r for r in monitor.registrations.values() if r.type == DYN + kind}
+
+
+def test_every_tenant_gets_its_resources() -> None:
+    monitor = program(EXAMPLES)
+    tenants = load_tenants([EXAMPLES]).tenants
+    components = {r.name: r for r in monitor.registrations.values() if r.type == "twilio-tenants:index:Tenant"}
+    assert set(components) == {t.id for t in tenants}
+    subs, numbers = by_name(monitor, "Subaccount"), by_name(monitor, "PhoneNumber")
+    keys, triggers, statuses = by_name(monitor, "ApiKey"), by_name(monitor, "UsageTrigger"), \
+        by_name(monitor, "SubaccountStatus")
+    for tenant in tenants:
+        component_urn = components[tenant.id].urn
+        sub = subs[tenant.id]
+        assert sub.parent == component_urn and sub.protect == (tenant.status != "closed")
+        assert sub.additional_secret_outputs == ["auth_token"]
+        assert sub.inputs["friendly_name"] == f"tenant:{tenant.id}" and sub.inputs["status"] == tenant.status
+        assert statuses[f"{tenant.id}/status"].inputs["status"] == tenant.status
+        for spec in tenant.phone_numbers:
+            name = f"number-{spec.number}" if spec.number else f"{tenant.id}/{spec.name}"
+            number = numbers[name]
+            assert number.parent == component_urn
+            assert number.inputs["friendly_name"] == f"tenant:{tenant.id}/{spec.name}"
+            expected_hooks = tenant.number_webhooks(spec).as_dict()
+            assert {k: v for k, v in number.inputs["webhooks"].items() if v} == expected_hooks
+            if spec.number:
+                assert number.aliases == [f"{tenant.id}/{spec.name}"], "pinning a bought number keeps it"
+        assert (tenant.id in keys) == tenant.api_key
+        if tenant.api_key:
+            assert keys[tenant.id].additional_secret_outputs == ["secret"]
+        expected_triggers = {f"{tenant.id}/budget-{p}pct": str(a) for p, a in
+                             (tenant.budget.thresholds() if tenant.budget else ())}
+        assert {n: t.inputs["trigger_value"] for n, t in triggers.items() if n.startswith(tenant.id + "/")} == \
+            expected_triggers
+
+
+def test_outputs_have_the_documented_shape_and_secrets_are_secret() -> None:
+    monitor = program(EXAMPLES)
+    tenants_output = monitor.stack_outputs["tenants"]
+    assert is_secret(tenants_output), "the map holds secrets, so Pulumi keeps it encrypted as a whole"
+    tenants = tenants_output["value"]
+    north = tenants["northside-pharmacy"]
+    assert set(north) == {"account_sid", "status", "auth_token", "phone_numbers", "api_key_sid", "api_key_secret"}
+    assert north["auth_token"] == "northside-pharmacy:auth_token"
+    assert north["api_key_secret"] == "northside-pharmacy:secret"
+    assert set(north["phone_numbers"]) == {"main", "refills"}
+    assert set(north["phone_numbers"]["main"]) == {"sid", "phone_number"}
+    assert tenants["sunrise-rx"]["api_key_sid"] is None
+
+
+def test_closed_tenant_keeps_only_its_subaccount(tmp_path: Path) -> None:
+    directory = tmp_path / "tenants"
+    shutil.copytree(EXAMPLES, directory)
+    path = directory / "northside-pharmacy.yaml"
+    path.write_text(path.read_text().replace("status: active", "status: closed"))
+    monitor = program(directory)
+    assert not by_name(monitor, "Subaccount")["northside-pharmacy"].protect, "closed: may be removed from files"
+    assert not [n for n in by_name(monitor, "PhoneNumber") if n.startswith("northside-pharmacy/")]
+    assert "northside-pharmacy" not in by_name(monitor, "ApiKey")
+    assert by_name(monitor, "SubaccountStatus")["northside-pharmacy/status"].inputs["status"] == "closed"
+
+
+def test_reordering_changes_no_names(tmp_path: Path) -> None:
+    directory = tmp_path / "tenants"
+    shutil.copytree(EXAMPLES, directory)
+    path = directory / "lakeside-wellness-rx.yaml"
+    text = path.read_text()
+    main_block = text[text.index("  - name: main"):text.index("  - name: pharmacist")]
+    rest = text[text.index("  - name: pharmacist"):text.index("\napi_key")]
+    path.write_text(text.replace(main_block + rest, rest + "\n" + main_block.rstrip("\n")))
+    assert load_tenants([path]).tenants[0].phone_numbers[0].name == "pharmacist"
+    before, after = program(EXAMPLES), program(directory)
+    assert sorted(before.registrations) == sorted(after.registrations)
+
+
+def test_invalid_tenant_files_register_nothing(tmp_path: Path) -> None:
+    directory = tmp_path / "tenants"
+    shutil.copytree(EXAMPLES, directory)
+    (directory / "sunrise-rx.yaml").write_text("id: sunrise-rx\nstatus: shut\n")
+    with pytest.raises(TenantFilesError) as raised:
+        program(directory)
+    assert "sunrise-rx.yaml:2:9 status: must be one of" in str(raised.value)
+    assert "display_name: is required" in str(raised.value)
