@@ -1,0 +1,115 @@
+"""End to end without the Pulumi CLI: the program's registrations driven through the real provider server
+against the stand-in (behind the contract proxy), with the engine-less deploy and its encrypted state."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from provider.localengine import ApplyError
+from provider.localengine.deploy import deploy
+from provider.localengine.state_store import reveal
+from provider.sandbox import SandboxServer
+from provider.stackfiles import PassphraseCrypter
+
+from .conftest import EXAMPLES
+from .contract import ContractChecker
+from .contract_proxy import ContractProxy
+
+PASSPHRASE = "test-passphrase"
+
+
+@pytest.fixture
+def project(tmp_path: Path, sandbox: SandboxServer, contract: ContractChecker) -> Iterator[Path]:
+    """A copy of the repository's tenants and a `test` stack pointing at the stand-in."""
+    proxy = ContractProxy(sandbox.base_url, contract).start()
+    shutil.copytree(EXAMPLES, tmp_path / "tenants")
+    crypter, salt = PassphraseCrypter.new(PASSPHRASE)
+    (tmp_path / "Pulumi.test.yaml").write_text(
+        f"encryptionsalt: {salt}\nconfig:\n  twilio:accountSid: {sandbox.account_sid}\n"
+        f"  twilio:authToken:\n    secure: {crypter.encrypt(sandbox.auth_token)}\n"
+        f"  twilio:apiBaseUrl: {proxy.base_url}\n")
+    yield tmp_path
+    proxy.stop()
+
+
+def up(root: Path, action: str = "up"):
+    return deploy(action, root=root, stack="test", passphrase=PASSPHRASE)
+
+
+def edit(root: Path, tenant: str, old: str, new: str) -> None:
+    path = root / "tenants" / f"{tenant}.yaml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def test_whole_lifecycle_of_the_example_tenants(project: Path, sandbox: SandboxServer) -> None:
+    backend = sandbox.backend
+    preview = up(project, "preview")
+    assert backend.counters["writes"] == 0, "preview writes nothing"
+    first = up(project)
+    assert first.counts == {"create": preview.counts["create"]}
+    subs = {a.friendly_name: a for a in backend.accounts.values() if not a.is_parent}
+    assert len(subs) == len(list((project / "tenants").glob("*.yaml")))
+    assert subs["tenant:harbor-drug"].status == "suspended"
+    tenants = reveal(first.outputs)["tenants"]
+    green = tenants["greenleaf-apothecary"]
+    assert green["phone_numbers"]["main"]["phone_number"] == "+14155550100", "adopted from the parent"
+    assert backend.numbers[green["phone_numbers"]["main"]["sid"]].account_sid == green["account_sid"]
+    state_text = first.state_file.read_text()
+    assert green["auth_token"] not in state_text and tenants["northside-pharmacy"]["api_key_secret"] not in \
+        state_text, "secrets are encrypted in the state file"
+
+    before = backend.last_seq
+    second = up(project)
+    assert set(second.counts) == {"same"} and not [r for r in backend.requests(before) if r.is_write]
+
+    edit(project, "riverbend-pharmacy", "status_callback_method: GET", "status_callback_method: POST")
+    before = backend.last_seq
+    third = up(project)
+    assert third.counts == {"same": second.counts["same"] - 2, "update": 2}, "the two numbers inheriting it"
+    assert [(r.method, r.status) for r in backend.requests(before)] == [("POST", 200), ("POST", 200)]
+
+
+def test_offboarding_path(project: Path, sandbox: SandboxServer) -> None:
+    up(project)
+    backend = sandbox.backend
+    sid = next(a.sid for a in backend.accounts.values() if a.friendly_name == "tenant:northside-pharmacy")
+
+    (project / "tenants" / "northside-pharmacy.yaml").rename(project / "northside-pharmacy.yaml.removed")
+    with pytest.raises(ApplyError) as raised:
+        up(project, "preview")
+    assert "protected" in str(raised.value) and "status: closed" in str(raised.value)
+    with pytest.raises(ApplyError):
+        up(project)
+    assert backend.accounts[sid].status == "active", "deleting an open tenant's file closes nothing"
+    (project / "northside-pharmacy.yaml.removed").rename(project / "tenants" / "northside-pharmacy.yaml")
+
+    edit(project, "northside-pharmacy", "status: active", "status: closed")
+    preview = up(project, "preview")
+    deleted = {s.urn.split("::")[-1] for s in preview.steps if s.op == "delete"}
+    assert deleted == {"northside-pharmacy/main", "northside-pharmacy/refills", "northside-pharmacy",
+                       "northside-pharmacy/budget-80pct", "northside-pharmacy/budget-100pct"}, \
+        "the preview shows the numbers going with the closed subaccount"
+    up(project)
+    assert backend.accounts[sid].status == "closed"
+    assert not [n for n in backend.numbers.values() if n.account_sid == sid]
+
+    (project / "tenants" / "northside-pharmacy.yaml").unlink()
+    before = backend.last_seq
+    result = up(project)
+    assert result.counts.get("delete") == 2, "the closed subaccount and its status leave the state"
+    assert not [r for r in backend.requests(before) if r.is_write]
+    assert backend.accounts[sid].status == "closed"
+
+
+def test_refresh_reads_one_get_per_resource(project: Path, sandbox: SandboxServer) -> None:
+    first = up(project)
+    before = sandbox.backend.last_seq
+    refreshed = up(project, "refresh")
+    calls = sandbox.backend.requests(before)
+    assert all(r.method == "GET" for r in calls)
+    assert len(calls) == sum(first.counts.values()) and refreshed.counts == {"refresh": len(calls)}
