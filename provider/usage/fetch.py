@@ -1,0 +1,83 @@
+"""Usage Records per subaccount, fetched concurrently with a bounded number in flight.
+
+Each worker thread has its own SDK client (its own HTTP session); the retry layer handles 429s with backoff.
+Any account that cannot be fetched fails the whole fetch: a partial table is never presented as complete.
+"""
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Callable, Iterable, Optional
+
+from twilio.rest import Client
+
+from .periods import Period
+
+
+class FetchError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class AccountUsage:
+    account_sid: str
+    prices: dict[str, Decimal]  # category -> price
+    units: frozenset[str]  # price_unit values seen
+
+
+@dataclass(frozen=True)
+class Account:
+    sid: str
+    friendly_name: str
+    status: str
+
+
+class UsageFetcher:
+    def __init__(self, make_client: Callable[[], Client], concurrency: int = 16):
+        self.make_client = make_client
+        self.concurrency = max(1, concurrency)
+        self._local = threading.local()
+
+    def client(self) -> Client:
+        if getattr(self._local, "client", None) is None:
+            self._local.client = self.make_client()
+        return self._local.client
+
+    def subaccounts(self, parent_sid: str) -> list[Account]:
+        return [Account(a.sid, a.friendly_name, a.status) for a in self.client().api.v2010.accounts.list(page_size=1000)
+                if a.sid != parent_sid]
+
+    def usage(self, account_sid: str, period: Period, include_subaccounts: bool = False) -> AccountUsage:
+        records = self.client().api.v2010.accounts(account_sid).usage.records.list(
+            start_date=period.start, end_date=period.end, include_subaccounts=include_subaccounts, page_size=1000)
+        prices: dict[str, Decimal] = {}
+        units = set()
+        for record in records:
+            price = Decimal(str(record.price)) if record.price is not None else Decimal(0)
+            prices[record.category] = prices.get(record.category, Decimal(0)) + price
+            if record.price_unit:
+                units.add(record.price_unit.lower())
+        return AccountUsage(account_sid, prices, frozenset(units))
+
+    def usage_of(self, account_sids: Iterable[str], period: Period,
+                 progress: Optional[Callable[[], None]] = None) -> dict[str, AccountUsage]:
+        sids = list(account_sids)
+        results: dict[str, AccountUsage] = {}
+        with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="usage") as pool:
+            futures = {pool.submit(self.usage, sid, period): sid for sid in sids}
+            try:
+                for future in as_completed(futures):
+                    sid = futures[future]
+                    try:
+                        results[sid] = future.result()
+                    except Exception as error:
+                        raise FetchError(f"could not fetch usage of {sid}: {type(error).__name__}: {error}") from None
+                    if progress:
+                        progress()
+            except BaseException:
+                for pending in futures:
+                    pending.cancel()
+                raise
+        return results

@@ -1,0 +1,139 @@
+"""`tenantctl usage` end to end: credentials, mapping tenants to subaccounts, fetching, the report."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Optional
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ..resources.session import Credentials, MissingCredentials, credentials_from
+from ..tenancy import ValidationPolicy, load_tenants
+from ..twilio_api import make_client
+from .fetch import FetchError, UsageFetcher
+from .periods import parse_period
+from .report import DEFAULT_CATEGORIES, Report, ReportError, build_report, map_accounts
+
+# Twilio usage categories this report knows how to label (a subset of Twilio's list; `totalprice` is the sum).
+KNOWN_CATEGORIES = (
+    "calls", "calls-inbound", "calls-outbound", "calls-client", "calls-sip", "sms", "sms-inbound", "sms-outbound",
+    "mms", "mms-inbound", "mms-outbound", "phonenumbers", "phonenumbers-local", "phonenumbers-mobile",
+    "phonenumbers-tollfree", "recordings", "recordingstorage", "transcriptions", "lookups", "totalprice",
+)
+
+
+class UsageJobError(Exception):
+    def __init__(self, message: str, exit_code: int = 1):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@dataclass
+class UsageRequest:
+    period: Optional[str]
+    start: Optional[str]
+    end: Optional[str]
+    stack: str
+    categories: tuple[str, ...]
+    tenants_dir: str
+    only: Optional[set[str]]
+    fx: dict[str, Decimal]
+    concurrency: int
+    mapping: str
+    root: Path
+
+
+def parse_fx(values: list[str]) -> dict[str, Decimal]:
+    rates = {}
+    for value in values:
+        currency, _, rate = value.partition("=")
+        try:
+            rates[currency.upper()] = Decimal(rate)
+        except InvalidOperation:
+            raise UsageJobError(f"--fx takes CUR=RATE (e.g. GBP=1.27), got {value!r}", 2) from None
+    return rates
+
+
+def check_categories(categories: tuple[str, ...]) -> None:
+    for category in categories:
+        if category not in KNOWN_CATEGORIES or category == "totalprice":
+            hint = difflib.get_close_matches(category, KNOWN_CATEGORIES, n=1)
+            raise UsageJobError(f"unknown usage category {category!r}" +
+                                (f"; did you mean {hint[0]!r}?" if hint else ""), 2)
+
+
+def resolve_credentials(stack: str, root: Path) -> Credentials:
+    """TWILIO_* variables first, else the stack file (secure values need PULUMI_CONFIG_PASSPHRASE)."""
+    try:
+        return credentials_from(None)
+    except MissingCredentials:
+        pass
+    from ..stackfiles import StackConfigError, read_stack_config
+
+    try:
+        return credentials_from(read_stack_config(root / f"Pulumi.{stack}.yaml"), environ={})
+    except (StackConfigError, MissingCredentials, ValueError) as error:
+        raise UsageJobError(f"no Twilio credentials: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, or make "
+                            f"Pulumi.{stack}.yaml readable ({error})") from None
+
+
+def stack_account_map(stack: str, root: Path) -> dict[str, str]:
+    from ..crm.credentials import CredentialsError, _local_outputs, _pulumi_outputs  # same readers as the CRM
+    import shutil
+
+    try:
+        outputs = _pulumi_outputs(stack, root) if shutil.which("pulumi") else _local_outputs(stack, root, None)
+    except CredentialsError:
+        return {}
+    from ..localengine.state_store import reveal
+    return {tenant: t["account_sid"] for tenant, t in (reveal(outputs).get("tenants") or {}).items()}
+
+
+def run_usage(request: UsageRequest, err: Console) -> Report:
+    check_categories(request.categories)
+    period = parse_period(request.period, request.start, request.end, date.today())
+    loaded = load_tenants([request.tenants_dir], ValidationPolicy(allow_private_hosts=True))
+    if not loaded.ok:
+        raise UsageJobError("tenant files have problems:\n" + "\n".join(map(str, loaded.problems)))
+    tenants = {t.id: t for t in loaded.tenants}
+    if request.only:
+        unknown = sorted(request.only - set(tenants))
+        if unknown:
+            raise UsageJobError(f"unknown tenant(s): {', '.join(unknown)} (no file in {request.tenants_dir})", 2)
+    credentials = resolve_credentials(request.stack, request.root)
+    fetcher = UsageFetcher(lambda: make_client(credentials.account_sid, credentials.auth_token, credentials.base_url,
+                                               timeout=credentials.timeout_s), request.concurrency)
+    try:
+        accounts = fetcher.subaccounts(credentials.account_sid)
+        outputs_map = stack_account_map(request.stack, request.root) if request.mapping in ("auto", "outputs") else {}
+        if request.mapping == "outputs" and not outputs_map:
+            raise UsageJobError(f"stack {request.stack!r} has no readable outputs to map tenants to subaccounts")
+        account_tenants = map_accounts(accounts, outputs_map or None)
+        sids = [a.sid for a in accounts]
+        with Progress(TextColumn("usage"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+                      transient=True, disable=not err.is_terminal) as progress:
+            task = progress.add_task("fetch", total=len(sids) + 2)
+            usage = fetcher.usage_of(sids, period, progress=lambda: progress.advance(task))
+            parent_own = fetcher.usage(credentials.account_sid, period, include_subaccounts=False)
+            parent_all = fetcher.usage(credentials.account_sid, period, include_subaccounts=True)
+            progress.advance(task, 2)
+    except FetchError as error:
+        raise UsageJobError(f"{error}; no report was produced") from None
+    except UsageJobError:
+        raise
+    except Exception as error:
+        raise UsageJobError(f"Twilio request failed: {type(error).__name__}: {error}; no report was produced") \
+            from None
+    try:
+        report = build_report(period=period, parent_sid=credentials.account_sid, accounts=accounts, usage=usage,
+                              parent_own=parent_own, parent_all=parent_all, tenants=tenants,
+                              account_tenants=account_tenants, categories=request.categories, fx=request.fx)
+    except ReportError as error:
+        raise UsageJobError(str(error), 2) from None
+    report.only = frozenset(request.only) if request.only else None
+    return report
+

@@ -1,0 +1,132 @@
+"""Cost, revenue and gross margin per tenant, with a reconciliation to the parent's total to the cent."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Iterable, Mapping, Optional
+
+from ..tenancy import Tenant
+from ..tenancy.naming import tenant_id_from_friendly_name
+from .fetch import Account, AccountUsage
+from .periods import Period
+
+CENT = Decimal("0.01")
+TOTAL = "totalprice"
+DEFAULT_CATEGORIES = ("calls", "sms", "phonenumbers")
+
+
+class ReportError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Line:
+    label: str
+    kind: str  # tenant | unmapped | parent
+    account_sid: str
+    status: str
+    costs: dict[str, Decimal]  # by category, plus "other" for what the chosen categories do not cover
+    cost: Decimal
+    revenue: Optional[Decimal] = None
+    plan: Optional[str] = None
+
+    @property
+    def margin(self) -> Optional[Decimal]:
+        return None if self.revenue is None else self.revenue - self.cost
+
+    @property
+    def margin_pct(self) -> Optional[Decimal]:
+        if self.revenue is None or self.revenue == 0:
+            return None
+        return (self.margin / self.revenue * 100).quantize(Decimal("0.1"))  # type: ignore[operator]
+
+
+@dataclass
+class Report:
+    period: Period
+    currency: str
+    categories: tuple[str, ...]
+    lines: list[Line]
+    parent_total: Decimal
+    fx: dict[str, Decimal] = field(default_factory=dict)
+    only: Optional[frozenset[str]] = None  # tenants to show; reconciliation always covers every line
+
+    @property
+    def shown(self) -> list[Line]:
+        return [line for line in self.lines if self.only is None or line.label in self.only]
+
+    @property
+    def accounted(self) -> Decimal:
+        return sum((line.cost for line in self.lines), Decimal(0))
+
+    @property
+    def difference(self) -> Decimal:
+        return self.parent_total - self.accounted
+
+    @property
+    def reconciled(self) -> bool:
+        return self.difference.quantize(CENT) == 0
+
+    @property
+    def revenue(self) -> Decimal:
+        return sum((line.revenue or Decimal(0) for line in self.lines), Decimal(0))
+
+
+def map_accounts(accounts: Iterable[Account], outputs: Optional[Mapping[str, str]]) -> dict[str, str]:
+    """account SID -> tenant id, from stack outputs (tenant -> SID) when given, else from friendly names."""
+    if outputs:
+        return {sid: tenant for tenant, sid in outputs.items()}
+    mapped = {}
+    for account in accounts:
+        tenant = tenant_id_from_friendly_name(account.friendly_name)
+        if tenant:
+            mapped[account.sid] = tenant
+    return mapped
+
+
+def build_report(*, period: Period, parent_sid: str, accounts: list[Account], usage: Mapping[str, AccountUsage],
+                 parent_own: AccountUsage, parent_all: AccountUsage, tenants: Mapping[str, Tenant],
+                 account_tenants: Mapping[str, str], categories: tuple[str, ...] = DEFAULT_CATEGORIES,
+                 fx: Optional[Mapping[str, Decimal]] = None) -> Report:
+    fx = dict(fx or {})
+    units = set(parent_all.units) | set(parent_own.units)
+    for item in usage.values():
+        units |= item.units
+    if len(units) > 1:
+        raise ReportError(f"Twilio reported prices in several currencies ({', '.join(sorted(units))}); "
+                          "they cannot be added up")
+    currency = (units.pop() if units else "usd").upper()
+
+    def costs_of(item: AccountUsage) -> tuple[dict[str, Decimal], Decimal]:
+        total = item.prices.get(TOTAL, Decimal(0))
+        chosen = {c: item.prices.get(c, Decimal(0)) for c in categories}
+        chosen["other"] = total - sum(chosen.values(), Decimal(0))
+        return chosen, total
+
+    missing_fx = sorted({t.billing.currency for t in tenants.values()
+                         if t.billing and t.billing.currency != currency and t.billing.currency not in fx})
+    if missing_fx:
+        who = sorted(t.id for t in tenants.values() if t.billing and t.billing.currency in missing_fx)
+        raise ReportError(f"revenue of {', '.join(who)} is in {', '.join(missing_fx)} but costs are in {currency}: "
+                          f"mixed currencies are not added up; give a rate, e.g. --fx {missing_fx[0]}=1.27")
+
+    lines = []
+    statuses = {a.sid: a.status for a in accounts}
+    for sid, item in sorted(usage.items()):
+        tenant_id = account_tenants.get(sid)
+        tenant = tenants.get(tenant_id) if tenant_id else None
+        costs, total = costs_of(item)
+        revenue = plan = None
+        if tenant and tenant.billing:
+            rate = Decimal(1) if tenant.billing.currency == currency else fx[tenant.billing.currency]
+            revenue = period.prorate(tenant.billing.monthly_price) * rate
+            plan = tenant.billing.plan
+        if total == 0 and revenue is None and not tenant:
+            continue  # an unmapped account with nothing in the period
+        lines.append(Line(tenant_id or f"unmapped {sid}", "tenant" if tenant_id else "unmapped", sid,
+                          statuses.get(sid, "?"), costs, total, revenue, plan))
+    own_costs, own_total = costs_of(parent_own)
+    lines.append(Line("parent (own usage)", "parent", parent_sid, "active", own_costs, own_total))
+    parent_total = parent_all.prices.get(TOTAL, Decimal(0))
+    lines.sort(key=lambda line: (line.kind == "parent", line.kind == "unmapped", line.label))
+    return Report(period, currency, tuple(categories), lines, parent_total, fx)
