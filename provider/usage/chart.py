@@ -13,13 +13,14 @@ from .report import Report  # noqa: E402
 COLORS = ["#4C78A8", "#F58518", "#54A24B", "#B279A2", "#9D755D", "#BAB0AC"]
 
 
-def write_chart(report: Report, path: Path) -> Path:
+def write_chart(report: Report, path: Path) -> list[str]:
+    """Writes the PNG; returns the line labels drawn, in order (bottom to top)."""
     lines = sorted(report.shown, key=lambda line: line.cost)
     count = max(len(lines), 1)
     height = max(4.0, 0.24 * count + 1.8)
     font = 9 if count <= 40 else 7 if count <= 120 else 5
-    fig, (ax, ax_margin) = plt.subplots(1, 2, figsize=(13, height), sharey=True,
-                                        gridspec_kw={"width_ratios": [3, 1]})
+    fig, (ax, ax_revenue, ax_margin) = plt.subplots(1, 3, figsize=(15, height), sharey=True,
+                                                    gridspec_kw={"width_ratios": [3, 2, 1.2]})
     labels = [line.label for line in lines]
     positions = range(len(lines))
     left = [0.0] * len(lines)
@@ -29,10 +30,13 @@ def write_chart(report: Report, path: Path) -> Path:
             continue
         ax.barh(positions, values, left=left, color=COLORS[index % len(COLORS)], label=category, height=0.75)
         left = [a + b for a, b in zip(left, values)]
-    revenue = [(i, float(line.revenue)) for i, line in enumerate(lines) if line.revenue is not None]
-    if revenue:
-        ax.scatter([r for _, r in revenue], [i for i, _ in revenue], marker="D", color="black", s=14 if count <= 120
-                   else 6, zorder=3, label="revenue")
+    revenue = [float(line.revenue) if line.revenue is not None else 0.0 for line in lines]
+    ax_revenue.barh(positions, revenue, color="#C9D7E8", height=0.75, label="revenue")
+    ax_revenue.barh(positions, [float(line.cost) for line in lines], color="#E45756", height=0.4, label="cost")
+    ax_revenue.set_title("Revenue vs cost", fontsize=11)
+    ax_revenue.set_xlabel(report.currency)
+    ax_revenue.legend(loc="lower right", fontsize=8)
+    ax_revenue.grid(axis="x", alpha=0.3)
     ax.set_yticks(list(positions), labels, fontsize=font)
     ax.set_xlabel(f"{report.currency} in {report.period.label}")
     ax.set_title(f"Cost of revenue per tenant ({len(lines)} lines)", fontsize=11)
@@ -50,4 +54,4 @@ def write_chart(report: Report, path: Path) -> Path:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
-    return path
+    return labels

@@ -35,9 +35,10 @@ class Account:
 
 
 class UsageFetcher:
-    def __init__(self, make_client: Callable[[], Client], concurrency: int = 16):
+    def __init__(self, make_client: Callable[[], Client], concurrency: int = 16, page_size: int = 1000):
         self.make_client = make_client
         self.concurrency = max(1, concurrency)
+        self.page_size = page_size
         self._local = threading.local()
 
     def client(self) -> Client:
@@ -46,12 +47,12 @@ class UsageFetcher:
         return self._local.client
 
     def subaccounts(self, parent_sid: str) -> list[Account]:
-        return [Account(a.sid, a.friendly_name, a.status) for a in self.client().api.v2010.accounts.list(page_size=1000)
+        return [Account(a.sid, a.friendly_name, a.status) for a in self.client().api.v2010.accounts.list(page_size=self.page_size)
                 if a.sid != parent_sid]
 
     def usage(self, account_sid: str, period: Period, include_subaccounts: bool = False) -> AccountUsage:
         records = self.client().api.v2010.accounts(account_sid).usage.records.list(
-            start_date=period.start, end_date=period.end, include_subaccounts=include_subaccounts, page_size=1000)
+            start_date=period.start, end_date=period.end, include_subaccounts=include_subaccounts, page_size=self.page_size)
         prices: dict[str, Decimal] = {}
         units = set()
         for record in records:

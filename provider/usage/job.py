@@ -45,6 +45,7 @@ class UsageRequest:
     concurrency: int
     mapping: str
     root: Path
+    page_size: int = 1000
 
 
 def parse_fx(values: list[str]) -> dict[str, Decimal]:
@@ -106,7 +107,8 @@ def run_usage(request: UsageRequest, err: Console) -> Report:
             raise UsageJobError(f"unknown tenant(s): {', '.join(unknown)} (no file in {request.tenants_dir})", 2)
     credentials = resolve_credentials(request.stack, request.root)
     fetcher = UsageFetcher(lambda: make_client(credentials.account_sid, credentials.auth_token, credentials.base_url,
-                                               timeout=credentials.timeout_s), request.concurrency)
+                                               timeout=credentials.timeout_s), request.concurrency,
+                          request.page_size)
     try:
         accounts = fetcher.subaccounts(credentials.account_sid)
         outputs_map = stack_account_map(request.stack, request.root) if request.mapping in ("auto", "outputs") else {}
