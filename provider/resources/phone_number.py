@@ -1,11 +1,13 @@
 """PhoneNumber: adopt, transfer in place, or buy exactly once; owns the number's webhook configuration."""
 from __future__ import annotations
 
+import random
 import re
 from typing import Any, Optional
 
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+from twilio.base.exceptions import TwilioRestException
 
 from .base import ProvisioningError, TwilioProvider, create_once, explain, is_not_found
 
@@ -17,6 +19,9 @@ METHOD_FIELDS = ("voice_method", "voice_fallback_method", "sms_method", "sms_fal
 WEBHOOK_FIELDS = URL_FIELDS + METHOD_FIELDS
 SEARCH_TYPES = {"local": "local", "mobile": "mobile", "toll_free": "toll_free"}
 OUTPUTS = ("sid", "phone_number", "capabilities")
+NUMBER_TAKEN = 21422  # someone bought the offered number between our search and our purchase
+BUY_ATTEMPTS = 5
+SEARCH_SPREAD = 10
 
 
 def normalized_webhooks(webhooks: Optional[dict[str, Any]]) -> dict[str, str]:
@@ -144,16 +149,26 @@ class PhoneNumberProvider(TwilioProvider):
             filters["area_code"] = search["area_code"]
         if search.get("contains"):
             filters["contains"] = search["contains"]
-        try:
-            offered = listing.list(limit=1, page_size=1, **{k: v for k, v in filters.items() if v is not None})
-        except Exception as error:
-            raise explain(f"search numbers for {props['friendly_name']}", error) from None
-        if not offered:
-            raise ProvisioningError(f"no {search['type']} number in {search['country']} matches {search} "
-                                    f"for {props['friendly_name']}; widen the search")
         settings = {k: v for k, v in props["webhooks"].items() if v}
-        return self._numbers(props["account_sid"]).create(phone_number=offered[0].phone_number,
-                                                          friendly_name=props["friendly_name"], **settings)
+        for _ in range(BUY_ATTEMPTS):
+            try:
+                offered = listing.list(limit=SEARCH_SPREAD, page_size=SEARCH_SPREAD,
+                                       **{k: v for k, v in filters.items() if v is not None})
+            except Exception as error:
+                raise explain(f"search numbers for {props['friendly_name']}", error) from None
+            if not offered:
+                raise ProvisioningError(f"no {search['type']} number in {search['country']} matches {search} "
+                                        f"for {props['friendly_name']}; widen the search")
+            # Concurrent buyers see the same first results: pick among the first few to rarely collide.
+            choice = random.choice(offered).phone_number
+            try:
+                return self._numbers(props["account_sid"]).create(phone_number=choice,
+                                                                  friendly_name=props["friendly_name"], **settings)
+            except TwilioRestException as error:
+                if error.code != NUMBER_TAKEN:
+                    raise
+        raise ProvisioningError(f"every number offered for {props['friendly_name']} was taken by someone else "
+                                f"{BUY_ATTEMPTS} times in a row; run again")
 
     def _setting_changes(self, number: Any, props: dict[str, Any]) -> dict[str, str]:
         changes = {k: v for k, v in props["webhooks"].items() if live_webhooks(number)[k] != v}

@@ -63,6 +63,37 @@ class Session:
                                             timeout=credentials.timeout_s)
         self._fresh_accounts: set[str] = set()
         self._lock = threading.Lock()
+        self._directory: Optional[dict[str, list[Any]]] = None  # friendly name -> subaccounts, once loaded
+        self._lookups = 0
+
+    def subaccounts_named(self, friendly_name: str) -> list[Any]:
+        """The parent's subaccounts with this friendly name. The first lookup of a run is one filtered query; from
+        the second on, the whole directory is listed once (1 call per 1,000 subaccounts) and answered from memory,
+        so creating many tenants costs no extra call per tenant."""
+        with self._lock:
+            if self._directory is not None:
+                return list(self._directory.get(friendly_name, []))
+            self._lookups += 1
+            first = self._lookups == 1
+        accounts = self.client.api.v2010.accounts
+        if first:
+            return [a for a in accounts.list(friendly_name=friendly_name) if a.sid != self.parent_sid]
+        directory: dict[str, list[Any]] = {}
+        for account in accounts.list(page_size=1000):
+            if account.sid != self.parent_sid:
+                directory.setdefault(account.friendly_name, []).append(account)
+        with self._lock:
+            if self._directory is None:
+                self._directory = directory
+            return list(self._directory.get(friendly_name, []))
+
+    def remember(self, account: Any) -> None:
+        """A subaccount this run created or renamed: keep the directory true."""
+        with self._lock:
+            if self._directory is not None:
+                for named in self._directory.values():
+                    named[:] = [a for a in named if a.sid != account.sid]
+                self._directory.setdefault(account.friendly_name, []).append(account)
 
     @property
     def parent_sid(self) -> str:

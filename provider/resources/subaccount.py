@@ -51,9 +51,10 @@ class SubaccountProvider(TwilioProvider):
             account = create_once(
                 f"create subaccount {props['friendly_name']}",
                 lambda: self.session.client.api.v2010.accounts.create(friendly_name=props["friendly_name"]),
-                lambda: self._existing(props["friendly_name"]))
+                lambda: self._existing(props["friendly_name"], fresh=True))
             self.session.mark_fresh(account.sid)
         account = self._converge(account, props)
+        self.session.remember(account)
         return CreateResult(account.sid, {**self._outs(props, account), "status": props["status"]})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -76,15 +77,18 @@ class SubaccountProvider(TwilioProvider):
         except Exception as error:
             raise explain(f"update subaccount {id_} ({', '.join(f'{k}={v}' for k, v in changes.items())})",
                           error) from None
+        self.session.remember(account)
         return UpdateResult({**self._outs(news, account), "status": news["status"]})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Never closes anything: closing happens only through `status: closed` in the tenant file."""
 
     # ---- helpers ---------------------------------------------------------------------------------------
-    def _existing(self, friendly_name: str) -> Optional[Any]:
-        found = [a for a in self.session.client.api.v2010.accounts.list(friendly_name=friendly_name)
-                 if a.status != "closed" and a.sid != self.session.parent_sid]
+    def _existing(self, friendly_name: str, fresh: bool = False) -> Optional[Any]:
+        """`fresh` asks Twilio now (after an ambiguous create); otherwise the run's directory may answer."""
+        named = (self.session.client.api.v2010.accounts.list(friendly_name=friendly_name) if fresh
+                 else self.session.subaccounts_named(friendly_name))
+        found = [a for a in named if a.status != "closed" and a.sid != self.session.parent_sid]
         if len(found) > 1:
             raise ProvisioningError(
                 f"{len(found)} open subaccounts are named {friendly_name!r} ({', '.join(a.sid for a in found)}); "

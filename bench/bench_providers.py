@@ -1,0 +1,138 @@
+"""Benchmark: Twilio API calls per operation, next to the minimum the API allows; wall time for 100 tenants.
+
+Every operation runs the real program and providers (engine-less deploy: the real provider server over gRPC)
+against `tenantctl sandbox` in its own process; calls are counted from the stand-in's request log.
+Targets: actual/minimum <= 1.25 on creates, exactly 0 writes on a no-op apply.
+Run: python bench/bench_providers.py [--tenants 100] [--latency-ms 50]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from provider.localengine.deploy import deploy  # noqa: E402
+from provider.stackfiles import PassphraseCrypter  # noqa: E402
+
+PASSPHRASE = "bench"
+TENANT = """id: {id}
+display_name: {id}
+status: active
+webhooks:
+  voice_url: https://crm.example.com/{id}/voice
+  sms_url: https://crm.example.com/{id}/sms
+phone_numbers:
+  - name: main
+    search: {{country: US, type: local, area_code: "{area}", capabilities: [voice, sms]}}
+{extra}"""
+EXTRA = """api_key: true
+budget: {monthly_limit_usd: "100.00", alert_callback_url: "https://crm.example.com/budget"}
+"""
+AREAS = ["206", "212", "305", "312", "404", "415", "503", "510", "512", "612", "617", "619"]
+
+
+class Sandbox:
+    def __init__(self) -> None:
+        self.process = subprocess.Popen([sys.executable, "-m", "provider.cli", "sandbox", "--seed", "3"],
+                                        stdout=subprocess.PIPE, text=True, cwd=REPO)
+        self.info = json.loads(self.process.stdout.readline())  # type: ignore[union-attr]
+        self.auth = (self.info["account_sid"], self.info["auth_token"])
+
+    def admin(self, method: str, path: str, **kwargs) -> dict:
+        response = requests.request(method, f"{self.info['base_url']}/__sandbox/{path}", auth=self.auth, timeout=30,
+                                    **kwargs)
+        response.raise_for_status()
+        return response.json()
+
+    def seq(self) -> int:
+        return self.admin("GET", "counters")["last_seq"]
+
+    def calls(self, since: int) -> list[dict]:
+        return self.admin("GET", "requests", params={"since": since})["requests"]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def project(root: Path, sandbox: Sandbox) -> None:
+    crypter, salt = PassphraseCrypter.new(PASSPHRASE)
+    (root / "tenants").mkdir()
+    (root / "Pulumi.bench.yaml").write_text(
+        f"encryptionsalt: {salt}\nconfig:\n  twilio:accountSid: {sandbox.auth[0]}\n"
+        f"  twilio:authToken:\n    secure: {crypter.encrypt(sandbox.auth[1])}\n"
+        f"  twilio:apiBaseUrl: {sandbox.info['base_url']}\n")
+
+
+def write_tenant(root: Path, index: int, full: bool = False) -> str:
+    tenant_id = f"bench-{index:04d}"
+    (root / "tenants" / f"{tenant_id}.yaml").write_text(
+        TENANT.format(id=tenant_id, area=AREAS[index % len(AREAS)], extra=EXTRA if full else ""))
+    return tenant_id
+
+
+def measure(sandbox: Sandbox, root: Path, action: str = "up") -> tuple[int, int, float]:
+    before = sandbox.seq()
+    start = time.perf_counter()
+    deploy(action, root=root, stack="bench", passphrase=PASSPHRASE)
+    elapsed = time.perf_counter() - start
+    calls = sandbox.calls(before)
+    return len(calls), sum(1 for c in calls if c["method"] in ("POST", "DELETE")), elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tenants", type=int, default=100)
+    parser.add_argument("--latency-ms", type=float, default=50)
+    args = parser.parse_args()
+    rows = []
+    sandbox = Sandbox()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp)
+            project(root, sandbox)
+            write_tenant(root, 0)
+            calls, writes, _ = measure(sandbox, root)
+            rows.append(("create tenant + 1 bought number with webhooks", calls, 3, writes))
+            write_tenant(root, 1, full=True)
+            calls, writes, _ = measure(sandbox, root)
+            rows.append(("create tenant + number + API key + budget trigger", calls, 5, writes))
+            calls, writes, _ = measure(sandbox, root)
+            rows.append(("no-op apply (2 tenants)", calls, 0, writes))
+            path = root / "tenants" / "bench-0000.yaml"
+            path.write_text(path.read_text().replace("/voice", "/voice2"))
+            calls, writes, _ = measure(sandbox, root)
+            rows.append(("webhook change", calls, 1, writes))
+            resources = len(json.loads((root / ".pulumi-local" / "bench.json").read_text())["resources"])
+            calls, writes, _ = measure(sandbox, root, "refresh")
+            rows.append((f"refresh (1 GET per resource: {resources} resources)", calls, resources, writes))
+
+            sandbox.admin("POST", "faults", json={"latency_ms": args.latency_ms})
+            for index in range(2, args.tenants + 2):
+                write_tenant(root, index)
+            calls, writes, elapsed = measure(sandbox, root)
+            rows.append((f"create {args.tenants} tenants (+1 number each) at {args.latency_ms:.0f} ms latency",
+                         calls, 3 * args.tenants, writes))
+            _, noop_writes, noop_elapsed = measure(sandbox, root)
+    finally:
+        sandbox.stop()
+    print(f"{'operation':<64} {'calls':>6} {'minimum':>8} {'ratio':>6} {'writes':>7}")
+    for name, calls, minimum, writes in rows:
+        ratio = f"{calls / minimum:.2f}" if minimum else ("0 ok" if calls == 0 else "-")
+        print(f"{name:<64} {calls:>6} {minimum:>8} {ratio:>6} {writes:>7}")
+    print(f"wall time: {args.tenants} tenants created in {elapsed:.1f} s; no-op apply over them "
+          f"{noop_elapsed:.1f} s with {noop_writes} writes")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
