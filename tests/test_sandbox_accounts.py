@@ -103,13 +103,13 @@ def test_wrong_credentials(connect: Connect, sandbox: SandboxServer) -> None:
 def test_standard_api_keys(connect: Connect, parent: Client) -> None:
     sub = parent.api.v2010.accounts.create(friendly_name="tenant:k")
     key = parent.api.v2010.accounts(sub.sid).new_keys.create(friendly_name="crm")
-    as_key = make_key_client = connect(key.sid, key.secret)
+    as_key = connect(key.sid, key.secret)
     # a standard key may use the account's resources...
     number = as_key.api.v2010.accounts(sub.sid).incoming_phone_numbers.create(phone_number="+14155550180")
     assert number.account_sid == sub.sid
     # ...but not /Accounts or /Keys
-    for call in (lambda: make_key_client.api.v2010.accounts(sub.sid).fetch(),
-                 lambda: make_key_client.api.v2010.accounts(sub.sid).new_keys.create(friendly_name="x")):
+    for call in (lambda: as_key.api.v2010.accounts(sub.sid).fetch(),
+                 lambda: as_key.api.v2010.accounts(sub.sid).new_keys.create(friendly_name="x")):
         assert rest_error(call).status == 403
     bad_secret = connect(key.sid, "wrong")
     assert rest_error(lambda: bad_secret.api.v2010.accounts(sub.sid).incoming_phone_numbers(number.sid).fetch()

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import sys
 from typing import Sequence
 
 # subcommand -> module under provider.cli that defines `add_arguments(parser)` and `run(args) -> int`

@@ -18,7 +18,7 @@ from .exceptions import (
     InvalidParameter, MethodNotAllowed, NotFound, PayloadTooLarge, ServerError, ServiceUnavailable,
     TooManyRequests, TwilioApiError, Unauthenticated,
 )
-from .faults import AFTER, FaultPlan
+from .faults import FaultPlan
 from .models import TwilioBackend
 from .responses import Call, Params
 

@@ -29,7 +29,7 @@ def write_chart(report: Report, path: Path) -> list[str]:
         if not any(values):
             continue
         ax.barh(positions, values, left=left, color=COLORS[index % len(COLORS)], label=category, height=0.75)
-        left = [a + b for a, b in zip(left, values)]
+        left = [a + b for a, b in zip(left, values, strict=True)]
     revenue = [float(line.revenue) if line.revenue is not None else 0.0 for line in lines]
     ax_revenue.barh(positions, revenue, color="#C9D7E8", height=0.75, label="revenue")
     ax_revenue.barh(positions, [float(line.cost) for line in lines], color="#E45756", height=0.4, label="cost")

@@ -16,7 +16,7 @@ from ..tenancy import ValidationPolicy, load_tenants
 from ..twilio_api import make_client
 from .fetch import FetchError, UsageFetcher
 from .periods import parse_period
-from .report import DEFAULT_CATEGORIES, Report, ReportError, build_report, map_accounts
+from .report import Report, ReportError, build_report, map_accounts
 
 # Twilio usage categories this report knows how to label (a subset of Twilio's list; `totalprice` is the sum).
 KNOWN_CATEGORIES = (
