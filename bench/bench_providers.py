@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from provider.localengine.deploy import deploy  # noqa: E402
-from provider.stackfiles import PassphraseCrypter  # noqa: E402
+from provider.stackfiles import write_stack_file  # noqa: E402
 
 PASSPHRASE = "bench"
 TENANT = """id: {id}
@@ -65,12 +65,9 @@ class Sandbox:
 
 
 def project(root: Path, sandbox: Sandbox) -> None:
-    crypter, salt = PassphraseCrypter.new(PASSPHRASE)
     (root / "tenants").mkdir()
-    (root / "Pulumi.bench.yaml").write_text(
-        f"encryptionsalt: {salt}\nconfig:\n  twilio:accountSid: {sandbox.auth[0]}\n"
-        f"  twilio:authToken:\n    secure: {crypter.encrypt(sandbox.auth[1])}\n"
-        f"  twilio:apiBaseUrl: {sandbox.info['base_url']}\n")
+    write_stack_file(root / "Pulumi.bench.yaml", {"twilio:accountSid": sandbox.auth[0], "twilio:authToken": sandbox.auth[1],
+                     "twilio:apiBaseUrl": sandbox.info["base_url"]}, {"twilio:authToken"}, PASSPHRASE)
 
 
 def write_tenant(root: Path, index: int, full: bool = False) -> str:

@@ -9,7 +9,7 @@ import pytest
 
 from provider.crm import CredentialsError, tenant_credentials
 from provider.sandbox import SandboxServer
-from provider.stackfiles import PassphraseCrypter
+from provider.stackfiles import write_stack_file
 
 from .cli import tenantctl
 from .conftest import EXAMPLES
@@ -20,11 +20,8 @@ PASSPHRASE = "crm-test"
 @pytest.fixture
 def deployed(tmp_path: Path, sandbox: SandboxServer) -> Path:
     shutil.copytree(EXAMPLES, tmp_path / "tenants")
-    crypter, salt = PassphraseCrypter.new(PASSPHRASE)
-    (tmp_path / "Pulumi.test.yaml").write_text(
-        f"encryptionsalt: {salt}\nconfig:\n  twilio:accountSid: {sandbox.account_sid}\n"
-        f"  twilio:authToken:\n    secure: {crypter.encrypt(sandbox.auth_token)}\n"
-        f"  twilio:apiBaseUrl: {sandbox.base_url}\n")
+    write_stack_file(tmp_path / "Pulumi.test.yaml", {"twilio:accountSid": sandbox.account_sid, "twilio:authToken": sandbox.auth_token,
+                     "twilio:apiBaseUrl": sandbox.base_url}, {"twilio:authToken"}, PASSPHRASE)
     env = {"PULUMI_CONFIG_PASSPHRASE": PASSPHRASE}
     result = tenantctl("local", "up", "--stack", "test", "--root", str(tmp_path), env=env, timeout=300)
     assert result.returncode == 0, result.stderr

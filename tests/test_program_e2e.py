@@ -12,7 +12,7 @@ from provider.localengine import ApplyError
 from provider.localengine.deploy import deploy
 from provider.localengine.state_store import reveal
 from provider.sandbox import SandboxServer
-from provider.stackfiles import PassphraseCrypter
+from provider.stackfiles import write_stack_file
 
 from .conftest import EXAMPLES
 from .contract import ContractChecker
@@ -26,11 +26,8 @@ def project(tmp_path: Path, sandbox: SandboxServer, contract: ContractChecker) -
     """A copy of the repository's tenants and a `test` stack pointing at the stand-in."""
     proxy = ContractProxy(sandbox.base_url, contract).start()
     shutil.copytree(EXAMPLES, tmp_path / "tenants")
-    crypter, salt = PassphraseCrypter.new(PASSPHRASE)
-    (tmp_path / "Pulumi.test.yaml").write_text(
-        f"encryptionsalt: {salt}\nconfig:\n  twilio:accountSid: {sandbox.account_sid}\n"
-        f"  twilio:authToken:\n    secure: {crypter.encrypt(sandbox.auth_token)}\n"
-        f"  twilio:apiBaseUrl: {proxy.base_url}\n")
+    write_stack_file(tmp_path / "Pulumi.test.yaml", {"twilio:accountSid": sandbox.account_sid, "twilio:authToken": sandbox.auth_token,
+                     "twilio:apiBaseUrl": proxy.base_url}, {"twilio:authToken"}, PASSPHRASE)
     yield tmp_path
     proxy.stop()
 

@@ -61,15 +61,16 @@ def _pulumi_outputs(stack: str, work_dir: Path) -> dict[str, Any]:
 
 
 def _local_outputs(stack: str, work_dir: Path, passphrase: Optional[str]) -> dict[str, Any]:
-    from ..localengine.deploy import stack_crypter, state_path
+    from ..localengine.deploy import state_path
     from ..localengine.state_store import LocalStateStore, reveal
+    from ..stackfiles import IncorrectPassphrase, StackConfigError, stack_crypter
 
     path = state_path(work_dir, stack)
     if not path.exists():
         raise CredentialsError(f"stack {stack!r} has no engine-less state ({path}); run `tenantctl local up` first")
     try:
-        crypter = stack_crypter(work_dir, stack, passphrase)
-    except (ValueError, FileNotFoundError) as error:
+        crypter = stack_crypter(work_dir / f"Pulumi.{stack}.yaml", passphrase)
+    except (StackConfigError, IncorrectPassphrase, ValueError) as error:
         raise CredentialsError(str(error)) from None
     return reveal(LocalStateStore(path, crypter).load()[1])
 

@@ -5,14 +5,11 @@ passphrase (Pulumi's own format), as the CLI's file backend would keep them.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-import yaml
-
-from ..stackfiles import PassphraseCrypter, read_stack_config
+from ..stackfiles import read_stack_config, stack_crypter
 from .engine import LocalEngine, Step
 from .program_runner import run_program
 from .provider_server import ProviderServer
@@ -29,17 +26,6 @@ class DeployResult:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def stack_crypter(root: Path, stack: str, passphrase: Optional[str]) -> PassphraseCrypter:
-    document = yaml.safe_load((root / f"Pulumi.{stack}.yaml").read_text()) or {}
-    salt = document.get("encryptionsalt")
-    if not salt:
-        raise ValueError(f"Pulumi.{stack}.yaml has no encryptionsalt: the engine-less mode needs passphrase secrets")
-    phrase = passphrase if passphrase is not None else os.environ.get("PULUMI_CONFIG_PASSPHRASE")
-    if phrase is None:
-        raise ValueError("PULUMI_CONFIG_PASSPHRASE is not set")
-    return PassphraseCrypter.from_encryptionsalt(salt, phrase)
-
-
 def state_path(root: Path, stack: str) -> Path:
     return root / STATE_DIR / f"{stack}.json"
 
@@ -50,7 +36,7 @@ def deploy(action: str, *, root: Path, stack: str, tenants_dir: Optional[str] = 
     from ..program import run  # imported late: the program module is only needed here
 
     config = read_stack_config(root / f"Pulumi.{stack}.yaml", passphrase)
-    store = LocalStateStore(state_path(root, stack), stack_crypter(root, stack, passphrase))
+    store = LocalStateStore(state_path(root, stack), stack_crypter(root / f"Pulumi.{stack}.yaml", passphrase))
     state, outputs, secret_names = store.load()
     with ProviderServer(env=env) as server:
         server.configure(config)

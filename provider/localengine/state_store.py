@@ -9,7 +9,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from pulumi.runtime import rpc
 
@@ -89,9 +89,3 @@ class LocalStateStore:
         with os.fdopen(fd, "w") as handle:
             json.dump(document, handle, indent=1, sort_keys=True)
         os.replace(tmp, self.path)
-
-
-def load_outputs(path: Path, crypter: Optional[PassphraseCrypter]) -> dict[str, Any]:
-    if crypter is None:
-        raise ValueError("a passphrase crypter is needed to read secret outputs")
-    return LocalStateStore(path, crypter).load()[1]

@@ -358,21 +358,27 @@ class TwilioBackend:
             self._persist()
             return number
 
+    def _owned(self, table: dict[str, Any], account: Account, sid: str, path: str) -> Any:
+        """A resource of this account, or 404 as Twilio answers for another account's SID."""
+        with self.lock:
+            item = table.get(sid)
+            if item is None or item.account_sid != account.sid:
+                raise NotFound(f"/Accounts/{account.sid}/{path}/{sid}")
+            return item
+
+    def _of_account(self, table: dict[str, Any], account: Account, **filters: Optional[str]) -> list[Any]:
+        """The account's resources whose attributes equal every filter that is given."""
+        with self.lock:
+            return [item for item in table.values() if item.account_sid == account.sid
+                    and all(value is None or getattr(item, name) == value for name, value in filters.items())]
+
     def list_numbers(self, account: Account, *, phone_number: Optional[str],
                      friendly_name: Optional[str], number_type: Optional[str] = None) -> list[IncomingNumber]:
-        with self.lock:
-            return [n for n in self.numbers.values()
-                    if n.account_sid == account.sid
-                    and (phone_number is None or n.phone_number == phone_number)
-                    and (friendly_name is None or n.friendly_name == friendly_name)
-                    and (number_type is None or n.number_type == number_type)]
+        return self._of_account(self.numbers, account, phone_number=phone_number, friendly_name=friendly_name,
+                                number_type=number_type)
 
     def fetch_number(self, account: Account, sid: str) -> IncomingNumber:
-        with self.lock:
-            number = self.numbers.get(sid)
-            if number is None or number.account_sid != account.sid:
-                raise NotFound(f"/Accounts/{account.sid}/IncomingPhoneNumbers/{sid}")
-            return number
+        return self._owned(self.numbers, account, sid, "IncomingPhoneNumbers")
 
     def update_number(self, principal: Principal, account: Account, sid: str, settings: dict[str, str],
                       transfer_to: Optional[str]) -> IncomingNumber:
@@ -456,17 +462,12 @@ class TwilioBackend:
             return key
 
     def list_keys(self, principal: Principal, account: Account) -> list[ApiKey]:
-        with self.lock:
-            self.require_not_standard_key(principal, "/Keys")
-            return [k for k in self.keys.values() if k.account_sid == account.sid]
+        self.require_not_standard_key(principal, "/Keys")
+        return self._of_account(self.keys, account)
 
     def fetch_key(self, principal: Principal, account: Account, sid: str) -> ApiKey:
-        with self.lock:
-            self.require_not_standard_key(principal, "/Keys")
-            key = self.keys.get(sid)
-            if key is None or key.account_sid != account.sid:
-                raise NotFound(f"/Accounts/{account.sid}/Keys/{sid}")
-            return key
+        self.require_not_standard_key(principal, "/Keys")
+        return self._owned(self.keys, account, sid, "Keys")
 
     def update_key(self, principal: Principal, account: Account, sid: str, friendly_name: Optional[str]) -> ApiKey:
         with self.lock:
@@ -517,18 +518,11 @@ class TwilioBackend:
 
     def list_triggers(self, account: Account, *, recurring: Optional[str], trigger_by: Optional[str],
                       usage_category: Optional[str]) -> list[UsageTrigger]:
-        with self.lock:
-            return [t for t in self.triggers.values() if t.account_sid == account.sid
-                    and (recurring is None or t.recurring == recurring)
-                    and (trigger_by is None or t.trigger_by == trigger_by)
-                    and (usage_category is None or t.usage_category == usage_category)]
+        return self._of_account(self.triggers, account, recurring=recurring, trigger_by=trigger_by,
+                                usage_category=usage_category)
 
     def fetch_trigger(self, account: Account, sid: str) -> UsageTrigger:
-        with self.lock:
-            trigger = self.triggers.get(sid)
-            if trigger is None or trigger.account_sid != account.sid:
-                raise NotFound(f"/Accounts/{account.sid}/Usage/Triggers/{sid}")
-            return trigger
+        return self._owned(self.triggers, account, sid, "Usage/Triggers")
 
     def update_trigger(self, account: Account, sid: str, fields: dict[str, Optional[str]]) -> UsageTrigger:
         with self.lock:

@@ -14,20 +14,35 @@ class StackConfigError(Exception):
     pass
 
 
-def read_stack_config(path: Path, passphrase: Optional[str] = None) -> dict[str, str]:
+def _document(path: Path) -> dict[str, Any]:
     if not path.exists():
         raise StackConfigError(f"stack file {path} does not exist")
-    document: dict[str, Any] = yaml.safe_load(path.read_text()) or {}
-    config = document.get("config") or {}
+    return yaml.safe_load(path.read_text()) or {}
+
+
+def stack_crypter(path: Path, passphrase: Optional[str] = None) -> PassphraseCrypter:
+    """The stack's passphrase crypter: its `encryptionsalt` and the passphrase (default PULUMI_CONFIG_PASSPHRASE)."""
+    salt = _document(path).get("encryptionsalt")
+    if not salt:
+        raise StackConfigError(f"{path} has no encryptionsalt: passphrase secrets are not set up for this stack")
+    phrase = passphrase if passphrase is not None else os.environ.get("PULUMI_CONFIG_PASSPHRASE")
+    if phrase is None:
+        raise StackConfigError("PULUMI_CONFIG_PASSPHRASE is not set; it is needed to read this stack's secrets")
+    return PassphraseCrypter.from_encryptionsalt(salt, phrase)
+
+
+def read_stack_config(path: Path, passphrase: Optional[str] = None) -> dict[str, str]:
+    config = _document(path).get("config") or {}
     secure = {k: v["secure"] for k, v in config.items() if isinstance(v, dict) and "secure" in v}
     out = {k: str(v) for k, v in config.items() if k not in secure}
     if secure:
-        salt = document.get("encryptionsalt")
-        if not salt:
-            raise StackConfigError(f"{path} has secure values but no encryptionsalt (passphrase provider)")
-        phrase = passphrase if passphrase is not None else os.environ.get("PULUMI_CONFIG_PASSPHRASE")
-        if phrase is None:
-            raise StackConfigError("PULUMI_CONFIG_PASSPHRASE is not set; it is needed to read secure config values")
-        crypter = PassphraseCrypter.from_encryptionsalt(salt, phrase)
+        crypter = stack_crypter(path, passphrase)
         out.update({k: crypter.decrypt(v) for k, v in secure.items()})
     return out
+
+
+def write_stack_file(path: Path, config: dict[str, str], secret: set[str], passphrase: str) -> None:
+    """A `Pulumi.<stack>.yaml` with passphrase secrets, as `pulumi config set [--secret]` would leave it."""
+    crypter, salt = PassphraseCrypter.new(passphrase)
+    values: dict[str, Any] = {k: ({"secure": crypter.encrypt(v)} if k in secret else v) for k, v in config.items()}
+    path.write_text(yaml.safe_dump({"encryptionsalt": salt, "config": values}, sort_keys=False))
