@@ -218,3 +218,28 @@ def test_missing_credentials_error_is_clear(sandbox: SandboxServer) -> None:
         with pytest.raises(ProviderCallError) as raised:
             server.create(urn("Subaccount", "x"), props)
         assert "twilio:authToken" in raised.value.message and "pulumi config set --secret" in raised.value.message
+
+
+def test_adopt_an_existing_subaccount_and_number_by_sid(world: World, parent) -> None:
+    backend = world.sandbox.backend
+    legacy = parent.api.v2010.accounts.create(friendly_name="Legacy Pharmacy Co")
+    owned = parent.api.v2010.accounts(legacy.sid).incoming_phone_numbers.create(phone_number="+16175550444")
+    accounts, numbers = len(backend.accounts), len(backend.numbers)
+    engine = world.engine()
+    sub = engine.register(urn("Subaccount", "legacy"), "Subaccount", {
+        "__provider": PROVIDERS["Subaccount"], "tenant_id": "legacy", "friendly_name": "tenant:legacy",
+        "status": "active", "adopt_sid": legacy.sid, "sid": None, "auth_token": None, "owner_account_sid": None})
+    number = engine.register(urn("PhoneNumber", "number-+16175550444"), "PhoneNumber", {
+        "__provider": PROVIDERS["PhoneNumber"], "account_sid": sub["sid"], "friendly_name": "tenant:legacy/main",
+        "number": "+16175550444", "search": None, "adopt_sid": owned.sid, "webhooks": HOOKS, "sid": None,
+        "phone_number": None, "capabilities": None})
+    assert (sub["sid"], number["sid"]) == (legacy.sid, owned.sid), "adopted, not created"
+    assert (len(backend.accounts), len(backend.numbers)) == (accounts, numbers)
+    assert backend.accounts[legacy.sid].friendly_name == "tenant:legacy", "renamed so later runs find it by name"
+    assert backend.numbers[owned.sid].voice_url == HOOKS["voice_url"]
+    with pytest.raises(ProviderCallError) as raised:
+        engine.register(urn("Subaccount", "stranger"), "Subaccount", {
+            "__provider": PROVIDERS["Subaccount"], "tenant_id": "stranger", "friendly_name": "tenant:stranger",
+            "status": "active", "adopt_sid": "AC" + "e" * 32, "sid": None, "auth_token": None,
+            "owner_account_sid": None})
+    assert "find subaccount" in raised.value.message and "404" in raised.value.message

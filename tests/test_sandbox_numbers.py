@@ -64,6 +64,9 @@ def test_buy_by_number_and_by_area_code(parent: Client, sandbox: SandboxServer) 
         friendly_name="tenant:n/main")] == [bought.sid]
     typed = parent.api.v2010.accounts(sub.sid).incoming_phone_numbers.local.create(phone_number="+12065550999")
     assert typed.phone_number == "+12065550999"
+    with pytest.raises(TwilioRestException) as raised:
+        parent.api.v2010.accounts(sub.sid).incoming_phone_numbers.toll_free.create(phone_number="+12065550998")
+    assert raised.value.code == 21422, "the typed endpoints sell only their own type"
 
 
 def test_number_has_one_owner(parent: Client) -> None:

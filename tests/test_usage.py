@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -20,6 +21,8 @@ from provider.usage import render
 
 from .cli import tenantctl
 from .conftest import EXAMPLES
+from .contract import ContractChecker
+from .contract_proxy import ContractProxy
 
 CREATED = datetime(2026, 9, 10, 9, 0, tzinfo=timezone.utc)
 OCTOBER = (date(2026, 10, 1), date(2026, 10, 31))
@@ -40,14 +43,18 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[San
     client.api.v2010.accounts(sids["sunrise-rx"]).update(status="closed")
     client.api.v2010.accounts(sids["harbor-drug"]).update(status="suspended")
     server.backend.clock.set(datetime(2026, 11, 5, 12, tzinfo=timezone.utc))
+    checker = ContractChecker()
+    proxy = ContractProxy(server.base_url, checker).start()  # the report's own calls are judged by the spec too
     monkeypatch.setenv("TWILIO_ACCOUNT_SID", server.account_sid)
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", server.auth_token)
-    monkeypatch.setenv("TWILIO_API_BASE_URL", server.base_url)
+    monkeypatch.setenv("TWILIO_API_BASE_URL", proxy.base_url)
     shutil.copytree(EXAMPLES, tmp_path / "tenants")
     try:
         yield server, sids
     finally:
+        proxy.stop()
         server.stop()
+    assert not checker.violations, checker.violations
 
 
 def expected_cost(backend: TwilioBackend, sid: str, start: date, end: date) -> Decimal:
@@ -171,7 +178,7 @@ def test_chart_with_300_tenants_stays_readable(world, tmp_path: Path) -> None:
 def test_cli_keeps_stdout_clean_and_exit_codes(world, tmp_path: Path) -> None:
     server, _ = world
     env = {"TWILIO_ACCOUNT_SID": server.account_sid, "TWILIO_AUTH_TOKEN": server.auth_token,
-           "TWILIO_API_BASE_URL": server.base_url}
+           "TWILIO_API_BASE_URL": os.environ["TWILIO_API_BASE_URL"]}
     result = tenantctl("usage", "--period", "2026-10", "--format", "json", "--fx", "GBP=1.27", "--mapping", "names",
                        "--tenants", str(tmp_path / "tenants"), cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr

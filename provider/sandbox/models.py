@@ -334,9 +334,14 @@ class TwilioBackend:
         return number
 
     def buy_number(self, account: Account, *, phone_number: Optional[str], area_code: Optional[str],
-                   settings: dict[str, str]) -> IncomingNumber:
+                   settings: dict[str, str], number_type: Optional[str] = None) -> IncomingNumber:
+        """number_type: the typed endpoints (IncomingPhoneNumbers/Local.json, …) sell only their own type."""
         with self.lock:
             settings = self._checked_number_settings(settings)
+            if phone_number is not None and number_type is not None:
+                info = inventory.describe(phone_number)
+                if info is not None and info.block.number_type != number_type:
+                    raise NumberNotAvailable(f"Phone number {phone_number} is not available as a {number_type} number")
             if (phone_number is None) == (area_code is None):
                 raise InvalidParameter("Exactly one of PhoneNumber or AreaCode is required", code=21450)
             if phone_number is not None:

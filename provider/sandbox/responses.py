@@ -329,8 +329,10 @@ def buy_number(call: Call) -> Response:
     phone_number, area_code = call.params.get("PhoneNumber"), call.params.get("AreaCode")
     settings = _number_settings(call.params)
     call.params.reject_unknown()
-    number = call.backend.buy_number(account, phone_number=phone_number, area_code=area_code, settings=settings)
-    return 201, (_typed_number_json if "type" in call.args else number_json)(number)
+    number_type = _TYPES.get(call.args.get("type", ""))
+    number = call.backend.buy_number(account, phone_number=phone_number, area_code=area_code, settings=settings,
+                                     number_type=number_type)
+    return 201, (_typed_number_json if number_type else number_json)(number)
 
 
 def list_numbers(call: Call) -> Response:
