@@ -48,7 +48,7 @@ def contract() -> Iterator[ContractChecker]:
 
 @pytest.fixture
 def sandbox() -> Iterator[SandboxServer]:
-    server = SandboxServer(TwilioBackend(seed=1234, clock=Clock(PINNED_NOW))).start()
+    server = SandboxServer(TwilioBackend(seed=1234, clock=Clock(PINNED_NOW), demo_legacy=True)).start()
     try:
         yield server
     finally:

@@ -24,7 +24,7 @@ def test_create_fetch_list_and_filter_subaccounts(parent: Client, sandbox: Sandb
     assert a.auth_token and a.auth_token != b.auth_token != sandbox.auth_token, "each account has its own token"
     assert parent.api.v2010.accounts(a.sid).fetch().friendly_name == "tenant:alpha"
     names = {acc.friendly_name for acc in parent.api.v2010.accounts.list()}
-    assert names == {"Sandbox parent account", "tenant:alpha", "tenant:beta"}
+    assert names == {"Sandbox parent account", "Legacy Pharmacy Co", "tenant:alpha", "tenant:beta"}
     assert [acc.sid for acc in parent.api.v2010.accounts.list(friendly_name="tenant:beta")] == [b.sid]
     parent.api.v2010.accounts(b.sid).update(status="suspended")
     assert [acc.sid for acc in parent.api.v2010.accounts.list(status="suspended")] == [b.sid]

@@ -9,6 +9,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
 from provider.sandbox import SandboxServer
+from provider.sandbox.models import DEMO_LEGACY_ACCOUNT_SID
 from provider.sandbox.usage import NUMBER_MONTHLY_PRICE
 
 from .conftest import PINNED_NOW
@@ -71,8 +72,10 @@ def test_usage_is_deterministic_per_account_and_sums_to_the_parent(parent: Clien
         start_date=start, end_date=end, include_subaccounts=False))
     everything = _totals(parent.api.v2010.accounts(sandbox.account_sid).usage.records.list(
         start_date=start, end_date=end))
+    legacy = _totals(parent.api.v2010.accounts(DEMO_LEGACY_ACCOUNT_SID).usage.records.list(
+        start_date=start, end_date=end))
     for category in ("calls", "sms", "phonenumbers", "totalprice"):
-        assert everything[category] == own[category] + sum(t[category] for t in per_sub)
+        assert everything[category] == own[category] + legacy[category] + sum(t[category] for t in per_sub)
     for totals in per_sub:
         assert totals["totalprice"] == totals["calls"] + totals["sms"] + totals["phonenumbers"]
     assert per_sub[0]["phonenumbers"] > 0 and per_sub[1]["phonenumbers"] == 0

@@ -60,6 +60,7 @@ def test_examples_cover_every_schema_feature() -> None:
     assert any(n.search for n in numbers), "a bought number"
     assert any(n.number for n in numbers), "an adopted or transferred number"
     assert any(n.webhooks.as_dict() for n in numbers), "a per-number override"
+    assert any(t.subaccount_sid for t in tenants) and any(n.sid for n in numbers), "adoption by SID"
     assert {t.status for t in tenants} >= {"active", "suspended"}
     assert any(t.budget for t in tenants) and any(t.api_key for t in tenants)
     assert any(t.billing and t.billing.currency != "USD" for t in tenants)

@@ -21,8 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fault-kinds", default="429,500,503,slow,drop,commit-drop",
                         help="comma-separated kinds to inject")
     parser.add_argument("--seed", type=int, help="makes SIDs, tokens and faults reproducible")
-    parser.add_argument("--no-demo-numbers", action="store_true",
-                        help="start the parent without its two pre-owned demo numbers")
+    parser.add_argument("--no-demo-data", action="store_true",
+                        help="start with the parent only: no pre-owned demo numbers, no legacy subaccount")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,7 +36,8 @@ def run(args: argparse.Namespace) -> int:
         faults = FaultPlan(rate=args.fault_rate, seed=args.seed, latency_ms=args.latency_ms,
                            kinds=tuple(k for k in args.fault_kinds.split(",") if k))
         backend = TwilioBackend(seed=args.seed, account_sid=args.account_sid, auth_token=args.auth_token,
-                                state_file=args.state, demo_numbers=() if args.no_demo_numbers else DEMO_PARENT_NUMBERS)
+                                state_file=args.state, demo_numbers=() if args.no_demo_data else DEMO_PARENT_NUMBERS,
+                                demo_legacy=not args.no_demo_data)
     except (ValueError, OSError) as error:
         print(f"tenantctl sandbox: {error}", file=sys.stderr)
         return 2

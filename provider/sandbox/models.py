@@ -32,6 +32,9 @@ WEBHOOK_ATTRS = (
     "sms_fallback_url", "sms_fallback_method", "status_callback", "status_callback_method",
 )
 DEMO_PARENT_NUMBERS = ("+14155550100", "+13125550199")
+# A subaccount made before this repository existed, with a number, at fixed SIDs so a tenant file can adopt them.
+DEMO_LEGACY_ACCOUNT_SID = "AC1e9ac7" + "0" * 22 + "0001"
+DEMO_LEGACY_NUMBER = ("+16045550199", "PN1e9ac7" + "0" * 22 + "0001")
 
 
 class Clock:
@@ -162,6 +165,7 @@ class TwilioBackend:
     def __init__(self, *, seed: Optional[int] = None, clock: Optional[Clock] = None,
                  account_sid: Optional[str] = None, auth_token: Optional[str] = None,
                  state_file: Optional[Path] = None, demo_numbers: Iterable[str] = DEMO_PARENT_NUMBERS,
+                 demo_legacy: bool = False,
                  log_limit: int = 500_000):
         self.lock = threading.RLock()
         self.clock = clock or Clock()
@@ -186,6 +190,10 @@ class TwilioBackend:
         self.parent_sid = parent.sid
         for number in demo_numbers:
             self._buy(parent, number)
+        if demo_legacy:
+            legacy = self._new_account("Legacy Pharmacy Co", parent, sid=DEMO_LEGACY_ACCOUNT_SID)
+            bought = self._buy(legacy, DEMO_LEGACY_NUMBER[0])
+            self._rekey_number(bought, DEMO_LEGACY_NUMBER[1])
         self._persist()
 
     # ---- identifiers -------------------------------------------------------------------------------
@@ -437,6 +445,12 @@ class TwilioBackend:
         with self.lock:
             self._release(self.fetch_number(account, sid))
             self._persist()
+
+    def _rekey_number(self, number: IncomingNumber, sid: str) -> None:
+        del self.numbers[number.sid]
+        number.sid = sid
+        self.numbers[sid] = number
+        self.number_by_e164[number.phone_number] = sid
 
     def _release(self, number: IncomingNumber) -> None:
         self._end_ownership(number, self.clock.today())
