@@ -75,12 +75,18 @@ def _local_outputs(stack: str, work_dir: Path, passphrase: Optional[str]) -> dic
     return reveal(LocalStateStore(path, crypter).load()[1])
 
 
-def tenant_credentials(tenant_id: str, stack: str = "prod", *, source: str = "auto",
-                       work_dir: Path = REPO_ROOT, passphrase: Optional[str] = None) -> TenantCredentials:
-    """source: pulumi (Automation API), local (engine-less state), or auto (pulumi if on PATH, else local)."""
+def stack_outputs(stack: str, *, source: str = "auto", work_dir: Path = REPO_ROOT,
+                  passphrase: Optional[str] = None) -> dict[str, Any]:
+    """The stack's outputs as plain data. source: pulumi (Automation API), local (engine-less state), or auto
+    (pulumi if on PATH, else local)."""
     if source == "auto":
         source = "pulumi" if shutil.which("pulumi") else "local"
-    outputs = _pulumi_outputs(stack, work_dir) if source == "pulumi" else _local_outputs(stack, work_dir, passphrase)
+    return _pulumi_outputs(stack, work_dir) if source == "pulumi" else _local_outputs(stack, work_dir, passphrase)
+
+
+def tenant_credentials(tenant_id: str, stack: str = "prod", *, source: str = "auto",
+                       work_dir: Path = REPO_ROOT, passphrase: Optional[str] = None) -> TenantCredentials:
+    outputs = stack_outputs(stack, source=source, work_dir=work_dir, passphrase=passphrase)
     tenants = outputs.get("tenants") or {}
     if tenant_id not in tenants:
         known = ", ".join(sorted(tenants)) or "none"

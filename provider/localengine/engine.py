@@ -8,6 +8,7 @@ CLI cannot be installed; `pulumi up` itself is the production path.
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Optional
@@ -63,42 +64,51 @@ class LocalEngine:
         self.steps: list[Step] = []
         self._seen: list[str] = []
         self._replaced: list[ResourceState] = []
+        # The program registers resources from several threads: bookkeeping is locked, provider calls are not.
+        self._lock = threading.Lock()
 
     def register(self, urn: str, type_: str, inputs: dict[str, Any], protect: bool = False) -> dict[str, Any]:
         """Bring one resource to its inputs; returns its outputs (unknowns in preview for what is not yet made)."""
-        self._seen.append(urn)
-        old = self.state.resources.get(urn)
+        with self._lock:
+            self._seen.append(urn)
+            old = self.state.resources.get(urn)
         checked, failures = self.server.check(urn, old.inputs if old else {}, inputs)
         if failures:
             raise ApplyError(f"{urn}: " + "; ".join(f"{prop}: {reason}" for prop, reason in failures))
         if old is None:
-            self.steps.append(Step("create", urn))
+            self._step("create", urn)
             if self.preview:
                 return {k: (v if v is not None else UNKNOWN) for k, v in checked.items()}
             id_, outs = self.server.create(urn, checked)
-            self.state.resources[urn] = ResourceState(urn, type_, id_, checked, outs, protect)
+            with self._lock:
+                self.state.resources[urn] = ResourceState(urn, type_, id_, checked, outs, protect)
             return outs
         diff = self.server.diff(urn, old.id, old.outputs, checked)
         if not diff.changes:
-            self.steps.append(Step("same", urn))
+            self._step("same", urn)
             old.inputs, old.protect = checked, protect
             return old.outputs
         if diff.replaces:
-            self.steps.append(Step("replace", urn, ", ".join(diff.replaces)))
+            self._step("replace", urn, ", ".join(diff.replaces))
             if old.protect:
                 raise ApplyError(f"{urn} is protected and would be replaced ({', '.join(diff.replaces)})")
             if self.preview:
                 return {k: (v if v is not None else UNKNOWN) for k, v in checked.items()}
             id_, outs = self.server.create(urn, checked)
-            self._replaced.append(old)
-            self.state.resources[urn] = ResourceState(urn, type_, id_, checked, outs, protect)
+            with self._lock:
+                self._replaced.append(old)
+                self.state.resources[urn] = ResourceState(urn, type_, id_, checked, outs, protect)
             return outs
-        self.steps.append(Step("update", urn))
+        self._step("update", urn)
         if self.preview:
             return {**old.outputs, **checked}
         outs = self.server.update(urn, old.id, old.outputs, checked)
         old.inputs, old.outputs, old.protect = checked, outs, protect
         return outs
+
+    def _step(self, op: str, urn: str, detail: str = "") -> None:
+        with self._lock:
+            self.steps.append(Step(op, urn, detail))
 
     def finish(self) -> list[Step]:
         """Delete what the program no longer registers (protected resources refuse), then replaced originals."""

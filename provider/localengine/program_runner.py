@@ -15,7 +15,6 @@ from typing import Any, Callable, Optional
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
-from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.stack import run_pulumi_func
 
 from .engine import LocalEngine, Step
@@ -114,4 +113,4 @@ def summarize(steps: list[Step]) -> dict[str, int]:
     return counts
 
 
-__all__ = ["EngineMonitor", "Registration", "resource_pb2", "run_program", "summarize"]
+__all__ = ["EngineMonitor", "Registration", "run_program", "summarize"]

@@ -83,15 +83,14 @@ def resolve_credentials(stack: str, root: Path) -> Credentials:
 
 
 def stack_account_map(stack: str, root: Path) -> dict[str, str]:
-    from ..crm.credentials import CredentialsError, _local_outputs, _pulumi_outputs  # same readers as the CRM
-    import shutil
+    """tenant id -> subaccount SID from the stack outputs (the CRM's reader), or {} when they cannot be read."""
+    from ..crm import CredentialsError, stack_outputs
 
     try:
-        outputs = _pulumi_outputs(stack, root) if shutil.which("pulumi") else _local_outputs(stack, root, None)
+        outputs = stack_outputs(stack, work_dir=root)
     except CredentialsError:
         return {}
-    from ..localengine.state_store import reveal
-    return {tenant: t["account_sid"] for tenant, t in (reveal(outputs).get("tenants") or {}).items()}
+    return {tenant: t["account_sid"] for tenant, t in (outputs.get("tenants") or {}).items()}
 
 
 def run_usage(request: UsageRequest, err: Console) -> Report:
