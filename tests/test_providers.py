@@ -210,6 +210,18 @@ def test_no_credential_in_serialized_provider_or_plain_outputs(world: World) -> 
     assert sub_token not in everything_plain and key_secret not in everything_plain
 
 
+def test_errors_and_provider_logs_carry_no_credential(world: World, parent) -> None:
+    world.apply([pharmacy()])
+    sid = world.outputs("Subaccount", "pharmacy-a")["sid"]
+    parent.api.v2010.accounts(sid).update(status="suspended")  # outside Pulumi: writes will now be refused
+    with pytest.raises(ProviderCallError) as raised:
+        world.apply([pharmacy(numbers=[])])
+    assert "is not active" in raised.value.message
+    secrets = [world.sandbox.auth_token, world.outputs("Subaccount", "pharmacy-a")["auth_token"]]
+    for text in (raised.value.details, world.server.stderr_text()):
+        assert not any(secret in text for secret in secrets)
+
+
 def test_missing_credentials_error_is_clear(sandbox: SandboxServer) -> None:
     with ProviderServer(env={"TWILIO_ACCOUNT_SID": "", "TWILIO_AUTH_TOKEN": ""}) as server:
         server.configure({})

@@ -9,6 +9,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
@@ -60,25 +61,33 @@ class ProviderServer:
     def __init__(self, env: Optional[dict[str, str]] = None, project: str = "twilio-tenants"):
         environment = {**os.environ, **(env or {}), "PULUMI_PROJECT": project}
         environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), environment.get("PYTHONPATH")]))
+        # stderr goes to a file, not a pipe nobody drains: a chatty provider must never block on a full pipe.
+        self._stderr = tempfile.TemporaryFile()
         self.process = subprocess.Popen([sys.executable, "-m", "pulumi.dynamic"], stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE, env=environment)
+                                        stderr=self._stderr, env=environment)
         line = self.process.stdout.readline().decode().strip()  # type: ignore[union-attr]
         if not line.isdigit():
+            log = self.stderr_text()
             self.close()
-            raise RuntimeError(f"provider server did not start: {line!r}")
+            raise RuntimeError(f"provider server did not start: {line!r} {log[-2000:]}")
         self.port = int(line)
         self.channel = grpc.insecure_channel(f"127.0.0.1:{self.port}")
         self.stub = provider_pb2_grpc.ResourceProviderStub(self.channel)
         self.calls: list[str] = []
+
+    def stderr_text(self) -> str:
+        """What the provider process wrote to stderr so far (its logs)."""
+        self._stderr.seek(0)
+        return self._stderr.read().decode(errors="replace")
 
     def close(self) -> None:
         if getattr(self, "channel", None) is not None:
             self.channel.close()
         self.process.kill()
         self.process.wait(timeout=10)
-        for stream in (self.process.stdout, self.process.stderr):
-            if stream is not None:
-                stream.close()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        self._stderr.close()
 
     def __enter__(self) -> "ProviderServer":
         return self
