@@ -26,10 +26,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = deploy(args.action, root=args.root.resolve(), stack=args.stack, tenants_dir=args.tenants)
     except TenantFilesError as error:
-        err.print(f"[red]{error}[/red]", markup=True, highlight=False)
+        err.print(str(error), style="red", markup=False, highlight=False)
         return 1
     except (ApplyError, ProviderCallError, StackConfigError, IncorrectPassphrase, ValueError) as error:
-        err.print(f"[red]{args.action} failed:[/red] {getattr(error, 'message', error)}", highlight=False)
+        err.print(f"{args.action} failed: {getattr(error, 'message', error)}", style="red", markup=False,
+                  highlight=False)
         return 1
     print_steps(result.steps, args.action, err)
     if args.action != "preview":

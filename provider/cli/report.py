@@ -4,9 +4,10 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from ..localengine import Step
+from ..localengine import Step, count_steps
 from ..localengine.state_store import reveal
 
 SYMBOL = {"create": "[green]+ create[/]", "update": "[yellow]~ update[/]", "replace": "[magenta]+- replace[/]",
@@ -18,11 +19,9 @@ def print_steps(steps: list[Step], action: str, console: Console) -> None:
     for step in changed:
         kind, name = step.urn.split("::")[-2].split("$")[-1], step.urn.split("::")[-1]
         detail = f" ({step.detail})" if step.detail else ""
-        console.print(f"{SYMBOL.get(step.op, step.op)} {kind.split(':')[-1]} {name}{detail}", highlight=False)
-    counts: dict[str, int] = {}
-    for step in steps:
-        counts[step.op] = counts.get(step.op, 0) + 1
-    summary = ", ".join(f"{n} {op}" for op, n in sorted(counts.items())) or "nothing"
+        console.print(f"{SYMBOL.get(step.op, step.op)} {escape(kind.split(':')[-1])} {escape(name)}{escape(detail)}",
+                      highlight=False)
+    summary = ", ".join(f"{n} {op}" for op, n in sorted(count_steps(steps).items())) or "nothing"
     console.print(f"{action}: {summary}", highlight=False)
 
 

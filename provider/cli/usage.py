@@ -40,10 +40,10 @@ def run(args: argparse.Namespace) -> int:
                                args.mapping, args.root.resolve())
         report = run_usage(request, err)
     except PeriodError as error:
-        err.print(f"tenantctl usage: {error}", highlight=False)
+        err.print(f"tenantctl usage: {error}", markup=False, highlight=False)
         return 2
     except UsageJobError as error:
-        err.print(f"tenantctl usage: {error}", highlight=False)
+        err.print(f"tenantctl usage: {error}", markup=False, highlight=False)
         return error.exit_code
     if args.format == "json":
         sys.stdout.write(render.to_json(report) + "\n")
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         err.print(f"chart written to {args.chart}", highlight=False)
     sentence = render.reconciliation_sentence(report)
     if not report.reconciled:
-        err.print(f"[bold red]{sentence}[/bold red]")
+        err.print(sentence, style="bold red", markup=False, highlight=False)
         return 1
     err.print(sentence, highlight=False)
     return 0

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..stackfiles import read_stack_config, stack_crypter
-from .engine import LocalEngine, Step
+from .engine import LocalEngine, Step, count_steps
 from .program_runner import run_program
 from .provider_server import ProviderServer
 from .state_store import LocalStateStore
@@ -55,7 +55,4 @@ def deploy(action: str, *, root: Path, stack: str, tenants_dir: Optional[str] = 
         finally:
             if action != "preview":
                 store.save(engine.state, outputs, secret_names)
-    counts: dict[str, int] = {}
-    for step in engine.steps:
-        counts[step.op] = counts.get(step.op, 0) + 1
-    return DeployResult(engine.steps, outputs, store.path, counts)
+    return DeployResult(engine.steps, outputs, store.path, count_steps(engine.steps))

@@ -39,6 +39,13 @@ class Step:
     detail: str = ""
 
 
+def count_steps(steps: list[Step]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for step in steps:
+        counts[step.op] = counts.get(step.op, 0) + 1
+    return counts
+
+
 @dataclass
 class EngineState:
     resources: dict[str, ResourceState] = field(default_factory=dict)

@@ -17,7 +17,7 @@ from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
 from pulumi.runtime.stack import run_pulumi_func
 
-from .engine import LocalEngine, Step
+from .engine import LocalEngine
 
 
 RECORDED_OUTPUTS = ("sid", "auth_token", "owner_account_sid", "secret", "phone_number")
@@ -106,11 +106,4 @@ def run_program(program: Callable[[], Any], *, engine: Optional[LocalEngine], st
     return monitor
 
 
-def summarize(steps: list[Step]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for step in steps:
-        counts[step.op] = counts.get(step.op, 0) + 1
-    return counts
-
-
-__all__ = ["EngineMonitor", "Registration", "run_program", "summarize"]
+__all__ = ["EngineMonitor", "Registration", "run_program"]
