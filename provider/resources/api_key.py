@@ -6,7 +6,7 @@ from typing import Any, Optional
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
-from .base import TwilioProvider, create_once, explain, is_not_found
+from .base import TwilioProvider, create_once, explain
 
 OUTPUTS = ("sid", "secret")
 
@@ -45,12 +45,9 @@ class ApiKeyProvider(TwilioProvider):
         return None
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        try:
-            key = self._keys(props["account_sid"]).keys(id_).fetch()
-        except Exception as error:
-            if is_not_found(error):
-                return self.gone()
-            raise explain(f"read API key {id_}", error) from None
+        key = self.fetch_live(lambda: self._keys(props["account_sid"]).keys(id_).fetch(), f"API key {id_}")
+        if key is None:
+            return self.gone()
         return ReadResult(id_, {**props, "friendly_name": key.friendly_name})
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
@@ -61,11 +58,8 @@ class ApiKeyProvider(TwilioProvider):
         return UpdateResult({**news, "sid": id_, "secret": olds.get("secret")})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        try:
-            self._keys(props["account_sid"]).keys(id_).delete()
-        except Exception as error:
-            if not is_not_found(error) and not self.deleted_with_account(props["account_sid"], error):
-                raise explain(f"revoke API key {id_}", error) from None
+        self.delete_quietly(lambda: self._keys(props["account_sid"]).keys(id_).delete(), props["account_sid"],
+                            f"(revoke) API key {id_}")
 
 
 class ApiKey(Resource, module="twilio", name="ApiKey"):

@@ -84,6 +84,24 @@ class TwilioProvider(ResourceProvider):
         """What read() answers for a resource deleted outside Pulumi: the engine drops it from state."""
         return ReadResult("", {})
 
+    @staticmethod
+    def fetch_live(fetch: Callable[[], T], what: str) -> Optional[T]:
+        """The live resource, or None when Twilio no longer has it (404); anything else is a clear error."""
+        try:
+            return fetch()
+        except Exception as error:
+            if is_not_found(error):
+                return None
+            raise explain(f"read {what}", error) from None
+
+    def delete_quietly(self, delete: Callable[[], Any], account_sid: str, what: str) -> None:
+        """Delete; already gone, or gone with its closed account, counts as done."""
+        try:
+            delete()
+        except Exception as error:
+            if not is_not_found(error) and not self.deleted_with_account(account_sid, error):
+                raise explain(f"delete {what}", error) from None
+
     def __getstate__(self) -> dict[str, Any]:
         return {}
 

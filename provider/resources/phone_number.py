@@ -187,12 +187,9 @@ class PhoneNumberProvider(TwilioProvider):
 
     # ---- read, update, delete --------------------------------------------------------------------------
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        try:
-            number = self._numbers(props["account_sid"])(id_).fetch()
-        except Exception as error:
-            if is_not_found(error):
-                return self.gone()
-            raise explain(f"read number {id_}", error) from None
+        number = self.fetch_live(lambda: self._numbers(props["account_sid"])(id_).fetch(), f"number {id_}")
+        if number is None:
+            return self.gone()
         return ReadResult(id_, {**props, "webhooks": live_webhooks(number), "friendly_name": number.friendly_name,
                                 **self._outs({}, number)})
 

@@ -12,7 +12,7 @@ from typing import Any, Optional
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
-from .base import ProvisioningError, TwilioProvider, create_once, explain, is_not_found
+from .base import ProvisioningError, TwilioProvider, create_once, explain
 
 STATUSES = ("active", "suspended", "closed")
 ACCOUNT_SID = re.compile(r"^AC[0-9a-f]{32}$")
@@ -58,12 +58,9 @@ class SubaccountProvider(TwilioProvider):
         return CreateResult(account.sid, {**self._outs(props, account), "status": props["status"]})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        try:
-            account = self.session.client.api.v2010.accounts(id_).fetch()
-        except Exception as error:
-            if is_not_found(error):
-                return self.gone()
-            raise explain(f"read subaccount {id_}", error) from None
+        account = self.fetch_live(lambda: self.session.client.api.v2010.accounts(id_).fetch(), f"subaccount {id_}")
+        if account is None:
+            return self.gone()
         return ReadResult(id_, self._outs(props, account))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
@@ -179,12 +176,10 @@ class SubaccountStatusProvider(TwilioProvider):
         return CreateResult(f"{props['account_sid']}/status", {**props, "status": status})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        try:
-            account = self.session.client.api.v2010.accounts(props["account_sid"]).fetch()
-        except Exception as error:
-            if is_not_found(error):
-                return self.gone()
-            raise explain(f"read subaccount {props['account_sid']}", error) from None
+        account = self.fetch_live(lambda: self.session.client.api.v2010.accounts(props["account_sid"]).fetch(),
+                                  f"subaccount {props['account_sid']}")
+        if account is None:
+            return self.gone()
         return ReadResult(id_, {**props, "status": account.status})
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:

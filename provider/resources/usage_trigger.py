@@ -7,7 +7,7 @@ from typing import Any, Optional
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
-from .base import ProvisioningError, TwilioProvider, create_once, explain, is_not_found
+from .base import ProvisioningError, TwilioProvider, create_once, explain
 
 UPDATABLE = ("callback_url", "callback_method", "friendly_name")
 FIXED = ("account_sid", "trigger_value", "usage_category", "recurring", "trigger_by")  # Twilio cannot change these
@@ -66,12 +66,9 @@ class UsageTriggerProvider(TwilioProvider):
         return CreateResult(trigger.sid, {**props, "sid": trigger.sid})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        try:
-            trigger = self._triggers(props["account_sid"])(id_).fetch()
-        except Exception as error:
-            if is_not_found(error):
-                return self.gone()
-            raise explain(f"read usage trigger {id_}", error) from None
+        trigger = self.fetch_live(lambda: self._triggers(props["account_sid"])(id_).fetch(), f"usage trigger {id_}")
+        if trigger is None:
+            return self.gone()
         return ReadResult(id_, {**props, **{k: getattr(trigger, k) for k in UPDATABLE}, "sid": id_})
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
@@ -83,11 +80,8 @@ class UsageTriggerProvider(TwilioProvider):
         return UpdateResult({**news, "sid": id_})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        try:
-            self._triggers(props["account_sid"])(id_).delete()
-        except Exception as error:
-            if not is_not_found(error) and not self.deleted_with_account(props["account_sid"], error):
-                raise explain(f"delete usage trigger {id_}", error) from None
+        self.delete_quietly(lambda: self._triggers(props["account_sid"])(id_).delete(), props["account_sid"],
+                            f"usage trigger {id_}")
 
 
 class UsageTrigger(Resource, module="twilio", name="UsageTrigger"):
