@@ -56,12 +56,12 @@ if [ "$engine" = pulumi ]; then
   export PULUMI_BACKEND_URL="file://$root/.pulumi-sandbox/backend"
   mkdir -p .pulumi-sandbox/backend
   pulumi stack select sandbox --create --non-interactive >/dev/null
-  pulumi up --stack sandbox --yes --non-interactive --skip-preview
+  pulumi up --stack sandbox --yes --non-interactive --skip-preview --refresh
   pulumi stack output tenants --stack sandbox --json --show-secrets | "$py" -c '
 import json, sys
 from rich.console import Console
 from provider.cli.report import print_tenants
 print_tenants({"tenants": json.load(sys.stdin)}, Console())'
 else
-  "$py" -m provider.cli local up --stack sandbox
+  "$py" -m provider.cli local up --refresh --stack sandbox
 fi

@@ -110,3 +110,15 @@ def test_refresh_reads_one_get_per_resource(project: Path, sandbox: SandboxServe
     calls = sandbox.backend.requests(before)
     assert all(r.method == "GET" for r in calls)
     assert len(calls) == sum(first.counts.values()) and refreshed.counts == {"refresh": len(calls)}
+
+
+def test_up_with_refresh_heals_a_lost_sandbox(project: Path, sandbox: SandboxServer, parent) -> None:
+    first = up(project)
+    north = reveal(first.outputs)["tenants"]["northside-pharmacy"]
+    parent.api.v2010.accounts(north["account_sid"]).incoming_phone_numbers(
+        north["phone_numbers"]["main"]["sid"]).delete()  # lost outside Pulumi
+    assert set(up(project).counts) == {"same"}, "without refresh, the state is trusted"
+    healed = deploy("up", root=project, stack="test", passphrase=PASSPHRASE, refresh_first=True)
+    assert healed.counts["gone"] == 1 and healed.counts["create"] == 1
+    again = reveal(healed.outputs)["tenants"]["northside-pharmacy"]["phone_numbers"]["main"]
+    assert sandbox.backend.numbers[again["sid"]].account_sid == north["account_sid"]

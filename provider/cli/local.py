@@ -11,6 +11,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stack", default="sandbox")
     parser.add_argument("--tenants", help="tenant files directory (default: tenants/ next to Pulumi.yaml)")
     parser.add_argument("--root", type=Path, default=Path("."), help="directory holding Pulumi.yaml")
+    parser.add_argument("--refresh", action="store_true", help="read the live state first (like pulumi up --refresh)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -24,7 +25,8 @@ def run(args: argparse.Namespace) -> int:
 
     err = Console(stderr=True)
     try:
-        result = deploy(args.action, root=args.root.resolve(), stack=args.stack, tenants_dir=args.tenants)
+        result = deploy(args.action, root=args.root.resolve(), stack=args.stack, tenants_dir=args.tenants,
+                        refresh_first=args.refresh)
     except TenantFilesError as error:
         err.print(str(error), style="red", markup=False, highlight=False)
         return 1

@@ -15,7 +15,7 @@ SYMBOL = {"create": "[green]+ create[/]", "update": "[yellow]~ update[/]", "repl
 
 
 def print_steps(steps: list[Step], action: str, console: Console) -> None:
-    changed = [s for s in steps if s.op != "same"]
+    changed = [s for s in steps if s.op != "same" and not (s.op == "refresh" and not s.detail)]
     for step in changed:
         kind, name = step.urn.split("::")[-2].split("$")[-1], step.urn.split("::")[-1]
         detail = f" ({step.detail})" if step.detail else ""

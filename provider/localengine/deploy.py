@@ -31,8 +31,9 @@ def state_path(root: Path, stack: str) -> Path:
 
 
 def deploy(action: str, *, root: Path, stack: str, tenants_dir: Optional[str] = None,
-           passphrase: Optional[str] = None, env: Optional[dict[str, str]] = None) -> DeployResult:
-    """action: preview | up | refresh."""
+           passphrase: Optional[str] = None, env: Optional[dict[str, str]] = None,
+           refresh_first: bool = False) -> DeployResult:
+    """action: preview | up | refresh. refresh_first reads the live state before a preview or up (`--refresh`)."""
     from ..program import run  # imported late: the program module is only needed here
 
     config = read_stack_config(root / f"Pulumi.{stack}.yaml", passphrase)
@@ -42,9 +43,9 @@ def deploy(action: str, *, root: Path, stack: str, tenants_dir: Optional[str] = 
         server.configure(config)
         engine = LocalEngine(server, state, preview=action == "preview")
         try:
-            if action == "refresh":
+            if action == "refresh" or refresh_first:
                 engine.refresh()
-            else:
+            if action != "refresh":
                 directory = tenants_dir or str(root / "tenants")
                 monitor = run_program(lambda: run(directory), engine=engine, stack=stack, config=config,
                                       preview=action == "preview")
