@@ -4,4 +4,6 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$root/scripts/bootstrap.sh"
 cd "$root"
+"$root/.venv/bin/ruff" check provider tests bench
+"$root/.venv/bin/mypy" provider
 exec "$root/.venv/bin/python" -m pytest -n 2 "$@"

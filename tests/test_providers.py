@@ -255,3 +255,16 @@ def test_adopt_an_existing_subaccount_and_number_by_sid(world: World, parent) ->
             "status": "active", "adopt_sid": "AC" + "e" * 32, "sid": None, "auth_token": None,
             "owner_account_sid": None})
     assert "find subaccount" in raised.value.message and "404" in raised.value.message
+
+
+def test_thousands_of_resources_serialize_without_recursion() -> None:
+    """Pulumi's serialize_provider stacks a wrapper on pickle per call; ours must survive a big program."""
+    import dill
+    from pulumi.dynamic.dynamic import serialize_provider
+
+    from provider.resources import PhoneNumberProvider, SubaccountProvider
+
+    for _ in range(3000):
+        serialized = serialize_provider(SubaccountProvider())
+    assert serialized == PROVIDERS["Subaccount"], "deterministic: the same bytes every time"
+    assert isinstance(dill.loads(base64.b64decode(serialize_provider(PhoneNumberProvider()))), PhoneNumberProvider)

@@ -94,10 +94,10 @@ def run_program(program: Callable[[], Any], *, engine: Optional[LocalEngine], st
         pulumi.runtime.set_all_config(config, secret_keys=[k for k in config if k.endswith("authToken")])
         pulumi_mocks.set_mocks(monitor.mocks, project=project, stack=stack, preview=preview, monitor=monitor)
         loop.run_until_complete(run_pulumi_func(program))
-        root = pulumi.runtime.settings.get_root_resource()
-        if root is not None and getattr(root, "outputs", None):
+        exported = getattr(pulumi.runtime.settings.get_root_resource(), "outputs", None)  # the Stack's exports
+        if exported:
             # Serialized and read back with the SDK's own functions: secrets stay marked as secrets.
-            struct = loop.run_until_complete(rpc.serialize_properties(dict(root.outputs), {}))
+            struct = loop.run_until_complete(rpc.serialize_properties(dict(exported), {}))
             monitor.stack_outputs = rpc.deserialize_properties(struct, keep_unknowns=True)
     finally:
         pulumi.runtime.settings.reset_options()

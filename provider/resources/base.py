@@ -102,8 +102,14 @@ class TwilioProvider(ResourceProvider):
             if not is_not_found(error) and not self.deleted_with_account(account_sid, error):
                 raise explain(f"delete {what}", error) from None
 
-    def __getstate__(self) -> dict[str, Any]:
-        return {}
+    def __reduce__(self) -> tuple[type, tuple[()]]:
+        """Pickled as "call this importable class with no arguments": no state, and no dict at all.
+
+        Pulumi's serialize_provider wraps pickle's dict writer once more on every call and never unwraps it, so
+        in a program with about a thousand dynamic resources, pickling any dict recursed past Python's limit
+        (RecursionError). A provider that pickles no dict is immune however many resources the program has.
+        """
+        return (type(self), ())
 
 
 __all__ = ["ProvisioningError", "TwilioException", "TwilioProvider", "create_once", "explain", "is_not_found"]

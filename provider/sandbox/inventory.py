@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterator, Optional
+from typing import Container, Iterator, Optional
 
 LINES_PER_BLOCK = 10_000
 KEYPAD = {c: d for d, letters in {"2": "ABC", "3": "DEF", "4": "GHI", "5": "JKL", "6": "MNO", "7": "PQRS",
@@ -122,7 +122,7 @@ def search(
     area_code: Optional[str] = None,
     contains: Optional[str] = None,
     require: Optional[dict[str, bool]] = None,
-    exclude: frozenset[str] | set[str] = frozenset(),
+    exclude: Container[str] = frozenset(),
     limit: int = 50,
 ) -> Iterator[NumberInfo]:
     """Available numbers in a stable order: blocks in order, lines from 0100 up, wrapping below."""

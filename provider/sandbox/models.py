@@ -220,9 +220,10 @@ class TwilioBackend:
                 account = self.accounts[key.account_sid]
                 principal = Principal(account, key)
             else:
-                account = self.accounts.get(username)
-                if account is None or account.auth_token != password:
+                found = self.accounts.get(username)
+                if found is None or found.auth_token != password:
                     raise Unauthenticated()
+                account = found
                 principal = Principal(account)
             if account.status == "closed":
                 raise Unauthenticated("Authenticate: the account is closed")

@@ -13,7 +13,7 @@ _TYPE = r"(?P<type>Local|Mobile|TollFree)"
 Handler = Callable[[r.Call], r.Response]
 
 # (path regex, {method: handler}); first match wins, so fixed names come before SIDs.
-ROUTES: list[tuple[re.Pattern[str], dict[str, Handler]]] = [
+_ROUTE_SPECS: list[tuple[str, dict[str, Handler]]] = [
     (r"/2010-04-01/Accounts\.json", {"GET": r.list_accounts, "POST": r.create_account}),
     (r"/2010-04-01/Accounts/" + _SID.format(prefix="AC") + r"\.json",
      {"GET": r.fetch_account, "POST": r.update_account}),
@@ -31,7 +31,8 @@ ROUTES: list[tuple[re.Pattern[str], dict[str, Handler]]] = [
     (_ACCOUNT + r"/Usage/Triggers/" + _SID.format(prefix="UT") + r"\.json",
      {"GET": r.fetch_trigger, "POST": r.update_trigger, "DELETE": r.delete_trigger}),
 ]
-ROUTES = [(re.compile(pattern + r"\Z"), methods) for pattern, methods in ROUTES]  # type: ignore[misc]
+ROUTES: list[tuple[re.Pattern[str], dict[str, Handler]]] = [
+    (re.compile(pattern + r"\Z"), methods) for pattern, methods in _ROUTE_SPECS]
 
 
 def resolve(path: str) -> Optional[tuple[dict[str, Handler], dict[str, str]]]:

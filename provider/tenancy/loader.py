@@ -119,9 +119,8 @@ def _check_file(path: Path, display: str, policy: ValidationPolicy) -> tuple[lis
 
     problems = []
     for issue in schema_issues(located.data):
-        mark = located.keys.get(issue.path) if issue.at_key else None
-        mark = mark or located.mark_of(issue.path)
-        problems.append(at(mark, format_field(issue.path), issue.message))
+        key_mark = located.keys.get(issue.path) if issue.at_key else None
+        problems.append(at(key_mark or located.mark_of(issue.path), format_field(issue.path), issue.message))
     if problems:
         return problems, located
     for rule in file_issues(located.data, path.stem, policy):
