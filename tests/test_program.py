@@ -104,3 +104,18 @@ def test_invalid_tenant_files_register_nothing(tmp_path: Path) -> None:
         program(directory)
     assert "sunrise-rx.yaml:2:9 status: must be one of" in str(raised.value)
     assert "display_name: is required" in str(raised.value)
+
+
+def test_a_program_with_thousands_of_resources(tmp_path: Path) -> None:
+    """Product scale: 400 tenants, 2,000+ dynamic resources in one program run (one provider serialization each)."""
+    directory = tmp_path / "tenants"
+    directory.mkdir()
+    for i in range(400):
+        tenant_id = f"pharmacy-{i:04d}"
+        (directory / f"{tenant_id}.yaml").write_text(
+            f"id: {tenant_id}\ndisplay_name: P{i}\nstatus: active\napi_key: true\nphone_numbers:\n"
+            f"  - name: main\n    search: {{country: US, type: local, capabilities: [voice]}}\n"
+            f"budget: {{monthly_limit_usd: 50, alert_callback_url: 'https://crm.example.com/b'}}\n")
+    monitor = program(directory)
+    custom = [r for r in monitor.registrations.values() if r.custom]
+    assert len(custom) == 400 * 5
