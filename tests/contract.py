@@ -32,11 +32,9 @@ E164 = r"^\+[1-9][0-9]{6,14}$"
 
 
 def spec_path() -> Path:
-    for candidate in (SPEC_PATH, Path(__file__).resolve().parents[1] / ".." / "shared" / "twilio-oai"
-                      / "twilio_api_v2010.json"):
-        if candidate.exists():
-            return candidate
-    raise FileNotFoundError(f"Twilio OpenAPI spec not found at {SPEC_PATH}")
+    if not SPEC_PATH.exists():
+        raise FileNotFoundError(f"Twilio OpenAPI spec not found at {SPEC_PATH} (shared/ beside the checkout)")
+    return SPEC_PATH
 
 
 def _fix_quirks(node: Any) -> None:
