@@ -1,8 +1,12 @@
 """Shared fixtures: the repository's example tenants and scratch copies of them to break."""
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import time
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -18,6 +22,41 @@ def tenant_dir(tmp_path: Path) -> Path:
     return target
 
 
+def _descendants(pid: int) -> list[int]:
+    """Live (not zombie) descendants of `pid`, from /proc (Linux); [] where /proc is missing."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] != "Z":
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_process_left_behind() -> Iterator[None]:
+    """The run fails if a process it started (provider server, stand-in, Prism) is still alive at its end."""
+    yield
+    deadline = time.monotonic() + 5
+    while (left := _descendants(os.getpid())) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    described = []
+    for pid in left:
+        try:
+            described.append(f"{pid}: {Path(f'/proc/{pid}/cmdline').read_bytes().replace(bytes(1), b' ').decode()}")
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            continue
+    assert not described, "processes outlived the test run:\n" + "\n".join(described)
+
+
 @pytest.fixture(autouse=True)
 def _run_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Relative paths in messages are relative to the working directory; keep it the scratch dir."""
@@ -26,7 +65,7 @@ def _run_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 # ---- the Twilio stand-in, reached over real HTTP with the official SDK, judged by Twilio's OpenAPI spec ----
 from datetime import datetime, timezone  # noqa: E402
-from typing import Callable, Iterator, Optional  # noqa: E402
+from typing import Callable, Optional  # noqa: E402
 
 from twilio.rest import Client  # noqa: E402
 

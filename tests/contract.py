@@ -25,7 +25,8 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from provider.twilio_api import TWILIO_BASE_URL, RedirectingHttpClient
 
-SPEC_PATH = Path(__file__).resolve().parents[2] / "shared" / "twilio-oai" / "twilio_api_v2010.json"
+SPEC_DIR = Path(__file__).resolve().parents[1] / "specs" / "twilio-oai"
+SPEC_PATH = SPEC_DIR / "twilio_api_v2010.json"
 DECIMAL_TEXT = {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}
 STRING_NUMBERS = {"price", "latitude", "longitude"}
 E164 = r"^\+[1-9][0-9]{6,14}$"
@@ -33,7 +34,7 @@ E164 = r"^\+[1-9][0-9]{6,14}$"
 
 def spec_path() -> Path:
     if not SPEC_PATH.exists():
-        raise FileNotFoundError(f"Twilio OpenAPI spec not found at {SPEC_PATH} (shared/ beside the checkout)")
+        raise FileNotFoundError(f"Twilio OpenAPI spec not found at {SPEC_PATH} (vendored in specs/twilio-oai/)")
     return SPEC_PATH
 
 

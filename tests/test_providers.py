@@ -25,10 +25,12 @@ def world(sandbox: SandboxServer, contract: ContractChecker) -> Iterator[World]:
     server = ProviderServer()
     server.configure({"twilio:accountSid": sandbox.account_sid, "twilio:authToken": sandbox.auth_token,
                       "twilio:apiBaseUrl": proxy.base_url, "twilio:httpTimeoutSeconds": "2"})
+    world = World(sandbox, proxy, server)
     try:
-        yield World(sandbox, proxy, server)
+        yield world
     finally:
         server.close()
+        world.server.close()  # a test may have swapped in a new provider process
         proxy.stop()
 
 

@@ -7,30 +7,41 @@ from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=("preview", "up", "refresh"))
+    parser.add_argument("action", choices=("preview", "up", "refresh", "unlock"),
+                        help="unlock clears the lock a dead run left (refused while its holder is alive)")
     parser.add_argument("--stack", default="sandbox")
     parser.add_argument("--tenants", help="tenant files directory (default: tenants/ next to Pulumi.yaml)")
     parser.add_argument("--root", type=Path, default=Path("."), help="directory holding Pulumi.yaml")
     parser.add_argument("--refresh", action="store_true", help="read the live state first (like pulumi up --refresh)")
+    parser.add_argument("--force", action="store_true", help="with unlock: clear the lock even if its holder may live")
 
 
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from ..localengine import ApplyError, ProviderCallError
-    from ..localengine.deploy import deploy
+    from ..localengine.deploy import deploy, state_path
+    from ..localengine.stack_lock import StackLocked, lock_path, unlock
     from ..program import TenantFilesError
     from ..stackfiles import IncorrectPassphrase, StackConfigError
     from .report import print_steps, print_tenants
 
     err = Console(stderr=True)
+    if args.action == "unlock":
+        try:
+            err.print(unlock(lock_path(state_path(args.root.resolve(), args.stack)), args.stack, args.force),
+                      markup=False, highlight=False)
+        except StackLocked as error:
+            err.print(f"unlock refused: {error}", style="red", markup=False, highlight=False)
+            return 1
+        return 0
     try:
         result = deploy(args.action, root=args.root.resolve(), stack=args.stack, tenants_dir=args.tenants,
                         refresh_first=args.refresh)
     except TenantFilesError as error:
         err.print(str(error), style="red", markup=False, highlight=False)
         return 1
-    except (ApplyError, ProviderCallError, StackConfigError, IncorrectPassphrase, ValueError) as error:
+    except (ApplyError, ProviderCallError, StackConfigError, IncorrectPassphrase, StackLocked, ValueError) as error:
         err.print(f"{args.action} failed: {getattr(error, 'message', error)}", style="red", markup=False,
                   highlight=False)
         return 1

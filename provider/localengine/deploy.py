@@ -1,21 +1,27 @@
 """preview / up / refresh of a stack without the Pulumi CLI: the program, the real providers, an encrypted state.
 
 State lives in `.pulumi-local/<stack>.json` next to the stack file; secrets in it are encrypted with the stack's
-passphrase (Pulumi's own format), as the CLI's file backend would keep them.
+passphrase (Pulumi's own format), as the CLI's file backend would keep them, in every version of the file ever
+written (checkpoints during a run, after a failure, after a kill). One run per stack holds its lock.
 """
 from __future__ import annotations
 
+import copy
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
 from ..stackfiles import read_stack_config, stack_crypter
-from .engine import LocalEngine, Step, count_steps
+from .engine import EngineState, LocalEngine, Step, count_steps
 from .program_runner import run_program
 from .provider_server import ProviderServer
+from .stack_lock import StackLock, lock_path
 from .state_store import LocalStateStore
 
 STATE_DIR = ".pulumi-local"
+CHECKPOINT_EVERY_S = 1.0  # a killed run loses at most this much bookkeeping; re-runs adopt what it made
 
 
 @dataclass
@@ -30,30 +36,69 @@ def state_path(root: Path, stack: str) -> Path:
     return root / STATE_DIR / f"{stack}.json"
 
 
+class _Checkpointer:
+    """Saves the state at most once a second while a run changes it (sealed, atomic), and once at the end."""
+
+    def __init__(self, store: LocalStateStore, outputs: dict[str, Any]):
+        self.store, self.outputs = store, outputs
+        self.state: Optional[EngineState] = None
+        self._last = time.monotonic()
+        self._lock = threading.Lock()
+
+    def changed(self) -> None:
+        with self._lock:
+            if self.state is not None and time.monotonic() - self._last >= CHECKPOINT_EVERY_S:
+                self.store.save(self.state, self.outputs)
+                self._last = time.monotonic()
+
+    def final(self, outputs: dict[str, Any]) -> None:
+        with self._lock:
+            if self.state is not None:
+                self.store.save(self.state, outputs)
+
+
 def deploy(action: str, *, root: Path, stack: str, tenants_dir: Optional[str] = None,
            passphrase: Optional[str] = None, env: Optional[dict[str, str]] = None,
            refresh_first: bool = False) -> DeployResult:
-    """action: preview | up | refresh. refresh_first reads the live state before a preview or up (`--refresh`)."""
+    """action: preview | up | refresh. refresh_first reads the live state before a preview or up (`--refresh`).
+
+    `up` first runs the whole program as a preview against a copy of the state: a run bound to fail (a bad
+    input, a protected resource it would delete or replace) fails there, before anything is written to Twilio.
+    """
     from ..program import run  # imported late: the program module is only needed here
 
     config = read_stack_config(root / f"Pulumi.{stack}.yaml", passphrase)
     store = LocalStateStore(state_path(root, stack), stack_crypter(root / f"Pulumi.{stack}.yaml", passphrase))
-    state, outputs, secret_names = store.load()
-    with ProviderServer(env=env) as server:
-        server.configure(config)
-        engine = LocalEngine(server, state, preview=action == "preview")
-        try:
-            if action == "refresh" or refresh_first:
+    directory = tenants_dir or str(root / "tenants")
+
+    def program_pass(engine: LocalEngine, preview: bool) -> dict[str, Any]:
+        monitor = run_program(lambda: run(directory), engine=engine, stack=stack, config=config, preview=preview)
+        engine.finish()
+        return monitor.stack_outputs
+
+    if action == "preview":
+        state, outputs = store.load()
+        with ProviderServer(env=env) as server:
+            server.configure(config)
+            engine = LocalEngine(server, state, preview=True)
+            if refresh_first:
                 engine.refresh()
-            if action != "refresh":
-                directory = tenants_dir or str(root / "tenants")
-                monitor = run_program(lambda: run(directory), engine=engine, stack=stack, config=config,
-                                      preview=action == "preview")
-                engine.finish()
-                secret_names.update({urn: r.additional_secret_outputs for urn, r in monitor.registrations.items()
-                                     if r.additional_secret_outputs})
-                outputs = monitor.stack_outputs
-        finally:
-            if action != "preview":
-                store.save(engine.state, outputs, secret_names)
+            outputs = program_pass(engine, preview=True)
+        return DeployResult(engine.steps, outputs, store.path, count_steps(engine.steps))
+
+    with StackLock(lock_path(store.path), stack):
+        state, outputs = store.load()
+        checkpoint = _Checkpointer(store, outputs)
+        with ProviderServer(env=env) as server:
+            server.configure(config)
+            engine = LocalEngine(server, state, on_change=checkpoint.changed)
+            checkpoint.state = engine.state
+            try:
+                if action == "refresh" or refresh_first:
+                    engine.refresh()
+                if action == "up":
+                    program_pass(LocalEngine(server, copy.deepcopy(engine.state), preview=True), preview=True)
+                    outputs = program_pass(engine, preview=False)
+            finally:
+                checkpoint.final(outputs)
     return DeployResult(engine.steps, outputs, store.path, count_steps(engine.steps))

@@ -11,7 +11,7 @@ import json
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional, Sequence
 
 from .provider_server import ProviderServer
 
@@ -30,11 +30,12 @@ class ResourceState:
     inputs: dict[str, Any]
     outputs: dict[str, Any]
     protect: bool = False
+    secret_outputs: list[str] = field(default_factory=list)  # stored encrypted, whatever happens to the run
 
 
 @dataclass
 class Step:
-    op: str  # create | update | replace | delete | same | refresh | gone
+    op: str  # create | update | replace | delete | same | alias | refresh | gone
     urn: str
     detail: str = ""
 
@@ -64,31 +65,51 @@ class EngineState:
 
 
 class LocalEngine:
-    def __init__(self, server: ProviderServer, state: Optional[EngineState] = None, preview: bool = False):
+    def __init__(self, server: ProviderServer, state: Optional[EngineState] = None, preview: bool = False,
+                 on_change: Callable[[], None] = lambda: None):
         self.server = server
         self.state = state or EngineState()
         self.preview = preview
         self.steps: list[Step] = []
         self._seen: list[str] = []
         self._replaced: list[ResourceState] = []
+        self._on_change = on_change  # told after every change to the state (the caller checkpoints it)
         # The program registers resources from several threads: bookkeeping is locked, provider calls are not.
         self._lock = threading.Lock()
 
-    def register(self, urn: str, type_: str, inputs: dict[str, Any], protect: bool = False) -> dict[str, Any]:
+    def _adopt_alias(self, urn: str, aliases: Sequence[str]) -> Optional[ResourceState]:
+        """The engine's alias rule: a resource registered under a new URN that one of its aliases names in the
+        state *is* that resource (same id, same outputs): it is renamed in place, never created and deleted."""
+        for alias in aliases:
+            previous = self.state.resources.get(alias)
+            if previous is not None and alias not in self._seen and urn not in self.state.resources:
+                del self.state.resources[alias]
+                previous.urn = urn
+                self.state.resources[urn] = previous
+                self.steps.append(Step("alias", urn, f"was {alias.split('::')[-1]}"))
+                return previous
+        return None
+
+    def register(self, urn: str, type_: str, inputs: dict[str, Any], protect: bool = False,
+                 secret_outputs: Sequence[str] = (), aliases: Sequence[str] = ()) -> dict[str, Any]:
         """Bring one resource to its inputs; returns its outputs (unknowns in preview for what is not yet made)."""
         with self._lock:
             self._seen.append(urn)
-            old = self.state.resources.get(urn)
+            old = self.state.resources.get(urn) or self._adopt_alias(urn, aliases)
+            if old is not None:
+                old.secret_outputs = list(secret_outputs)
         checked, failures = self.server.check(urn, old.inputs if old else {}, inputs)
         if failures:
             raise ApplyError(f"{urn}: " + "; ".join(f"{prop}: {reason}" for prop, reason in failures))
         if old is None:
-            self._step("create", urn)
+            self._step("create", urn, self._create_detail(checked))
             if self.preview:
                 return {k: (v if v is not None else UNKNOWN) for k, v in checked.items()}
             id_, outs = self.server.create(urn, checked)
             with self._lock:
-                self.state.resources[urn] = ResourceState(urn, type_, id_, checked, outs, protect)
+                self.state.resources[urn] = ResourceState(urn, type_, id_, checked, outs, protect,
+                                                          list(secret_outputs))
+            self._on_change()
             return outs
         diff = self.server.diff(urn, old.id, old.outputs, checked)
         if not diff.changes:
@@ -104,14 +125,26 @@ class LocalEngine:
             id_, outs = self.server.create(urn, checked)
             with self._lock:
                 self._replaced.append(old)
-                self.state.resources[urn] = ResourceState(urn, type_, id_, checked, outs, protect)
+                self.state.resources[urn] = ResourceState(urn, type_, id_, checked, outs, protect,
+                                                          list(secret_outputs))
+            self._on_change()
             return outs
         self._step("update", urn)
         if self.preview:
             return {**old.outputs, **checked}
         outs = self.server.update(urn, old.id, old.outputs, checked)
         old.inputs, old.outputs, old.protect = checked, outs, protect
+        self._on_change()
         return outs
+
+    @staticmethod
+    def _create_detail(checked: dict[str, Any]) -> str:
+        """What a create really does at Twilio: adopting something that exists is not making something new."""
+        if checked.get("adopt_sid"):
+            return f"adopt {checked['adopt_sid']}"
+        if checked.get("number"):
+            return f"adopt or transfer {checked['number']}"
+        return ""
 
     def _step(self, op: str, urn: str, detail: str = "") -> None:
         with self._lock:
@@ -129,8 +162,10 @@ class LocalEngine:
             if self.preview:
                 continue
             self.server.delete(resource.urn, resource.id, resource.outputs)
-            if self.state.resources.get(resource.urn) is resource:
-                del self.state.resources[resource.urn]
+            with self._lock:
+                if self.state.resources.get(resource.urn) is resource:
+                    del self.state.resources[resource.urn]
+            self._on_change()
         return self.steps
 
     def refresh(self) -> list[Step]:

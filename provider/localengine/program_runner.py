@@ -64,11 +64,19 @@ class EngineMonitor(pulumi_mocks.MockMonitor):
         if request.type != "pulumi:pulumi:Stack":
             registration = Registration(
                 urn, request.type, request.name, request.parent, request.custom, request.protect,
-                list(request.additionalSecretOutputs), [a.urn or a.spec.name for a in request.aliases])
+                list(request.additionalSecretOutputs), [self._alias_urn(request, a) for a in request.aliases])
             with self._lock:
                 self.registrations[urn] = registration
                 self._by_type_and_name[(request.type, request.name)] = registration
         return super().RegisterResource(request)
+
+    def _alias_urn(self, request: Any, alias: Any) -> str:
+        """An alias as the engine resolves it: a full URN, or a spec whose blank parts are the resource's own."""
+        if alias.urn:
+            return str(alias.urn)
+        spec = alias.spec
+        parent = "" if spec.noParent else (spec.parentUrn or request.parent)
+        return self.make_urn(parent, spec.type or request.type, spec.name or request.name)
 
     def serve(self, args: pulumi_mocks.MockResourceArgs) -> tuple[Optional[str], dict[str, Any]]:
         with self._lock:
@@ -79,7 +87,9 @@ class EngineMonitor(pulumi_mocks.MockMonitor):
         if self.engine is None:  # recording only: computed outputs get recognisable stand-in values
             computed = {k: f"{args.name}:{k}" for k in RECORDED_OUTPUTS}
             return f"{args.name}-id", {**computed, **args.inputs}
-        outputs = self.engine.register(registration.urn, args.typ, dict(args.inputs), protect=registration.protect)
+        outputs = self.engine.register(registration.urn, args.typ, dict(args.inputs), protect=registration.protect,
+                                       secret_outputs=registration.additional_secret_outputs,
+                                       aliases=registration.aliases)
         resource = self.engine.state.resources.get(registration.urn)
         return (resource.id if resource else None), outputs
 

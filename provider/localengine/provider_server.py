@@ -63,15 +63,17 @@ class ProviderServer:
         environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), environment.get("PYTHONPATH")]))
         # stderr goes to a file, not a pipe nobody drains: a chatty provider must never block on a full pipe.
         self._stderr = tempfile.TemporaryFile()
-        self.process = subprocess.Popen([sys.executable, "-m", "pulumi.dynamic"], stdout=subprocess.PIPE,
-                                        stderr=self._stderr, env=environment)
+        # provider_main runs pulumi.dynamic's own server, and exits when our end of its stdin closes (we died).
+        self.process = subprocess.Popen([sys.executable, "-m", "provider.localengine.provider_main"],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
+                                        env=environment)
         line = self.process.stdout.readline().decode().strip()  # type: ignore[union-attr]
         if not line.isdigit():
             log = self.stderr_text()
             self.close()
             raise RuntimeError(f"provider server did not start: {line!r} {log[-2000:]}")
         self.port = int(line)
-        self.channel = grpc.insecure_channel(f"127.0.0.1:{self.port}")
+        self.channel: Optional[grpc.Channel] = grpc.insecure_channel(f"127.0.0.1:{self.port}")
         self.stub = provider_pb2_grpc.ResourceProviderStub(self.channel)
         self.calls: list[str] = []
 
@@ -81,12 +83,15 @@ class ProviderServer:
         return self._stderr.read().decode(errors="replace")
 
     def close(self) -> None:
+        """Idempotent: stop the server process and free its pipes."""
         if getattr(self, "channel", None) is not None:
             self.channel.close()
+            self.channel = None
         self.process.kill()
         self.process.wait(timeout=10)
-        if self.process.stdout is not None:
-            self.process.stdout.close()
+        for pipe in (self.process.stdin, self.process.stdout):
+            if pipe is not None:
+                pipe.close()
         self._stderr.close()
 
     def __enter__(self) -> "ProviderServer":

@@ -58,26 +58,25 @@ class LocalStateStore:
             return [self._open(v) for v in value]
         return value
 
-    def load(self) -> tuple[EngineState, dict[str, Any], dict[str, list[str]]]:
-        """State, stack outputs, and each resource's secret output names."""
+    def load(self) -> tuple[EngineState, dict[str, Any]]:
+        """State (each resource knowing its secret output names) and stack outputs."""
         if not self.path.exists():
-            return EngineState(), {}, {}
+            return EngineState(), {}
         document = json.loads(self.path.read_text())
         state = EngineState()
-        secrets: dict[str, list[str]] = {}
         for urn, raw in document["resources"].items():
             raw = self._open(raw)
-            secrets[urn] = raw.pop("secret_outputs", [])
-            for name in secrets[urn]:
+            for name in raw.get("secret_outputs", []):
                 if is_secret(raw["outputs"].get(name)):
                     raw["outputs"][name] = raw["outputs"][name]["value"]
             state.resources[urn] = ResourceState(**raw)
-        return state, self._open(document.get("outputs", {})), secrets
+        return state, self._open(document.get("outputs", {}))
 
-    def save(self, state: EngineState, outputs: dict[str, Any], secret_outputs: dict[str, list[str]]) -> None:
+    def save(self, state: EngineState, outputs: dict[str, Any]) -> None:
+        """Atomic: a reader (or a crash) sees the previous file or this one, and secrets are sealed in both."""
         resources = {}
-        for urn, resource in state.resources.items():
-            names = secret_outputs.get(urn, [])
+        for urn, resource in list(state.resources.items()):
+            names = resource.secret_outputs
             outs = {k: ({SIG_KEY: SECRET_SIG, "value": v} if k in names and v is not None else v)
                     for k, v in resource.outputs.items()}
             resources[urn] = self._seal({"urn": urn, "type": resource.type, "id": resource.id,
