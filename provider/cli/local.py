@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     from ..stackfiles import IncorrectPassphrase, StackConfigError
     from .report import print_steps, print_tenants
 
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)
     if args.action == "unlock":
         try:
             err.print(unlock(lock_path(state_path(args.root.resolve(), args.stack)), args.stack, args.force),

@@ -84,9 +84,9 @@ class ProviderServer:
 
     def close(self) -> None:
         """Idempotent: stop the server process and free its pipes."""
-        if getattr(self, "channel", None) is not None:
-            self.channel.close()
-            self.channel = None
+        channel, self.channel = getattr(self, "channel", None), None
+        if channel is not None:
+            channel.close()
         self.process.kill()
         self.process.wait(timeout=10)
         for pipe in (self.process.stdin, self.process.stdout):

@@ -1,0 +1,231 @@
+"""The engine-less mode as an unlucky operator meets it: killed runs, failed runs, two runs at once, a pinned number,
+a renamed tenant. Secrets stay sealed in every file written, nothing is bought twice, nothing is lost."""
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from provider.localengine import ApplyError
+from provider.localengine.deploy import deploy, state_path
+from provider.localengine.stack_lock import StackLock, StackLocked, lock_path
+from provider.localengine.state_store import reveal
+from provider.sandbox import SandboxServer
+from provider.stackfiles import write_stack_file
+
+from .cli import REPO, tenantctl
+
+PASSPHRASE = "safety-passphrase"
+TENANT = """\
+id: {id}
+display_name: {id}
+status: active
+webhooks:
+  voice_url: https://crm.example.com/{id}/voice
+phone_numbers:
+  - name: main
+    search: {{country: US, type: local, capabilities: [voice, sms]}}
+  - name: second
+    search: {{country: US, type: local, capabilities: [voice]}}
+api_key: true
+"""
+
+
+def write_tenants(directory: Path, ids: list[str]) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    for tenant_id in ids:
+        (directory / f"{tenant_id}.yaml").write_text(TENANT.format(id=tenant_id))
+
+
+@pytest.fixture
+def small_project(tmp_path: Path, sandbox: SandboxServer) -> Iterator[Path]:
+    write_tenants(tmp_path / "tenants", ["alpha", "bravo", "charlie", "delta"])
+    write_stack_file(tmp_path / "Pulumi.test.yaml",
+                     {"twilio:accountSid": sandbox.account_sid, "twilio:authToken": sandbox.auth_token,
+                      "twilio:apiBaseUrl": sandbox.base_url}, {"twilio:authToken"}, PASSPHRASE)
+    yield tmp_path
+
+
+def live_secrets(sandbox: SandboxServer) -> set[str]:
+    backend = sandbox.backend
+    return ({a.auth_token for a in backend.accounts.values() if not a.is_parent} |
+            {k.secret for k in backend.keys.values() if getattr(k, "secret", None)})
+
+
+def clear_secrets_in(root: Path, secrets: set[str]) -> list[str]:
+    """Every file the engine-less mode ever wrote (state, checkpoints, temp files, lock) that holds a secret."""
+    found = []
+    for path in (root / ".pulumi-local").rglob("*"):
+        if path.is_file():
+            text = path.read_bytes().decode(errors="replace")
+            found += [f"{path.name} holds {s[:4]}..." for s in secrets if s and s in text]
+    return found
+
+
+def open_subaccounts(sandbox: SandboxServer) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for account in sandbox.backend.accounts.values():
+        if account.friendly_name.startswith("tenant:") and account.status != "closed":
+            counts[account.friendly_name] = counts.get(account.friendly_name, 0) + 1
+    return counts
+
+
+def numbers_by_name(sandbox: SandboxServer) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for number in sandbox.backend.numbers.values():
+        counts[number.friendly_name] = counts.get(number.friendly_name, 0) + 1
+    return counts
+
+
+def assert_converged(sandbox: SandboxServer, tenants: list[str]) -> None:
+    assert open_subaccounts(sandbox) == {f"tenant:{t}": 1 for t in tenants}, "one subaccount per tenant"
+    named = numbers_by_name(sandbox)
+    for tenant_id in tenants:
+        for entry in ("main", "second"):
+            assert named.get(f"tenant:{tenant_id}/{entry}") == 1, f"{tenant_id}/{entry} bought exactly once"
+    keys = [k for k in sandbox.backend.keys.values() if k.friendly_name.startswith("tenant:")]
+    assert len(keys) == len(tenants), "one live API key per tenant"
+
+
+def spawn_up(root: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE}
+    return subprocess.Popen([sys.executable, "-m", "provider.cli", "local", "up", "--stack", "test", "--root",
+                             str(root)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+
+
+def provider_children(pid: int) -> list[int]:
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid and b"provider_main" in cmdline:
+            children.append(int(stat.parent.name))
+    return children
+
+
+def alive(pid: int) -> bool:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return False
+    return fields[0] != "Z"
+
+
+@pytest.mark.slow
+def test_killed_runs_leave_no_clear_secret_no_duplicate_and_no_provider_server(
+        small_project: Path, sandbox: SandboxServer) -> None:
+    """≥20 kill points spread over whole runs (Twilio made slow, so a run spans several seconds)."""
+    sandbox.faults.configure(latency_ms=20)
+    rng = random.Random(20261125)
+    kills = orphans = 0
+    for _ in range(22):
+        process = spawn_up(small_project)
+        time.sleep(rng.uniform(0.3, 3.0))
+        servers = provider_children(process.pid)
+        process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=30)
+        kills += 1
+        deadline = time.monotonic() + 5
+        while any(alive(p) for p in servers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        orphans += sum(alive(p) for p in servers)
+        assert clear_secrets_in(small_project, live_secrets(sandbox)) == []
+        lock_path(state_path(small_project, "test")).unlink(missing_ok=True)  # the dead run's lock, cleared on purpose
+    assert kills >= 20 and orphans == 0, f"{orphans} provider servers outlived their killed parent"
+    final = spawn_up(small_project)
+    out, err = final.communicate(timeout=120)
+    assert final.returncode == 0, err.decode()[-3000:]
+    assert_converged(sandbox, ["alpha", "bravo", "charlie", "delta"])
+    assert clear_secrets_in(small_project, live_secrets(sandbox)) == []
+
+
+def test_a_failed_run_keeps_every_secret_sealed(small_project: Path, sandbox: SandboxServer) -> None:
+    deploy("up", root=small_project, stack="test", passphrase=PASSPHRASE)
+    bad = small_project / "tenants" / "echo.yaml"
+    bad.write_text(TENANT.format(id="echo").replace(
+        "    search: {country: US, type: local, capabilities: [voice, sms]}", '    number: "+15005550000"'))
+    with pytest.raises(Exception) as raised:
+        deploy("up", root=small_project, stack="test", passphrase=PASSPHRASE)
+    assert "+15005550000" in str(raised.value)
+    assert clear_secrets_in(small_project, live_secrets(sandbox)) == []
+    state = state_path(small_project, "test").read_text()
+    assert '"secure"' in state
+
+
+@pytest.mark.slow
+def test_concurrent_runs_one_wins_the_other_is_refused_at_once(small_project: Path, sandbox: SandboxServer) -> None:
+    sandbox.faults.configure(latency_ms=10)
+    tenants = ["alpha", "bravo", "charlie", "delta"]
+    for trial in range(5):
+        if trial:
+            write_tenants(small_project / "tenants", [f"trial{trial}"])
+            tenants.append(f"trial{trial}")
+        first, second = spawn_up(small_project), spawn_up(small_project)
+        results = [(p.wait(timeout=120), p.stderr.read().decode()) for p in (first, second)]  # type: ignore[union-attr]
+        codes = sorted(code for code, _ in results)
+        refused = [err for code, err in results if code != 0]
+        assert codes == [0, 1], results
+        assert "is locked by process" in refused[0] and "since" in refused[0]
+        assert_converged(sandbox, tenants)
+    again = deploy("up", root=small_project, stack="test", passphrase=PASSPHRASE)
+    assert set(again.counts) == {"same"}, "no live resource was forgotten by the state"
+
+
+def test_lock_names_the_holder_and_a_stale_one_is_cleared_only_on_purpose(small_project: Path) -> None:
+    path = lock_path(state_path(small_project, "test"))
+    with StackLock(path, "test"):
+        with pytest.raises(StackLocked) as raised:
+            deploy("up", root=small_project, stack="test", passphrase=PASSPHRASE)
+        assert f"process {os.getpid()}" in str(raised.value)
+        refused = tenantctl("local", "unlock", "--stack", "test", "--root", str(small_project))
+        assert refused.returncode == 1 and "may still be running" in refused.stderr
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    path.write_text(f'{{"pid": {dead.pid}, "host": "{os.uname().nodename}", "user": "ci", '
+                    f'"started": "2026-11-25T10:00:00+0000", "command": "tenantctl local up"}}')
+    blocked = tenantctl("local", "up", "--stack", "test", "--root", str(small_project),
+                        env={"PULUMI_CONFIG_PASSPHRASE": PASSPHRASE})
+    assert blocked.returncode == 1 and "no longer running" in blocked.stderr and "local unlock" in blocked.stderr
+    cleared = tenantctl("local", "unlock", "--stack", "test", "--root", str(small_project))
+    assert cleared.returncode == 0 and not path.exists()
+
+
+def test_pinning_a_bought_number_keeps_it(small_project: Path, sandbox: SandboxServer) -> None:
+    first = deploy("up", root=small_project, stack="test", passphrase=PASSPHRASE)
+    bought = reveal(first.outputs)["tenants"]["alpha"]["phone_numbers"]["main"]
+    path = small_project / "tenants" / "alpha.yaml"
+    path.write_text(path.read_text().replace("    search: {country: US, type: local, capabilities: [voice, sms]}",
+                                             f'    number: "{bought["phone_number"]}"', 1))
+    preview = deploy("preview", root=small_project, stack="test", passphrase=PASSPHRASE)
+    assert "delete" not in preview.counts and "create" not in preview.counts, preview.steps
+    before = sandbox.backend.last_seq
+    pinned = deploy("up", root=small_project, stack="test", passphrase=PASSPHRASE)
+    assert "delete" not in pinned.counts and not [r for r in sandbox.backend.requests(before) if r.is_write]
+    assert sandbox.backend.numbers[bought["sid"]].account_sid == reveal(first.outputs)["tenants"]["alpha"]["account_sid"]
+    again = deploy("up", root=small_project, stack="test", passphrase=PASSPHRASE, refresh_first=True)
+    assert set(again.counts) <= {"same", "refresh"}
+    assert reveal(again.outputs)["tenants"]["alpha"]["phone_numbers"]["main"]["sid"] == bought["sid"]
+
+
+def test_a_run_bound_to_fail_on_a_protected_resource_writes_nothing(small_project: Path,
+                                                                       sandbox: SandboxServer) -> None:
+    deploy("up", root=small_project, stack="test", passphrase=PASSPHRASE)
+    old = small_project / "tenants" / "alpha.yaml"
+    (small_project / "tenants" / "alpha-renamed.yaml").write_text(old.read_text().replace("id: alpha",
+                                                                                         "id: alpha-renamed"))
+    old.unlink()
+    before = sandbox.backend.last_seq
+    with pytest.raises(ApplyError) as raised:
+        deploy("up", root=small_project, stack="test", passphrase=PASSPHRASE)
+    assert "protected" in str(raised.value)
+    assert [r for r in sandbox.backend.requests(before) if r.is_write] == [], "nothing bought, nothing created"
