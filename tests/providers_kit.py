@@ -10,7 +10,7 @@ from provider.localengine import EngineState, LocalEngine, ProviderServer
 from provider.resources import (ApiKeyProvider, PhoneNumberProvider, SubaccountProvider, SubaccountStatusProvider,
                                 UsageTriggerProvider)
 from provider.sandbox import SandboxServer
-from provider.tenancy import naming
+from provider import naming
 
 from .contract_proxy import ContractProxy
 

@@ -13,9 +13,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
+from pulumi.runtime.rpc import UNKNOWN  # the SDK's marker for a value known only after apply
+
 from .provider_server import ProviderServer
 
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the SDK's marker for a value known only after apply
 
 
 class ApplyError(Exception):

@@ -7,6 +7,7 @@ from typing import Optional
 import pulumi
 
 from ..tenancy import ValidationPolicy, load_tenants
+from .claims import FleetClaims
 from .tenant import TenantResources
 
 __all__ = ["TenantResources", "run"]
@@ -22,6 +23,11 @@ def run(tenants_dir: Optional[str] = None) -> dict[str, TenantResources]:
     if not result.ok:
         raise TenantFilesError(f"{len(result.problems)} problem(s) in tenant files; nothing was applied:\n" +
                                "\n".join(str(p) for p in result.problems))
-    components = {t.id: TenantResources(t) for t in sorted(result.tenants, key=lambda t: t.id)}
+    claims = FleetClaims()
+    components = {t.id: TenantResources(t, claims) for t in sorted(result.tenants, key=lambda t: t.id)}
+    for component in components.values():
+        component.add_exact_numbers(claims)
+    for component in components.values():
+        component.finish(claims)
     pulumi.export("tenants", {tenant_id: c.stack_output() for tenant_id, c in components.items()})
     return components

@@ -1,11 +1,15 @@
 """What every Twilio dynamic provider shares: configure(), readable errors, and create-at-most-once."""
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable, Iterable, Optional, TypeVar
+
+from pulumi.runtime.rpc import UNKNOWN  # the SDK's marker for a value known only after apply
 
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, ReadResult, ResourceProvider
 from twilio.base.exceptions import TwilioException, TwilioRestException
 
+from .. import naming
 from ..twilio_api.retry import AmbiguousCreate, Deadline, RetryPolicy
 from . import session
 
@@ -21,6 +25,8 @@ def is_not_found(error: BaseException) -> bool:
 
 
 def explain(action: str, error: BaseException) -> ProvisioningError:
+    if isinstance(error, ProvisioningError):
+        return error
     if isinstance(error, TwilioRestException):
         return ProvisioningError(f"Twilio refused to {action}: HTTP {error.status}, error {error.code}: {error.msg}")
     if isinstance(error, AmbiguousCreate):
@@ -50,10 +56,46 @@ def create_once(action: str, create: Callable[[], T], find: Callable[[], Optiona
             raise explain(action, error) from None
 
 
+
+
+def known(value: Any) -> bool:
+    """A non-empty text that is not a preview's unknown (the marker, or the SDK's Unknown object)."""
+    return isinstance(value, str) and value != "" and value != UNKNOWN
+
+
+def tenant_of(props: dict[str, Any]) -> str:
+    """The tenant a resource belongs to, from its deterministic friendly name (tenant:<id>[/...])."""
+    name = str(props.get("friendly_name") or "")
+    if name.startswith(naming.PREFIX):
+        return name[len(naming.PREFIX):].split("/", 1)[0]
+    return str(props.get("tenant_id") or "?")
+
+
+def _calls_twilio(method: Callable[..., T], operation: str) -> Callable[..., T]:
+    """Whatever fails inside an operation reaches the engine as one readable ProvisioningError naming the tenant,
+    the HTTP status and Twilio's code: never a raw SDK or HTTP-library exception."""
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any) -> T:
+        try:
+            return method(self, *args)
+        except ProvisioningError as error:
+            raise ProvisioningError(f"tenant {tenant_of(args[-1])}: {error}") from None
+        except Exception as error:
+            what = f"{operation} {type(self).__name__.removesuffix('Provider')}"
+            raise ProvisioningError(f"tenant {tenant_of(args[-1])}: {explain(what, error)}") from None
+    return wrapper
+
+
 class TwilioProvider(ResourceProvider):
     """Base of the providers. Holds no state of its own: it is pickled into every resource's inputs."""
 
     serialize_as_secret_always = False  # it carries no secret; credentials come from configure()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for operation in ("create", "read", "update", "delete", "diff"):
+            if operation in cls.__dict__:
+                setattr(cls, operation, _calls_twilio(cls.__dict__[operation], operation))
 
     def configure(self, req: ConfigureRequest) -> None:
         session.configure(req.config)

@@ -9,10 +9,10 @@ import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 from twilio.base.exceptions import TwilioRestException
 
-from .base import ProvisioningError, TwilioProvider, create_once, explain, is_not_found
+from .base import ProvisioningError, TwilioProvider, create_once, explain, is_not_found, known
 
-E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
-NUMBER_SID = re.compile(r"^PN[0-9a-f]{32}$")
+E164 = re.compile(r"\+[1-9][0-9]{6,14}")  # always fullmatch
+NUMBER_SID = re.compile(r"PN[0-9a-f]{32}")
 URL_FIELDS = ("voice_url", "voice_fallback_url", "sms_url", "sms_fallback_url", "status_callback")
 METHOD_FIELDS = ("voice_method", "voice_fallback_method", "sms_method", "sms_fallback_method",
                  "status_callback_method")
@@ -38,14 +38,38 @@ def live_webhooks(number: Any) -> dict[str, str]:
     return out
 
 
+KEYPAD = {c: d for d, letters in {"2": "ABC", "3": "DEF", "4": "GHI", "5": "JKL", "6": "MNO", "7": "PQRS",
+                                  "8": "TUV", "9": "WXYZ"}.items() for c in letters}
+
+
+def search_mismatch(search: Optional[dict[str, Any]], number: Optional[str],
+                    capabilities: Optional[dict[str, bool]]) -> Optional[str]:
+    """Why a bought number no longer satisfies its entry's search, or None (also when nothing can be told)."""
+    if not search or not number:
+        return None
+    if search.get("area_code") and number.startswith("+1") and number[2:5] != search["area_code"]:
+        return f"area code {number[2:5]}, not {search['area_code']}"
+    if search.get("contains"):
+        wanted = "".join(KEYPAD.get(c, c) for c in str(search["contains"]).upper()).replace("*", ".")
+        if not re.search(wanted, number[1:]):
+            return f"does not contain {search['contains']}"
+    missing = [c for c in search.get("capabilities") or [] if capabilities is not None and not capabilities.get(c)]
+    if missing:
+        return f"cannot do {', '.join(missing)}"
+    return None
+
+
 class PhoneNumberProvider(TwilioProvider):
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         number, search, adopt = news.get("number"), news.get("search"), news.get("adopt_sid")
         reasons: list[tuple[str, Optional[str]]] = [
             ("number", "give exactly one of number (adopt or transfer) or search (buy)"
              if bool(number) == bool(search) else None),
-            ("number", None if not number or E164.match(str(number)) else f"{number} is not an E.164 number"),
-            ("adopt_sid", None if not adopt or NUMBER_SID.match(str(adopt)) else "adopt_sid must be PN + 32 hex"),
+            ("number", None if not number or E164.fullmatch(str(number)) else f"{number} is not an E.164 number"),
+            ("adopt_sid", None if not adopt or NUMBER_SID.fullmatch(str(adopt)) else "adopt_sid must be PN + 32 hex"),
+            ("number", f"{number} is {news['claimed_by']}, whose file still declares it; it cannot also be "
+                       f"{news.get('friendly_name')}. To move it, remove that entry in the same change"
+             if known(news.get("claimed_by")) else None),
             ("friendly_name", None if isinstance(news.get("friendly_name"), str) and
              0 < len(news["friendly_name"]) <= 64 else "friendly_name must be 1 to 64 characters"),
         ]
@@ -67,6 +91,13 @@ class PhoneNumberProvider(TwilioProvider):
         return self.checked(news, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        mismatch = search_mismatch(news.get("search"), olds.get("phone_number"), olds.get("capabilities"))
+        if mismatch and news.get("search") != olds.get("search"):
+            raise ProvisioningError(
+                f"{news.get('friendly_name')}: the number it bought, {olds.get('phone_number')}, no longer matches "
+                f"its search ({mismatch}). Nothing is bought or released for a changed search: to get another "
+                "number, add a new entry with a new name (and remove this entry to release the old number), "
+                "or restore the search")
         replaces = []
         if news.get("number") and news["number"] != olds.get("phone_number"):
             replaces.append("number")
@@ -107,7 +138,9 @@ class PhoneNumberProvider(TwilioProvider):
                 if is_not_found(error):
                     return None
                 raise explain(f"look up number {props['adopt_sid']}", error) from None
-        found = self._numbers(account_sid).list(phone_number=props["number"])
+        # Twilio's PhoneNumber filter matches partially (and `*` is a wildcard): only exact equality counts.
+        found = [n for n in self._numbers(account_sid).list(phone_number=props["number"])
+                 if n.phone_number == props["number"]]
         return found[0] if found else None
 
     def _place_existing(self, props: dict[str, Any]) -> Any:
@@ -126,9 +159,11 @@ class PhoneNumberProvider(TwilioProvider):
                                 "adopted (use `search:` to buy one)")
 
     def _sibling_sids(self, target: str) -> list[str]:
+        """Every open subaccount but the target: a suspended one still holds its numbers (Twilio will refuse
+        to move them until it is active again, with an error that says so)."""
         parent = self.session.parent_sid
-        return [a.sid for a in self.session.client.api.v2010.accounts.list(status="active")
-                if a.sid not in (parent, target)]
+        return [a.sid for a in self.session.client.api.v2010.accounts.list(page_size=1000)
+                if a.sid not in (parent, target) and a.status != "closed"]
 
     def _transfer(self, number: Any, owner: str, target: str, props: dict[str, Any]) -> Any:
         changes = {"account_sid": target, **self._setting_changes(number, props)}
@@ -238,7 +273,10 @@ class PhoneNumber(Resource, module="twilio", name="PhoneNumber"):
 
     def __init__(self, resource_name: str, *, account_sid: pulumi.Input[str], friendly_name: str,
                  webhooks: dict[str, str], number: Optional[str] = None, search: Optional[dict[str, Any]] = None,
-                 adopt_sid: Optional[str] = None, opts: Optional[pulumi.ResourceOptions] = None):
+                 adopt_sid: Optional[str] = None, claimed_by: Optional[pulumi.Input[Optional[str]]] = None,
+                 opts: Optional[pulumi.ResourceOptions] = None):
+        """claimed_by: which other declared entry holds `number` today, if any (the program knows)."""
         props = {"account_sid": account_sid, "friendly_name": friendly_name, "number": number, "search": search,
-                 "adopt_sid": adopt_sid, "webhooks": webhooks, **{k: None for k in OUTPUTS}}
+                 "adopt_sid": adopt_sid, "webhooks": webhooks, "claimed_by": claimed_by,
+                 **{k: None for k in OUTPUTS}}
         super().__init__(PhoneNumberProvider(), resource_name, props, opts)

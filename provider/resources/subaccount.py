@@ -12,7 +12,8 @@ from typing import Any, Optional
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
-from .base import ProvisioningError, TwilioProvider, create_once, explain
+from .. import naming
+from .base import ProvisioningError, TwilioProvider, create_once, explain, known
 
 STATUSES = ("active", "suspended", "closed")
 ACCOUNT_SID = re.compile(r"^AC[0-9a-f]{32}$")
@@ -29,8 +30,11 @@ class SubaccountProvider(TwilioProvider):
             ("status", "the subaccount is closed, and closing is final at Twilio: it cannot become "
                        f"{status}; create a new tenant instead"
              if olds.get("status") == "closed" and status != "closed" else None),
-            ("adopt_sid", None if adopt is None or (isinstance(adopt, str) and ACCOUNT_SID.match(adopt))
+            ("adopt_sid", None if adopt is None or (isinstance(adopt, str) and ACCOUNT_SID.fullmatch(adopt))
              else "adopt_sid must be a subaccount SID (AC + 32 hex digits)"),
+            ("adopt_sid", f"subaccount {adopt} is {news['claimed_by']}; tenant {news.get('tenant_id')} cannot adopt "
+                          "it (an offboarded tenant's subaccount is closed, never handed over)"
+             if known(news.get("claimed_by")) else None),
         ]))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
@@ -100,6 +104,12 @@ class SubaccountProvider(TwilioProvider):
             raise explain(f"find subaccount {sid} to adopt", error) from None
         if account.owner_account_sid != self.session.parent_sid or account.sid == self.session.parent_sid:
             raise ProvisioningError(f"{sid} is not a subaccount of {self.session.parent_sid}")
+        owner = naming.tenant_id_from_friendly_name(account.friendly_name or "")
+        if owner is not None and owner != props["tenant_id"]:
+            raise ProvisioningError(
+                f"subaccount {sid} belongs to tenant {owner} (Twilio names it {account.friendly_name!r}); tenant "
+                f"{props['tenant_id']} cannot adopt it. Nothing was changed. Remove subaccount_sid from "
+                f"{props['tenant_id']}'s file, or offboard {owner} first")
         if account.status == "closed" and props["status"] != "closed":
             raise ProvisioningError(f"subaccount {sid} is closed and cannot be reopened")
         return account
@@ -138,9 +148,11 @@ class Subaccount(Resource, module="twilio", name="Subaccount"):
 
     def __init__(self, resource_name: str, *, tenant_id: pulumi.Input[str], friendly_name: pulumi.Input[str],
                  status: pulumi.Input[str], adopt_sid: Optional[pulumi.Input[str]] = None,
+                 claimed_by: Optional[pulumi.Input[Optional[str]]] = None,
                  opts: Optional[pulumi.ResourceOptions] = None):
+        """claimed_by: which other declared tenant already holds `adopt_sid`, if any (the program knows)."""
         props = {"tenant_id": tenant_id, "friendly_name": friendly_name, "status": status, "adopt_sid": adopt_sid,
-                 **{k: None for k in OUTPUTS}}
+                 "claimed_by": claimed_by, **{k: None for k in OUTPUTS}}
         secret = pulumi.ResourceOptions(additional_secret_outputs=["auth_token"])
         super().__init__(SubaccountProvider(), resource_name, props, pulumi.ResourceOptions.merge(opts, secret))
 

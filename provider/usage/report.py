@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Iterable, Mapping, Optional
 
 from ..tenancy import Tenant
-from ..tenancy.naming import tenant_id_from_friendly_name
+from ..naming import tenant_id_from_friendly_name
 from .fetch import Account, AccountUsage
 from .periods import Period
 
