@@ -59,4 +59,4 @@ def _mapping(entries: list[tuple[pulumi.Output[str], str, str]]) -> pulumi.Outpu
         return pulumi.Output.from_input({})
     descriptions = [description for _, _, description in entries]
     return pulumi.Output.all(*[value for value, _, _ in entries]).apply(
-        lambda values: {value: description for value, description in zip(values, descriptions) if value})
+        lambda values: {value: description for value, description in zip(values, descriptions, strict=True) if value})
