@@ -24,10 +24,12 @@ def run(tenants_dir: Optional[str] = None) -> dict[str, TenantResources]:
         raise TenantFilesError(f"{len(result.problems)} problem(s) in tenant files; nothing was applied:\n" +
                                "\n".join(str(p) for p in result.problems))
     claims = FleetClaims()
-    components = {t.id: TenantResources(t, claims) for t in sorted(result.tenants, key=lambda t: t.id)}
+    # Tenants that create their subaccount first: an adopting tenant is checked against all of theirs.
+    ordered = sorted(result.tenants, key=lambda t: (t.subaccount_sid is not None, t.id))
+    components = {t.id: TenantResources(t, claims) for t in ordered}
     for component in components.values():
         component.add_exact_numbers(claims)
     for component in components.values():
         component.finish(claims)
-    pulumi.export("tenants", {tenant_id: c.stack_output() for tenant_id, c in components.items()})
+    pulumi.export("tenants", {tenant_id: components[tenant_id].stack_output() for tenant_id in sorted(components)})
     return components

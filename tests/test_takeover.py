@@ -1,0 +1,121 @@
+"""One tenant's file must never close, rob or adopt another tenant's subaccount or numbers; moves stay possible
+when the source tenant's file lets go in the same change, and closing or suspending waits for the move."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from provider.localengine.deploy import deploy
+from provider.localengine.state_store import reveal
+from provider.sandbox import SandboxServer
+
+from .test_engine_safety import PASSPHRASE, TENANT, small_project  # noqa: F401 - the fixture
+
+pytestmark = pytest.mark.usefixtures("small_project")
+
+
+def up(root: Path, action: str = "up", **kwargs):
+    return deploy(action, root=root, stack="test", passphrase=PASSPHRASE, **kwargs)
+
+
+def tenants_of(result) -> dict:
+    return reveal(result.outputs)["tenants"]
+
+
+def writes_since(sandbox: SandboxServer, seq: int) -> list:
+    return [r for r in sandbox.backend.requests(seq) if r.is_write]
+
+
+def evil(root: Path, body: str) -> None:
+    (root / "tenants" / "evil.yaml").write_text(f"id: evil\ndisplay_name: Evil\n{body}")
+
+
+def drop_entry(root: Path, tenant: str, entry: str) -> None:
+    """Remove one `phone_numbers` entry (two lines: name and search) from a generated tenant file."""
+    path = root / "tenants" / f"{tenant}.yaml"
+    lines = path.read_text().splitlines(keepends=True)
+    at = lines.index(f"  - name: {entry}\n")
+    path.write_text("".join(lines[:at] + lines[at + 2:]))
+
+
+def add_entry(root: Path, tenant: str, name: str, number: str) -> None:
+    path = root / "tenants" / f"{tenant}.yaml"
+    path.write_text(path.read_text().replace("api_key:", f'  - name: {name}\n    number: "{number}"\napi_key:'))
+
+
+def test_a_new_file_cannot_adopt_and_close_another_tenants_subaccount(small_project: Path,
+                                                                       sandbox: SandboxServer) -> None:
+    first = up(small_project)
+    victim = tenants_of(first)["alpha"]
+    evil(small_project, f"status: closed\nsubaccount_sid: {victim['account_sid']}\n")
+    for action in ("preview", "up"):
+        before = sandbox.backend.last_seq
+        with pytest.raises(Exception) as raised:
+            up(small_project, action)
+        message = str(raised.value)
+        assert "alpha" in message and "evil" in message and "tenants/alpha.yaml" in message, message
+        assert writes_since(sandbox, before) == [], f"{action} changed nothing"
+    account = sandbox.backend.accounts[victim["account_sid"]]
+    assert account.status == "active" and account.friendly_name == "tenant:alpha"
+
+
+def test_a_new_file_cannot_take_a_number_another_tenant_bought(small_project: Path, sandbox: SandboxServer) -> None:
+    first = up(small_project)
+    victim = tenants_of(first)["bravo"]
+    number = victim["phone_numbers"]["main"]["phone_number"]
+    evil(small_project, f'status: active\nphone_numbers:\n  - name: stolen\n    number: "{number}"\n')
+    for action in ("preview", "up"):
+        before = sandbox.backend.last_seq
+        with pytest.raises(Exception) as raised:
+            up(small_project, action)
+        message = str(raised.value)
+        assert number in message and "bravo" in message and "tenant:evil/stolen" in message, message
+        assert writes_since(sandbox, before) == []
+    assert sandbox.backend.numbers[victim["phone_numbers"]["main"]["sid"]].account_sid == victim["account_sid"]
+
+
+def test_the_provider_refuses_a_subaccount_named_for_another_tenant_even_unseen_by_the_program(
+        small_project: Path, sandbox: SandboxServer, parent) -> None:
+    """A tenant the stack does not manage (another stack's, or made by hand) is still protected by its name."""
+    outsider = parent.api.v2010.accounts.create(friendly_name="tenant:outsider")
+    evil(small_project, f"status: active\nsubaccount_sid: {outsider.sid}\n")
+    before = sandbox.backend.last_seq
+    with pytest.raises(Exception) as raised:
+        up(small_project)
+    assert "belongs to tenant outsider" in str(raised.value) and "tenant evil" in str(raised.value)
+    assert sandbox.backend.accounts[outsider.sid].friendly_name == "tenant:outsider"
+    assert not [r for r in writes_since(sandbox, before) if outsider.sid in r.path]
+
+
+def test_moving_a_bought_number_is_a_transfer_when_the_source_lets_go(small_project: Path,
+                                                                      sandbox: SandboxServer) -> None:
+    first = up(small_project)
+    source = tenants_of(first)["bravo"]["phone_numbers"]["main"]
+    numbers_before = len(sandbox.backend.numbers)
+    drop_entry(small_project, "bravo", "main")
+    add_entry(small_project, "alpha", "moved", source["phone_number"])
+    preview = up(small_project, "preview")
+    creates = [s for s in preview.steps if s.op == "create"]
+    assert len(creates) == 1 and source["phone_number"] in creates[0].detail
+    moved = up(small_project)
+    alpha = tenants_of(moved)["alpha"]
+    assert alpha["phone_numbers"]["moved"]["sid"] == source["sid"], "same number, same SID: moved in place"
+    assert sandbox.backend.numbers[source["sid"]].account_sid == alpha["account_sid"]
+    assert len(sandbox.backend.numbers) == numbers_before, "nothing released, nothing bought"
+
+
+@pytest.mark.parametrize("status", ["closed", "suspended"])
+def test_closing_or_suspending_a_tenant_and_handing_its_number_over_in_one_change(
+        small_project: Path, sandbox: SandboxServer, status: str) -> None:
+    first = up(small_project)
+    handed = tenants_of(first)["charlie"]["phone_numbers"]["main"]
+    path = small_project / "tenants" / "charlie.yaml"
+    path.write_text(path.read_text().replace("status: active", f"status: {status}"))
+    drop_entry(small_project, "charlie", "main")
+    add_entry(small_project, "delta", "handed", handed["phone_number"])
+    result = up(small_project)
+    delta = tenants_of(result)["delta"]
+    assert sandbox.backend.numbers[handed["sid"]].account_sid == delta["account_sid"], "the number survived"
+    assert sandbox.backend.accounts[tenants_of(first)["charlie"]["account_sid"]].status == status
+    assert set(up(small_project, refresh_first=True).counts) <= {"same", "refresh"}
