@@ -109,3 +109,38 @@ def connect(sandbox: SandboxServer, contract: ContractChecker) -> Connect:
 @pytest.fixture
 def parent(connect: Connect) -> Client:
     return connect()
+
+
+# ---- a small engine-less project: generated tenants and a `test` stack pointing at the stand-in ----
+from provider.stackfiles import write_stack_file  # noqa: E402
+
+PASSPHRASE = "safety-passphrase"
+TENANT = """\
+id: {id}
+display_name: {id}
+status: active
+webhooks:
+  voice_url: https://crm.example.com/{id}/voice
+phone_numbers:
+  - name: main
+    search: {{country: US, type: local, capabilities: [voice, sms]}}
+  - name: second
+    search: {{country: US, type: local, capabilities: [voice]}}
+api_key: true
+"""
+
+
+def write_tenants(directory: Path, ids: list[str]) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    for tenant_id in ids:
+        (directory / f"{tenant_id}.yaml").write_text(TENANT.format(id=tenant_id))
+
+
+@pytest.fixture
+def small_project(tmp_path: Path, sandbox: SandboxServer) -> Iterator[Path]:
+    """Four tenants (alpha..delta), each with two bought numbers and an API key; stack `test`."""
+    write_tenants(tmp_path / "tenants", ["alpha", "bravo", "charlie", "delta"])
+    write_stack_file(tmp_path / "Pulumi.test.yaml",
+                     {"twilio:accountSid": sandbox.account_sid, "twilio:authToken": sandbox.auth_token,
+                      "twilio:apiBaseUrl": sandbox.base_url}, {"twilio:authToken"}, PASSPHRASE)
+    yield tmp_path

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -18,40 +17,9 @@ from provider.localengine.deploy import deploy, state_path
 from provider.localengine.stack_lock import StackLock, StackLocked, lock_path
 from provider.localengine.state_store import reveal
 from provider.sandbox import SandboxServer
-from provider.stackfiles import write_stack_file
 
 from .cli import REPO, tenantctl
-
-PASSPHRASE = "safety-passphrase"
-TENANT = """\
-id: {id}
-display_name: {id}
-status: active
-webhooks:
-  voice_url: https://crm.example.com/{id}/voice
-phone_numbers:
-  - name: main
-    search: {{country: US, type: local, capabilities: [voice, sms]}}
-  - name: second
-    search: {{country: US, type: local, capabilities: [voice]}}
-api_key: true
-"""
-
-
-def write_tenants(directory: Path, ids: list[str]) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
-    for tenant_id in ids:
-        (directory / f"{tenant_id}.yaml").write_text(TENANT.format(id=tenant_id))
-
-
-@pytest.fixture
-def small_project(tmp_path: Path, sandbox: SandboxServer) -> Iterator[Path]:
-    write_tenants(tmp_path / "tenants", ["alpha", "bravo", "charlie", "delta"])
-    write_stack_file(tmp_path / "Pulumi.test.yaml",
-                     {"twilio:accountSid": sandbox.account_sid, "twilio:authToken": sandbox.auth_token,
-                      "twilio:apiBaseUrl": sandbox.base_url}, {"twilio:authToken"}, PASSPHRASE)
-    yield tmp_path
-
+from .conftest import PASSPHRASE, TENANT, write_tenants
 
 def live_secrets(sandbox: SandboxServer) -> set[str]:
     backend = sandbox.backend

@@ -10,9 +10,7 @@ from provider.localengine.deploy import deploy
 from provider.localengine.state_store import reveal
 from provider.sandbox import SandboxServer
 
-from .test_engine_safety import PASSPHRASE, TENANT, small_project  # noqa: F401 - the fixture
-
-pytestmark = pytest.mark.usefixtures("small_project")
+from .conftest import PASSPHRASE
 
 
 def up(root: Path, action: str = "up", **kwargs):
