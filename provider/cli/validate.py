@@ -57,7 +57,12 @@ def report(result: LoadResult, fmt: str, out: TextIO) -> None:
 def run(args: argparse.Namespace) -> int:
     result = load_tenants(args.paths, ValidationPolicy.for_stack(args.stack))
     if not result.files and not result.problems:
-        print(f"no tenant files (*.yaml) found in: {' '.join(args.paths)}", file=sys.stderr)
+        message = f"no tenant files (*.yaml) found in: {' '.join(args.paths)}"
+        if args.format == "json":
+            json.dump({"valid": False, "files": 0, "tenants": [], "problems": [], "error": message}, sys.stdout,
+                      indent=2)
+            sys.stdout.write("\n")
+        print(message, file=sys.stderr)
         return 1
     report(result, args.format, sys.stdout)
     return 0 if result.ok else 1

@@ -67,12 +67,12 @@ def _local_outputs(stack: str, work_dir: Path, passphrase: Optional[str]) -> dic
 
     path = state_path(work_dir, stack)
     if not path.exists():
-        raise CredentialsError(f"stack {stack!r} has no engine-less state ({path}); run `tenantctl local up` first")
+        raise CredentialsError(f"stack {stack!r} has no engine-less state ({path}); run `tenantctl local up --stack {stack}` first")
     try:
         crypter = stack_crypter(work_dir / f"Pulumi.{stack}.yaml", passphrase)
+        return reveal(LocalStateStore(path, crypter).load()[1])
     except (StackConfigError, IncorrectPassphrase, ValueError) as error:
-        raise CredentialsError(str(error)) from None
-    return reveal(LocalStateStore(path, crypter).load()[1])
+        raise CredentialsError(str(error) or f"the passphrase does not decrypt the {stack} stack's state") from None
 
 
 def stack_outputs(stack: str, *, source: str = "auto", work_dir: Path = REPO_ROOT,

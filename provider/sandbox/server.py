@@ -5,6 +5,7 @@ import asyncio
 import base64
 import binascii
 import json
+import math
 import threading
 import uuid
 from datetime import datetime, timedelta
@@ -149,6 +150,14 @@ class SandboxApp:
         except TwilioApiError as error:
             return _json(error.status, error.body(), dict(error.headers))
         action = request.path[len(ADMIN_PREFIX):]
+        try:
+            return await self._admin_action(action, request)
+        except (ValueError, TypeError, KeyError, AttributeError) as error:  # bad JSON, bad types, bad values
+            return _json(400, {"code": 20001, "status": 400, "message": f"bad admin request: {error}",
+                               "more_info": "https://www.twilio.com/docs/errors/20001"})
+
+    async def _admin_action(self, action: str, request: web.Request) -> web.Response:
+        """Test and benchmark controls; any malformed input raises ValueError/TypeError/KeyError (a 400)."""
         if action == "requests" and request.method == "GET":
             since = int(request.query.get("since", "0"))
             return _json(200, {"requests": [r.__dict__ for r in self.backend.requests(since)],
@@ -158,22 +167,41 @@ class SandboxApp:
         if action == "state" and request.method == "GET":
             return _json(200, self.backend.snapshot())
         if action == "clock" and request.method == "POST":
-            data = await request.json()
+            data = await _json_object(request)
             if "set" in data:
-                self.backend.clock.set(datetime.fromisoformat(data["set"]))
+                moment = datetime.fromisoformat(str(data["set"]))
+                if moment.tzinfo is None:
+                    raise ValueError("set must carry a time zone, e.g. 2026-11-20T12:00:00+00:00")
+                self.backend.clock.set(moment)
             if "advance_days" in data:
-                self.backend.clock.advance(timedelta(days=float(data["advance_days"])))
+                days = float(data["advance_days"])
+                if not math.isfinite(days) or days < 0:
+                    raise ValueError("advance_days must be a finite number >= 0")
+                self.backend.clock.advance(timedelta(days=days))
             return _json(200, {"now": self.backend.clock.now().isoformat()})
         if action == "faults" and request.method == "POST":
-            data = await request.json()
+            data = await _json_object(request)
             kinds = tuple(data["kinds"]) if "kinds" in data else None
-            try:
-                self.faults.configure(rate=data.get("rate"), kinds=kinds, seed=data.get("seed"),
-                                      latency_ms=data.get("latency_ms"), slow_ms=data.get("slow_ms"))
-            except ValueError as error:
-                return _json(400, {"message": str(error)})
+            if kinds is not None and not all(isinstance(k, str) for k in kinds):
+                raise TypeError("kinds must be a list of fault names")
+            numbers = {k: data.get(k) for k in ("rate", "latency_ms", "slow_ms", "seed")}
+            for key, value in numbers.items():
+                if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+                    raise TypeError(f"{key} must be a number")
+            self.faults.configure(rate=numbers["rate"], kinds=kinds, seed=numbers["seed"],
+                                  latency_ms=numbers["latency_ms"], slow_ms=numbers["slow_ms"])
             return _json(200, {"rate": self.faults.rate, "kinds": list(self.faults.kinds)})
         return _json(404, NotFound(request.path).body())
+
+
+async def _json_object(request: web.Request) -> dict[str, Any]:
+    try:
+        data = await request.json()
+    except ValueError as error:
+        raise ValueError(f"the body is not JSON ({error})") from None
+    if not isinstance(data, dict):
+        raise TypeError("the body must be a JSON object")
+    return data
 
 
 class SandboxServer:

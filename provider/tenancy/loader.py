@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -41,13 +42,40 @@ def discover(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Path], list[
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir() if p.suffix in TENANT_SUFFIXES and p.is_file()))
+            for entry in sorted(path.iterdir()):
+                if entry.suffix not in TENANT_SUFFIXES:
+                    continue
+                problem = _not_a_tenant_file(entry)
+                if problem:
+                    problems.append(Problem(_display_path(entry), 1, 1, "", problem))
+                else:
+                    files.append(entry)
         elif path.is_file():
             files.append(path)
         else:
-            problems.append(Problem(str(path), 1, 1, "", "no such file or directory"))
+            problems.append(Problem(str(path), 1, 1, "", _not_a_tenant_file(path) or "no such file or directory"))
     unique = list(dict.fromkeys(files))
     return unique, problems
+
+
+def _not_a_tenant_file(path: Path) -> str | None:
+    """Why a *.yaml entry cannot be a tenant file (never silently skipped), or None for a regular file."""
+    try:
+        if path.is_symlink():
+            try:
+                path.resolve(strict=True)
+            except RuntimeError:
+                return "is a symbolic link loop"
+            except (FileNotFoundError, OSError):
+                return f"is a symbolic link to {os.readlink(path)}, which does not exist"
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    if stat.S_ISDIR(mode):
+        return "is a directory, not a tenant file"
+    if not stat.S_ISREG(mode):
+        return "is not a regular file (a FIFO, socket or device); a tenant file is plain text"
+    return None
 
 
 def load_tenants(
@@ -80,8 +108,10 @@ def load_tenants(
 
 
 def _display_path(path: Path) -> str:
+    """The path as the user knows it (relative to here when inside), never following a link."""
+    absolute = Path(os.path.abspath(path))
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(absolute.relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 

@@ -2,15 +2,22 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterable, Iterator
 from urllib.parse import urlsplit
 
+import idna
+
 from .problems import PathPart
 
 _PRIVATE_SUFFIXES = (".localhost", ".local", ".internal", ".intranet", ".lan", ".home.arpa", ".corp")
+_INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}  # controls, bidi/format marks, unassigned
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
 
 
 @dataclass(frozen=True)
@@ -32,10 +39,13 @@ class RuleIssue:
 
 def url_issue(url: str, policy: ValidationPolicy) -> str | None:
     """None when the URL is a webhook Twilio may call, else why not."""
+    bad = next((ch for ch in url if ch.isspace() or unicodedata.category(ch) in _INVISIBLE), None)
+    if bad is not None:
+        return f"must not contain spaces or control/invisible characters (found U+{ord(bad):04X})"
     try:
         parts = urlsplit(url)
         host = parts.hostname
-        parts.port  # noqa: B018 - raises on a malformed port
+        port = parts.port
     except ValueError as exc:
         return f"is not a valid URL ({exc})"
     if parts.scheme != "https":
@@ -44,22 +54,60 @@ def url_issue(url: str, policy: ValidationPolicy) -> str | None:
         return "must not contain credentials (user:password@); use request validation instead"
     if not host:
         return "must name a host"
-    if any(ch.isspace() for ch in url):
-        return "must not contain spaces"
+    if port == 0:
+        return "must not use port 0"
     if policy.allow_private_hosts:
         return None
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        address = None
+    return host_issue(host)
+
+
+def host_issue(host: str) -> str | None:
+    """Read the host the way HTTP clients do (IPv6 with embedded IPv4, legacy IPv4 forms such as 127.1 or
+    0x7f.0.0.1, IDNA names) and refuse anything Twilio could not reach or must not call."""
+    address = _as_address(host)
+    if isinstance(address, str):
+        return address
     if address is not None:
-        if not address.is_global:
-            return f"points at a private or local address ({host}); Twilio cannot reach it"
+        if not _public(address):
+            return f"points at a private, local, multicast or reserved address ({host}); Twilio cannot reach it"
         return None
-    lowered = host.lower().rstrip(".")
-    if lowered == "localhost" or lowered.endswith(_PRIVATE_SUFFIXES) or "." not in lowered:
+    try:
+        ascii_host = idna.encode(host.rstrip("."), uts46=True).decode("ascii").lower()
+    except idna.IDNAError as exc:
+        return f"has a host name that is not valid ({exc})"
+    if ascii_host == "localhost" or ascii_host.endswith(_PRIVATE_SUFFIXES) or "." not in ascii_host:
         return f"points at a private or local host ({host}); Twilio cannot reach it"
     return None
+
+
+def _as_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | str | None:
+    """The IP address a client would connect to, None for a name, or why the host is malformed."""
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    last = host.rstrip(".").rsplit(".", 1)[-1].lower()
+    if last.isdigit() or (last.startswith("0x") and all(c in "0123456789abcdef" for c in last[2:])):
+        try:  # WHATWG: a host ending in a number is an IPv4 address, in any of inet_aton's legacy forms
+            return ipaddress.IPv4Address(socket.inet_aton(host.rstrip(".")))
+        except OSError:
+            return f"has a numeric host that is not a valid address ({host})"
+    return None
+
+
+def _public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    embedded: list[ipaddress.IPv4Address] = []
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded += [a for a in (address.ipv4_mapped, address.sixtofour) if a is not None]
+        if address.teredo:
+            embedded.append(address.teredo[1])
+        if address in _NAT64 or address in _IPV4_COMPATIBLE:
+            embedded.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    for candidate in (address, *embedded):
+        if (not candidate.is_global or candidate.is_multicast or candidate.is_reserved or candidate.is_private
+                or candidate.is_loopback or candidate.is_link_local or candidate.is_unspecified):
+            return False
+    return True
 
 
 def _urls(data: dict[str, Any]) -> Iterator[tuple[tuple[PathPart, ...], str]]:

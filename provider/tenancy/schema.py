@@ -7,7 +7,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterator
 
-from jsonschema import Draft202012Validator
+import re
+
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 
 from .problems import PathPart
@@ -29,11 +31,28 @@ def tenant_schema() -> dict[str, Any]:
     return json.loads(schema_text())
 
 
+@lru_cache(maxsize=None)
+def _ecma_pattern(pattern: str) -> re.Pattern[str]:
+    """JSON Schema patterns are ECMA-262 regexes, where `$` matches only at the very end. Python's `$` also
+    matches before a final newline, which let `name: "main\n"` through: a trailing `$` becomes `\Z`."""
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1] + r"\Z"
+    return re.compile(pattern)
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    if validator.is_type(instance, "string") and not _ecma_pattern(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+TenantValidator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+
+
 @lru_cache(maxsize=1)
-def tenant_validator() -> Draft202012Validator:
+def tenant_validator() -> Any:
     schema = tenant_schema()
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
+    return TenantValidator(schema)
 
 
 class SchemaIssue:

@@ -73,9 +73,16 @@ def _mark(event: Any) -> Mark:
     return Mark(event.start_mark.line + 1, event.start_mark.column + 1)
 
 
-def scalar_value(event: Any) -> Any:
+MAX_NUMBER_DIGITS = 100  # no tenant field needs more; Python refuses to convert past 4,300 anyway
+
+
+def scalar_value(event: Any, path: tuple[PathPart, ...] = ()) -> Any:
     """YAML 1.2 core schema for plain scalars; quoted ones are always strings."""
     text = event.value
+    if (not event.style and event.implicit[0] and len(text) > MAX_NUMBER_DIGITS
+            and sum(c.isdigit() for c in text) > MAX_NUMBER_DIGITS and _looks_numeric(text)):
+        raise YamlSourceError(f"number is too long ({len(text)} characters; at most {MAX_NUMBER_DIGITS} digits)",
+                              _mark(event), path)
     if event.style or not event.implicit[0]:  # libyaml reports plain as "", pure PyYAML as None
         return text
     if text in _NULL:
@@ -97,6 +104,10 @@ def scalar_value(event: Any) -> Any:
     if _NAN.match(text):
         return math.nan
     return text
+
+
+def _looks_numeric(text: str) -> bool:
+    return bool(_INT.match(text) or _OCT.match(text) or _HEX.match(text) or _FLOAT.match(text))
 
 
 def _refuse_decorations(event: Any, path: tuple[PathPart, ...]) -> None:
@@ -159,7 +170,7 @@ def load_located(text: str) -> LocatedData:
             _refuse_decorations(event, path)
 
             if isinstance(event, yaml.ScalarEvent):
-                value: Any = scalar_value(event)
+                value: Any = scalar_value(event, path)
                 container = None
             elif isinstance(event, yaml.MappingStartEvent):
                 value = {}

@@ -73,10 +73,14 @@ def resolve_credentials(stack: str, root: Path) -> Credentials:
         return credentials_from(None)
     except MissingCredentials:
         pass
-    from ..stackfiles import StackConfigError, read_stack_config
+    from ..stackfiles import IncorrectPassphrase, StackConfigError, read_stack_config
 
     try:
         return credentials_from(read_stack_config(root / f"Pulumi.{stack}.yaml"), environ={})
+    except IncorrectPassphrase:
+        raise UsageJobError(f"the passphrase does not decrypt Pulumi.{stack}.yaml: set PULUMI_CONFIG_PASSPHRASE to "
+                            f"the {stack} stack's passphrase (or set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN)"
+                            ) from None
     except (StackConfigError, MissingCredentials, ValueError) as error:
         raise UsageJobError(f"no Twilio credentials: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, or make "
                             f"Pulumi.{stack}.yaml readable ({error})") from None

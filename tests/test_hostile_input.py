@@ -1,0 +1,113 @@
+"""Bad input that used to get through or crash: each is a located error or a clean 4xx / exit 1, never a traceback."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import requests
+
+from provider.sandbox import SandboxServer
+from provider.stackfiles import write_stack_file
+from provider.tenancy import ValidationPolicy, load_tenants
+from provider.tenancy.rules import url_issue
+
+from .cli import tenantctl
+from .conftest import EXAMPLES
+
+PROD = ValidationPolicy()
+
+
+def one_tenant(tmp_path: Path, name: str = "northside-pharmacy") -> Path:
+    directory = tmp_path / "tenants"
+    directory.mkdir(exist_ok=True)
+    shutil.copy(EXAMPLES / f"{name}.yaml", directory)
+    return directory / f"{name}.yaml"
+
+
+def test_a_huge_number_is_a_located_error_not_a_traceback(tmp_path: Path) -> None:
+    path = one_tenant(tmp_path)
+    path.write_text(path.read_text().replace('monthly_price: "249.00"', "monthly_price: " + "9" * 100_000))
+    result = tenantctl("validate", "tenants", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "northside-pharmacy.yaml:" in result.stdout and "billing.monthly_price: number is too long" in result.stdout
+
+
+@pytest.mark.parametrize("kind", ["directory", "fifo", "loop", "dangling"])
+def test_odd_entries_in_the_tenants_folder_are_located_errors(tmp_path: Path, kind: str) -> None:
+    one_tenant(tmp_path)
+    odd = tmp_path / "tenants" / "odd.yaml"
+    if kind == "directory":
+        odd.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(odd)
+    elif kind == "loop":
+        odd.symlink_to("odd.yaml")
+    else:
+        odd.symlink_to("missing.yaml")
+    result = tenantctl("validate", "tenants", cwd=tmp_path, timeout=20)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "tenants/odd.yaml:1:1" in result.stdout
+
+
+def test_json_stays_json_when_there_are_no_files(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = tenantctl("validate", "--format", "json", "empty", cwd=tmp_path)
+    report = json.loads(result.stdout)
+    assert result.returncode == 1 and report["valid"] is False and report["files"] == 0
+
+
+@pytest.mark.parametrize("url", [
+    "https://127.1/x", "https://0177.0.0.1/x", "https://0x7f.0.0.1/x", "https://2130706433/x",
+    "https://[::127.0.0.1]/x", "https://[64:ff9b::7f00:1]/x", "https://[::ffff:10.0.0.1]/x",
+    "https://[2002:7f00:1::]/x", "https://224.0.0.1/x", "https://169.254.169.254/latest", "https://0.0.0.0/x",
+    "https://crm.example.com:0/x", "https://crm.example.com/\x1b[31m", "https://crm.example.com/\x7f",
+    "https://crm.example.com/\u202egpj.exe", "https://crm.example.com/a\u200bb", "https://localhost./x",
+    "https://1.2.3.999/x",
+])
+def test_prod_refuses_every_local_private_or_hidden_form(url: str) -> None:
+    assert url_issue(url, PROD) is not None
+
+
+@pytest.mark.parametrize("url", ["https://crm.example.com/twilio/voice", "https://8.8.8.8/x",
+                                 "https://bücher.example/x", "https://crm.example.com:8443/x"])
+def test_prod_accepts_public_hosts(url: str) -> None:
+    assert url_issue(url, PROD) is None
+
+
+@pytest.mark.parametrize("field,value", [("name", '"main\\n"'), ("id", '"northside-pharmacy\\n"')])
+def test_patterns_match_the_whole_value(tmp_path: Path, field: str, value: str) -> None:
+    path = one_tenant(tmp_path)
+    text = path.read_text()
+    text = (text.replace("  - name: main", f"  - name: {value}") if field == "name"
+            else text.replace("id: northside-pharmacy", f"id: {value}"))
+    path.write_text(text)
+    result = load_tenants([tmp_path / "tenants"])
+    assert not result.ok and any(field in p.field for p in result.problems), result.problems
+
+
+def test_usage_with_a_wrong_passphrase_is_a_clear_error(tmp_path: Path) -> None:
+    one_tenant(tmp_path)
+    write_stack_file(tmp_path / "Pulumi.test.yaml", {"twilio:accountSid": "AC" + "1" * 32, "twilio:authToken": "t" * 32},
+                     {"twilio:authToken"}, "right")
+    result = tenantctl("usage", "--period", "2026-10", "--stack", "test", "--root", str(tmp_path),
+                       "--tenants", str(tmp_path / "tenants"), cwd=tmp_path,
+                       env={"PULUMI_CONFIG_PASSPHRASE": "wrong", "TWILIO_ACCOUNT_SID": "", "TWILIO_AUTH_TOKEN": ""})
+    assert result.returncode in (1, 2) and "Traceback" not in result.stderr
+    assert "passphrase" in result.stderr and "PULUMI_CONFIG_PASSPHRASE" in result.stderr
+
+
+@pytest.mark.parametrize("method,path,body", [
+    ("POST", "clock", "not json"), ("POST", "clock", '{"advance_days": "abc"}'), ("POST", "clock", '[1]'),
+    ("POST", "clock", '{"set": "yesterday"}'), ("POST", "clock", '{"advance_days": -5}'),
+    ("GET", "requests?since=abc", None), ("POST", "faults", "{"), ("POST", "faults", '{"rate": "x"}'),
+    ("POST", "faults", '{"kinds": [1, 2]}'), ("POST", "faults", '{"rate": 7}'),
+])
+def test_admin_endpoints_answer_400_to_bad_input(sandbox: SandboxServer, method: str, path: str,
+                                                 body: str | None) -> None:
+    response = requests.request(method, f"{sandbox.base_url}/__sandbox/{path}", data=body, timeout=10,
+                                auth=(sandbox.account_sid, sandbox.auth_token))
+    assert response.status_code == 400, response.text
+    assert "message" in response.json()
