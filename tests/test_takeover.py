@@ -2,6 +2,7 @@
 when the source tenant's file lets go in the same change, and closing or suspending waits for the move."""
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from provider.localengine.deploy import deploy
 from provider.localengine.state_store import reveal
 from provider.sandbox import SandboxServer
 
+from .cli import tenantctl
 from .conftest import PASSPHRASE
 
 
@@ -117,3 +119,37 @@ def test_closing_or_suspending_a_tenant_and_handing_its_number_over_in_one_chang
     assert sandbox.backend.numbers[handed["sid"]].account_sid == delta["account_sid"], "the number survived"
     assert sandbox.backend.accounts[tenants_of(first)["charlie"]["account_sid"]].status == status
     assert set(up(small_project, refresh_first=True).counts) <= {"same", "refresh"}
+
+
+def validate_against(root: Path) -> subprocess.CompletedProcess[str]:
+    return tenantctl("validate", "--stack", "test", "--against-stack", "test", "--root", str(root), "tenants",
+                     cwd=root, env={"PULUMI_CONFIG_PASSPHRASE": PASSPHRASE})
+
+
+def test_validate_against_the_stack_shows_hijacks_removals_renames_and_moves(small_project: Path) -> None:
+    """What the pull-request workflow runs before `pulumi preview`: no Twilio call, only files and outputs."""
+    never = validate_against(small_project)
+    assert never.returncode == 0 and "nothing deployed" in never.stderr
+    deployed = tenants_of(up(small_project))
+    assert validate_against(small_project).returncode == 0
+
+    evil(small_project, f"status: closed\nsubaccount_sid: {deployed['alpha']['account_sid']}\n")
+    hijack = validate_against(small_project)
+    assert hijack.returncode == 1 and "tenants/evil.yaml:4:" in hijack.stdout and "tenant alpha's subaccount" in \
+        hijack.stdout
+    number = deployed["bravo"]["phone_numbers"]["main"]["phone_number"]
+    evil(small_project, f'status: active\nphone_numbers:\n  - name: stolen\n    number: "{number}"\n')
+    stolen = validate_against(small_project)
+    assert stolen.returncode == 1 and f"{number} is tenant bravo's entry `main`" in stolen.stdout
+    drop_entry(small_project, "bravo", "main")
+    moved = validate_against(small_project)
+    assert moved.returncode == 0 and f"moves {number} from tenant bravo (entry `main`) to tenant evil" in moved.stderr
+    (small_project / "tenants" / "evil.yaml").unlink()
+
+    alpha = small_project / "tenants" / "alpha.yaml"
+    renamed = small_project / "tenants" / "alpha-two.yaml"
+    renamed.write_text(alpha.read_text().replace("id: alpha", "id: alpha-two"))
+    alpha.unlink()
+    rename = validate_against(small_project)
+    assert rename.returncode == 1 and "tenant alpha is deployed" in rename.stdout and "cannot be removed or " \
+        "renamed" in rename.stdout

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from ..tenancy import Problem, ValidationPolicy, load_tenants
@@ -16,6 +17,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json", "github"), default="text")
     parser.add_argument("--stack", default="prod",
                         help="target stack; only non-prod stacks accept webhooks on private or local hosts")
+    parser.add_argument("--against-stack", metavar="STACK",
+                        help="also compare with the stack's last deployed outputs: refuse files that take another "
+                             "tenant's subaccount or number, or that remove or rename an open tenant; list moves")
+    parser.add_argument("--root", type=Path, default=Path("."), help="directory holding Pulumi.yaml")
 
 
 def _github_escape(text: str, property_value: bool = False) -> str:
@@ -64,5 +69,30 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write("\n")
         print(message, file=sys.stderr)
         return 1
+    if args.against_stack:
+        result = _against_stack(result, args.against_stack, args.root.resolve())
+        if result is None:
+            return 1
     report(result, args.format, sys.stdout)
     return 0 if result.ok else 1
+
+
+def _against_stack(result: LoadResult, stack: str, root: Path) -> LoadResult | None:
+    """The files plus what only the deployed stack can tell; notices (moves, adoptions) go to stderr."""
+    from ..crm import CredentialsError, StackNotDeployed, stack_outputs
+    from ..tenancy.deployed import compare_with_deployed
+
+    try:
+        deployed = stack_outputs(stack, work_dir=root).get("tenants") or {}
+    except StackNotDeployed as error:
+        print(f"note: nothing deployed to compare with ({error})", file=sys.stderr)
+        deployed = {}
+    except CredentialsError as error:
+        print(f"cannot read the deployed outputs of stack {stack}: {error}", file=sys.stderr)
+        return None
+    problems, notices = compare_with_deployed(result, deployed)
+    for notice in notices:
+        print(f"note: {notice}", file=sys.stderr)
+    bad = {p.file for p in problems}
+    return LoadResult(tuple(t for t in result.tenants if t.source.file not in bad),
+                      tuple(sorted(set(result.problems) | set(problems))), result.files, result.located)

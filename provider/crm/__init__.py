@@ -1,4 +1,4 @@
 """What the CRM imports: a tenant's Twilio credentials, read from the stack outputs."""
-from .credentials import CredentialsError, TenantCredentials, stack_outputs, tenant_credentials
+from .credentials import CredentialsError, StackNotDeployed, TenantCredentials, stack_outputs, tenant_credentials
 
-__all__ = ["CredentialsError", "TenantCredentials", "stack_outputs", "tenant_credentials"]
+__all__ = ["CredentialsError", "StackNotDeployed", "TenantCredentials", "stack_outputs", "tenant_credentials"]

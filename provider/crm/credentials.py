@@ -18,6 +18,10 @@ class CredentialsError(Exception):
     pass
 
 
+class StackNotDeployed(CredentialsError):
+    """The stack has no state yet (never deployed): nothing to read."""
+
+
 @dataclass(frozen=True)
 class TenantCredentials:
     tenant_id: str
@@ -54,7 +58,7 @@ def _pulumi_outputs(stack: str, work_dir: Path) -> dict[str, Any]:
         selected = auto.select_stack(stack_name=stack, work_dir=str(work_dir))
         return {k: v.value for k, v in selected.outputs().items()}
     except auto.errors.StackNotFoundError:
-        raise CredentialsError(f"stack {stack!r} does not exist (pulumi stack ls)") from None
+        raise StackNotDeployed(f"stack {stack!r} does not exist (pulumi stack ls)") from None
     except auto.errors.CommandError as error:
         raise CredentialsError(f"pulumi could not read stack {stack!r}: {str(error).strip().splitlines()[-1]}") \
             from None
@@ -67,7 +71,8 @@ def _local_outputs(stack: str, work_dir: Path, passphrase: Optional[str]) -> dic
 
     path = state_path(work_dir, stack)
     if not path.exists():
-        raise CredentialsError(f"stack {stack!r} has no engine-less state ({path}); run `tenantctl local up --stack {stack}` first")
+        raise StackNotDeployed(f"stack {stack!r} has no engine-less state ({path}); run `tenantctl local up --stack "
+                               f"{stack}` first")
     try:
         crypter = stack_crypter(work_dir / f"Pulumi.{stack}.yaml", passphrase)
         return reveal(LocalStateStore(path, crypter).load()[1])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -23,6 +23,7 @@ class LoadResult:
     tenants: tuple[Tenant, ...]
     problems: tuple[Problem, ...]
     files: tuple[str, ...]
+    located: dict[str, LocatedData] = field(default_factory=dict, compare=False, repr=False)  # file -> marks
 
     @property
     def ok(self) -> bool:
@@ -104,7 +105,7 @@ def load_tenants(
         )
     bad_files = {p.file for p in problems}
     good = tuple(t for t in tenants if t.source.file not in bad_files)
-    return LoadResult(good, tuple(sorted(set(problems))), tuple(_display_path(f) for f in files))
+    return LoadResult(good, tuple(sorted(set(problems))), tuple(_display_path(f) for f in files), locations)
 
 
 def _display_path(path: Path) -> str:

@@ -1,0 +1,95 @@
+"""The tenant files against what was last deployed: the checks only the stack's state can answer.
+
+A reviewer must see, before any preview runs, a file that takes another tenant's subaccount or number, a tenant
+whose file was removed or renamed while it is still open, and every number that changes hands. `deployed` is
+the stack's `tenants` output as plain data (tenant id -> account_sid, status, phone_numbers by entry name);
+nothing here talks to Pulumi or Twilio.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from .loader import LoadResult
+from .problems import Problem, format_field
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A change a reviewer should see spelled out (a move, an adoption), not a problem."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line} {self.message}"
+
+
+def compare_with_deployed(result: LoadResult, deployed: Mapping[str, Any]) -> tuple[list[Problem], list[Notice]]:
+    problems: list[Problem] = []
+    notices: list[Notice] = []
+    declared = {t.id: t for t in result.tenants}
+    account_owner = {d.get("account_sid"): tid for tid, d in deployed.items() if d.get("account_sid")}
+    number_owner: dict[str, tuple[str, str]] = {}
+    for tid, d in deployed.items():
+        for entry, number in (d.get("phone_numbers") or {}).items():
+            for value in (number or {}).get("phone_number"), (number or {}).get("sid"):
+                if value:
+                    number_owner[value] = (tid, entry)
+
+    def at(file: str, path: tuple[Any, ...], message: str) -> Problem:
+        located = result.located.get(file)
+        mark = located.mark_of(path) if located else None
+        return Problem(file, mark.line if mark else 1, mark.column if mark else 1, format_field(path), message)
+
+    def line_of(file: str, path: tuple[Any, ...]) -> int:
+        located = result.located.get(file)
+        return located.mark_of(path).line if located else 1
+
+    for tenant in result.tenants:
+        file = tenant.source.file
+        holder = account_owner.get(tenant.subaccount_sid) if tenant.subaccount_sid else None
+        if holder and holder != tenant.id:
+            problems.append(at(file, ("subaccount_sid",),
+                               f"{tenant.subaccount_sid} is tenant {holder}'s subaccount (deployed); tenant "
+                               f"{tenant.id} cannot adopt it" + ("" if holder in declared else
+                                                                 f". If {holder} was renamed to {tenant.id}: tenant "
+                                                                 "ids cannot change, restore its file")))
+        elif tenant.subaccount_sid and tenant.id not in deployed:
+            notices.append(Notice(file, line_of(file, ("subaccount_sid",)),
+                                  f"adopts existing subaccount {tenant.subaccount_sid} as tenant {tenant.id}"))
+        for index, spec in enumerate(tenant.phone_numbers):
+            for key, value in (("number", spec.number), ("sid", spec.sid)):
+                if not value or value not in number_owner:
+                    continue
+                owner, entry = number_owner[value]
+                if owner == tenant.id:
+                    continue
+                source = declared.get(owner)
+                still = source is not None and source.status != "closed" and any(
+                    e.name == entry for e in source.phone_numbers)
+                if still:
+                    assert source is not None
+                    line = line_of(source.source.file, ("id",))
+                    problems.append(at(file, ("phone_numbers", index, key),
+                                       f"{value} is tenant {owner}'s entry `{entry}` ({source.source.file}:{line}), "
+                                       f"whose file still declares it; to move it to {tenant.id}, remove that "
+                                       "entry in the same change"))
+                elif key == "number":
+                    notices.append(Notice(file, line_of(file, ("phone_numbers", index, "number")),
+                                          f"moves {value} from tenant {owner} (entry `{entry}`) to tenant "
+                                          f"{tenant.id} (entry `{spec.name}`): a transfer in place, same SID"))
+    for tid, d in sorted(deployed.items()):
+        if tid in declared or d.get("status") == "closed":
+            continue
+        problems.append(Problem(
+            f"tenants/{tid}.yaml", 1, 1, "",
+            f"tenant {tid} is deployed (subaccount {d.get('account_sid')}, status {d.get('status')}) but has no "
+            "file any more. A tenant cannot be removed or renamed while open: restore its file (ids never "
+            "change; a new id is a new tenant). To offboard it, set `status: closed` and deploy, then remove "
+            "the file"))
+    return problems, notices
+
+
+__all__ = ["Notice", "compare_with_deployed"]
