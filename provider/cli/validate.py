@@ -70,9 +70,10 @@ def run(args: argparse.Namespace) -> int:
         print(message, file=sys.stderr)
         return 1
     if args.against_stack:
-        result = _against_stack(result, args.against_stack, args.root.resolve())
-        if result is None:
+        compared = _against_stack(result, args.against_stack, args.root.resolve())
+        if compared is None:
             return 1
+        result = compared
     report(result, args.format, sys.stdout)
     return 0 if result.ok else 1
 
