@@ -54,7 +54,8 @@ def discover(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Path], list[
         elif path.is_file():
             files.append(path)
         else:
-            problems.append(Problem(str(path), 1, 1, "", _not_a_tenant_file(path) or "no such file or directory"))
+            reason = _not_a_tenant_file(path) if path.is_symlink() else None
+            problems.append(Problem(str(path), 1, 1, "", reason or "no such file or directory"))
     unique = list(dict.fromkeys(files))
     return unique, problems
 

@@ -69,7 +69,8 @@ def host_issue(host: str) -> str | None:
         return address
     if address is not None:
         if not _public(address):
-            return f"points at a private, local, multicast or reserved address ({host}); Twilio cannot reach it"
+            return (f"points at a private or local address ({host}: loopback, private, link-local, multicast or "
+                    "reserved); Twilio cannot reach it")
         return None
     try:
         ascii_host = idna.encode(host.rstrip("."), uts46=True).decode("ascii").lower()
