@@ -2,6 +2,7 @@
 a renamed tenant. Secrets stay sealed in every file written, nothing is bought twice, nothing is lost."""
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -197,3 +198,22 @@ def test_a_run_bound_to_fail_on_a_protected_resource_writes_nothing(small_projec
         deploy("up", root=small_project, stack="test", passphrase=PASSPHRASE)
     assert "protected" in str(raised.value)
     assert [r for r in sandbox.backend.requests(before) if r.is_write] == [], "nothing bought, nothing created"
+
+
+def test_stack_output_masks_secret_leaves_as_pulumi_does(small_project: Path, sandbox: SandboxServer) -> None:
+    """The Python SDK sends an Output.secret inside the exported map as a secret leaf; `pulumi stack output`
+    masks only those leaves. The engine-less state and `tenantctl local output` do exactly the same."""
+    deployed = reveal(deploy("up", root=small_project, stack="test", passphrase=PASSPHRASE).outputs)["tenants"]
+    env = {"PULUMI_CONFIG_PASSPHRASE": PASSPHRASE}
+    shown = tenantctl("local", "output", "tenants", "--stack", "test", "--root", str(small_project), env=env)
+    assert shown.returncode == 0, shown.stderr
+    alpha = json.loads(shown.stdout)["alpha"]
+    assert alpha["account_sid"] == deployed["alpha"]["account_sid"], "SIDs are not secret"
+    assert alpha["auth_token"] == "[secret]" and alpha["api_key_secret"] == "[secret]"
+    assert deployed["alpha"]["auth_token"] not in shown.stdout
+    revealed = tenantctl("local", "output", "tenants", "--show-secrets", "--stack", "test", "--root",
+                         str(small_project), env=env)
+    assert json.loads(revealed.stdout)["alpha"]["auth_token"] == deployed["alpha"]["auth_token"]
+    state = json.loads(state_path(small_project, "test").read_text())
+    assert state["outputs"]["tenants"]["alpha"]["account_sid"] == deployed["alpha"]["account_sid"]
+    assert set(state["outputs"]["tenants"]["alpha"]["auth_token"]) == {"secure"}

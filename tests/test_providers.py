@@ -270,3 +270,18 @@ def test_thousands_of_resources_serialize_without_recursion() -> None:
         serialized = serialize_provider(SubaccountProvider())
     assert serialized == PROVIDERS["Subaccount"], "deterministic: the same bytes every time"
     assert isinstance(dill.loads(base64.b64decode(serialize_provider(PhoneNumberProvider()))), PhoneNumberProvider)
+
+
+def test_removing_an_open_tenant_stops_at_its_status_step_before_anything_is_released(world: World) -> None:
+    """`pulumi up` deletes a removed tenant's resources dependents first, and protect refuses only when it reaches
+    the subaccount, last. The status step depends on everything of the tenant, so it is deleted first: it refuses."""
+    world.apply([pharmacy()])
+    status = world.state.resources[urn("SubaccountStatus", "pharmacy-a")]
+    before = world.sandbox.backend.last_seq
+    with pytest.raises(ProviderCallError) as raised:
+        world.server.delete(status.urn, status.id, status.outputs)
+    assert "Nothing was released" in raised.value.message and "status: closed" in raised.value.message
+    assert world.writes_since(before) == []
+    world.apply([pharmacy(status="closed")])
+    closed = world.state.resources[urn("SubaccountStatus", "pharmacy-a")]
+    world.server.delete(closed.urn, closed.id, closed.outputs)  # offboarding's second step is allowed

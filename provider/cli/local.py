@@ -7,8 +7,11 @@ from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=("preview", "up", "refresh", "unlock"),
-                        help="unlock clears the lock a dead run left (refused while its holder is alive)")
+    parser.add_argument("action", choices=("preview", "up", "refresh", "output", "unlock"),
+                        help="output prints the stack outputs as `pulumi stack output --json` does; unlock clears "
+                             "the lock a dead run left (refused while its holder is alive)")
+    parser.add_argument("name", nargs="?", help="with output: one output's name")
+    parser.add_argument("--show-secrets", action="store_true", help="with output: print secret values")
     parser.add_argument("--stack", default="sandbox")
     parser.add_argument("--tenants", help="tenant files directory (default: tenants/ next to Pulumi.yaml)")
     parser.add_argument("--root", type=Path, default=Path("."), help="directory holding Pulumi.yaml")
@@ -27,6 +30,8 @@ def run(args: argparse.Namespace) -> int:
     from .report import print_steps, print_tenants
 
     err = Console(stderr=True, soft_wrap=True)
+    if args.action == "output":
+        return _print_output(args, err)
     if args.action == "unlock":
         try:
             err.print(unlock(lock_path(state_path(args.root.resolve(), args.stack)), args.stack, args.force),
@@ -50,3 +55,28 @@ def run(args: argparse.Namespace) -> int:
         print_tenants(result.outputs, Console(width=None if sys.stdout.isatty() else 160))
     return 0
 
+
+
+def _print_output(args: argparse.Namespace, err: object) -> int:
+    """`pulumi stack output [NAME] --json [--show-secrets]` for the engine-less state: secrets masked leaf by leaf."""
+    import json
+
+    from ..localengine.deploy import state_path
+    from ..localengine.state_store import LocalStateStore, masked, reveal
+    from ..stackfiles import IncorrectPassphrase, StackConfigError, stack_crypter
+
+    root = args.root.resolve()
+    path = state_path(root, args.stack)
+    try:
+        crypter = stack_crypter(root / f"Pulumi.{args.stack}.yaml", None)
+        outputs = LocalStateStore(path, crypter).load()[1] if path.exists() else {}
+    except (StackConfigError, IncorrectPassphrase, ValueError) as error:
+        print(f"output failed: {error}", file=sys.stderr)
+        return 1
+    if args.name is not None:
+        if args.name not in outputs:
+            print(f"output failed: current stack does not have output property '{args.name}'", file=sys.stderr)
+            return 1
+        outputs = outputs[args.name]
+    print(json.dumps(reveal(outputs) if args.show_secrets else masked(outputs), indent=2, sort_keys=True))
+    return 0

@@ -35,6 +35,17 @@ def reveal(value: Any) -> Any:
     return value
 
 
+def masked(value: Any) -> Any:
+    """What `pulumi stack output --json` prints without --show-secrets: every secret leaf is "[secret]"."""
+    if is_secret(value):
+        return "[secret]"
+    if isinstance(value, dict):
+        return {k: masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [masked(v) for v in value]
+    return value
+
+
 class LocalStateStore:
     def __init__(self, path: Path, crypter: PassphraseCrypter):
         self.path = path

@@ -201,7 +201,17 @@ class SubaccountStatusProvider(TwilioProvider):
         return UpdateResult({**news, "status": status})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        """Never changes the account."""
+        """Never changes the account, and refuses unless the tenant was closed first.
+
+        Under `pulumi up` a removed tenant's resources are deleted dependents first, and the protected
+        subaccount refuses only at the end: its numbers would already be released. This step depends on all of
+        them, so it is deleted first: refusing here stops the run before anything of the tenant is touched."""
+        if props.get("status") != "closed":
+            raise ProvisioningError(
+                f"refusing to remove the resources of subaccount {props.get('account_sid')}: it is "
+                f"{props.get('status')}, and its tenant's file is gone (removed or renamed). Nothing was released. "
+                "Restore the file (tenant ids never change); to offboard, set `status: closed` and deploy first, "
+                "then remove the file")
 
 
 class SubaccountStatus(Resource, module="twilio", name="SubaccountStatus"):
