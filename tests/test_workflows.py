@@ -29,7 +29,7 @@ def test_pull_request_validates_tests_and_comments_the_preview() -> None:
     steps = _steps("pull-request.yml")
     runs = " ".join(s.get("run", "") for s in steps)
     assert "tenantctl validate --format github" in runs and "bash scripts/test.sh" in runs
-    preview = next(s for s in steps if str(s.get("uses", "")).startswith("pulumi/actions@v7"))
+    preview = next(s for s in steps if str(s.get("uses", "")).startswith("pulumi/actions@v7") and "with" in s)
     assert preview["with"]["command"] == "preview" and preview["with"]["comment-on-pr"] is True
     assert preview["with"]["diff"] is True
     assert "secrets.PULUMI_ACCESS_TOKEN" in preview["env"]["PULUMI_ACCESS_TOKEN"]
@@ -39,5 +39,32 @@ def test_deploy_is_serialized_and_never_cancelled() -> None:
     document = yaml.safe_load((REPO / ".github" / "workflows" / "deploy.yml").read_text())
     assert document["concurrency"] == {"group": "pulumi-prod", "cancel-in-progress": False}
     assert document[True]["push"]["branches"] == ["main"]  # YAML 1.1 reads the `on:` key as True
-    up = next(s for s in _steps("deploy.yml") if str(s.get("uses", "")).startswith("pulumi/actions@v7"))
+    up = next(s for s in _steps("deploy.yml") if str(s.get("uses", "")).startswith("pulumi/actions@v7") and "with" in s)
     assert up["with"]["command"] == "up"
+
+
+def test_the_real_cli_is_installed_before_the_tests_and_forks_skip_prod_with_a_notice() -> None:
+    steps = _steps("pull-request.yml")
+    names = [s.get("name", s.get("uses", "")) for s in steps]
+    install = names.index("Install the Pulumi CLI")
+    assert steps[install]["uses"].startswith("pulumi/actions@") and "command" not in (steps[install].get("with") or {})
+    tests = next(i for i, s in enumerate(steps) if "bash scripts/test.sh" in s.get("run", ""))
+    assert install < tests, "tests/test_pulumi_cli.py needs the CLI on PATH"
+    prod = [s for s in steps if "PULUMI_ACCESS_TOKEN" in str(s.get("env", {}))]
+    assert prod and all(s.get("if") == "env.HAS_PULUMI_TOKEN == 'true'" for s in prod)
+    notice = next(s for s in steps if s.get("if") == "env.HAS_PULUMI_TOKEN != 'true'")
+    assert "::notice" in notice["run"]
+
+
+def test_prod_is_compared_with_its_deployed_outputs_before_preview_and_before_deploy() -> None:
+    for name, command in (("pull-request.yml", "preview"), ("deploy.yml", "up")):
+        steps = _steps(name)
+        check = next(i for i, s in enumerate(steps) if "--against-stack" in s.get("run", ""))
+        pulumi = next(i for i, s in enumerate(steps) if (s.get("with") or {}).get("command") == command)
+        assert check < pulumi, name
+
+
+def test_deploy_installs_only_what_deploying_needs() -> None:
+    runs = " ".join(s.get("run", "") for s in _steps("deploy.yml"))
+    assert "pip install -r requirements.txt" in runs
+    assert "bootstrap.sh" not in runs and "test.sh" not in runs and "npm" not in runs
