@@ -97,7 +97,7 @@ def test_moving_a_bought_number_is_a_transfer_when_the_source_lets_go(small_proj
     add_entry(small_project, "alpha", "moved", source["phone_number"])
     preview = up(small_project, "preview")
     creates = [s for s in preview.steps if s.op == "create"]
-    assert len(creates) == 1 and source["phone_number"] in creates[0].detail
+    assert len(creates) == 1 and creates[0].detail.startswith(f"transfer {source['phone_number']} from bravo/main")
     moved = up(small_project)
     alpha = tenants_of(moved)["alpha"]
     assert alpha["phone_numbers"]["moved"]["sid"] == source["sid"], "same number, same SID: moved in place"

@@ -154,6 +154,7 @@ class LocalEngine:
     def finish(self) -> list[Step]:
         """Delete what the program no longer registers (protected resources refuse), then replaced originals."""
         leftovers = [r for urn, r in reversed(list(self.state.resources.items())) if urn not in self._seen]
+        self._name_transfers(leftovers)
         protected = [r.urn for r in leftovers if r.protect]
         if protected:
             raise ApplyError("refusing to delete protected resource(s): " + ", ".join(protected) +
@@ -168,6 +169,16 @@ class LocalEngine:
                     del self.state.resources[resource.urn]
             self._on_change()
         return self.steps
+
+    def _name_transfers(self, leftovers: list[ResourceState]) -> None:
+        """A number created under one name while its old resource goes is a move: say from where to where."""
+        leaving = {r.outputs.get("phone_number"): r.urn.split("::")[-1] for r in leftovers
+                   if r.outputs.get("phone_number")}
+        with self._lock:
+            for step in self.steps:
+                number = step.detail.rsplit(" ", 1)[-1] if step.op == "create" else None
+                if number in leaving:
+                    step.detail = f"transfer {number} from {leaving[number]} (same number, same SID)"
 
     def refresh(self) -> list[Step]:
         for urn, resource in list(self.state.resources.items()):

@@ -27,7 +27,7 @@ class ProviderCallError(Exception):
 
     def __init__(self, method: str, details: str):
         lines = [line for line in details.strip().splitlines() if line.strip()]
-        self.message = lines[-1] if lines else details
+        self.message = (lines[-1] if lines else details).removeprefix("provider.resources.base.ProvisioningError: ")
         super().__init__(f"{method} failed: {self.message}")
         self.details = details
 

@@ -40,8 +40,9 @@ class ApiKeyProvider(TwilioProvider):
     def _revoke_named(self, account: str, name: str) -> None:
         """Returns None always: an orphan found after an ambiguous create is revoked, then we create again."""
         for orphan in self._keys(account).keys.list():
-            if orphan.friendly_name == name:
-                self._keys(account).keys(orphan.sid).delete()
+            if orphan.friendly_name == name:  # already gone (a dropped answer to our own delete) counts as done
+                self.delete_quietly(self._keys(account).keys(orphan.sid).delete, account,
+                                    f"(revoke) orphaned API key {orphan.sid}")
         return None
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:

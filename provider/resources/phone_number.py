@@ -170,6 +170,10 @@ class PhoneNumberProvider(TwilioProvider):
         try:
             return self._numbers(owner)(number.sid).update(**changes)
         except Exception as error:
+            # A retried transfer whose first answer was lost finds the number gone from `owner`: it arrived.
+            arrived = self._find(target, props) if is_not_found(error) else None
+            if arrived is not None:
+                return arrived
             raise explain(f"transfer {number.phone_number} from {owner} to {target}", error) from None
 
     def _buy(self, props: dict[str, Any]) -> Any:
