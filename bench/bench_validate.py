@@ -7,6 +7,7 @@ Run: python bench/bench_validate.py [--tenants 1000] [--repeat 3]
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import statistics
 import subprocess
@@ -18,17 +19,21 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA = REPO / "provider" / "tenancy" / "tenant.schema.json"
 EXAMPLES = sorted((REPO / "tenants").glob("*.yaml"))
+SID_LINE = re.compile(r"^\s*(subaccount_sid|sid): *\S+\n", re.M)
+NUMBER = re.compile(r'number: "(\+[0-9]+)"')
 
 
 def generate(directory: Path, count: int) -> list[Path]:
-    """`count` valid tenants: the examples cycled, each with its own id and its own exact numbers."""
+    """`count` valid tenants: the examples cycled, each with its own id and its own exact numbers, and without
+    the examples' adopted SIDs (two files may never claim the same subaccount or number)."""
     files = []
     for i in range(count):
         source = EXAMPLES[i % len(EXAMPLES)]
         tenant_id = f"{source.stem[:24]}-{i:05d}"
         text = source.read_text().replace(f"id: {source.stem}\n", f"id: {tenant_id}\n")
-        text = text.replace('"+14155550100"', f'"+1415{2000000 + i:07d}"').replace(
-            '"+13125550199"', f'"+1312{2000000 + i:07d}"')
+        text = SID_LINE.sub("", text)
+        numbers = iter(range(10))
+        text = NUMBER.sub(lambda m: f'number: "+1{m.group(1)[2:5]}{2000000 + i * 10 + next(numbers):07d}"', text)
         path = directory / f"{tenant_id}.yaml"
         path.write_text(text)
         files.append(path)

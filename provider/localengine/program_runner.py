@@ -15,7 +15,8 @@ from typing import Any, Callable, Optional
 import pulumi
 from google.protobuf import json_format
 from pulumi.runtime import mocks as pulumi_mocks
-from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime import rpc
+from pulumi.runtime.stack import massage, run_pulumi_func
 
 from .engine import LocalEngine
 
@@ -70,14 +71,6 @@ class EngineMonitor(pulumi_mocks.MockMonitor):
                 self._by_type_and_name[(request.type, request.name)] = registration
         return super().RegisterResource(request)
 
-    def RegisterResourceOutputs(self, request: Any) -> Any:
-        """The Stack's exports arrive here exactly as the engine receives them (serialized by the SDK's own
-        Stack code): a secret stays a secret leaf where the program put it, as `pulumi stack output` shows it."""
-        if request.urn.split("::")[2] == "pulumi:pulumi:Stack":
-            # As plain JSON, not through rpc.deserialize_properties: that lifts a nested secret to its container.
-            self.stack_outputs = json_format.MessageToDict(request.outputs)
-        return super().RegisterResourceOutputs(request)
-
     def _alias_urn(self, request: Any, alias: Any) -> str:
         """An alias as the engine resolves it: a full URN, or a spec whose blank parts are the resource's own."""
         if alias.urn:
@@ -102,15 +95,6 @@ class EngineMonitor(pulumi_mocks.MockMonitor):
         return (resource.id if resource else None), outputs
 
 
-def _with_exports(program: Callable[[], Any]) -> None:
-    """Run the program, then register the Stack's exports the way `pulumi up` does (the SDK's Stack._finish:
-    massage, then RegisterResourceOutputs). Mocks register an empty set when the Stack is made; undo that."""
-    program()
-    root = pulumi.runtime.settings.get_root_resource()
-    root._outputs_registered = False  # type: ignore[union-attr]
-    root._finish()  # type: ignore[union-attr]
-
-
 def run_program(program: Callable[[], Any], *, engine: Optional[LocalEngine], stack: str,
                 config: dict[str, str], project: str = "twilio-tenants", preview: bool = False) -> EngineMonitor:
     """Run `program` once against `engine`; returns the monitor with registrations and stack outputs."""
@@ -120,7 +104,14 @@ def run_program(program: Callable[[], Any], *, engine: Optional[LocalEngine], st
     try:
         pulumi.runtime.set_all_config(config, secret_keys=[k for k in config if k.endswith("authToken")])
         pulumi_mocks.set_mocks(monitor.mocks, project=project, stack=stack, preview=preview, monitor=monitor)
-        loop.run_until_complete(run_pulumi_func(lambda: _with_exports(program)))
+        loop.run_until_complete(run_pulumi_func(program))
+        exported = getattr(pulumi.runtime.settings.get_root_resource(), "outputs", None)  # the Stack's exports
+        if exported:
+            # What `pulumi up` sends the engine: the SDK's Stack massages its exports and serializes them, which
+            # keeps a secret a secret *leaf*. Read back as plain JSON: rpc.deserialize_properties would lift a
+            # nested secret to its whole container.
+            struct = loop.run_until_complete(rpc.serialize_properties(massage(dict(exported), []), {}))
+            monitor.stack_outputs = json_format.MessageToDict(struct)
     finally:
         pulumi.runtime.settings.reset_options()
         loop.close()
