@@ -1,7 +1,8 @@
 """Twilio's own OpenAPI description as the judge of every request we send and every 2xx answer we get.
 
 The spec (twilio/twilio-oai, MIT) has known quirks; they are handled here in code, never by editing the
-file: list `uri`/`*_page_uri` are declared `format: uri` but are relative at Twilio; `price`, `latitude`
+file: list `uri`/`*_page_uri` are declared `format: uri` but are relative at Twilio; the IncomingPhoneNumbers
+`PhoneNumber` filter documents partial numbers and `*` but is declared a full phone number; `price`, `latitude`
 and `longitude` are declared numbers but Twilio sends strings; no schema says `required`, so every
 documented response property is required (what Twilio always returns), and unknown properties are refused.
 """
@@ -40,6 +41,9 @@ def spec_path() -> Path:
 
 def _fix_quirks(node: Any) -> None:
     if isinstance(node, dict):
+        if node.get("in") == "query" and node.get("name") == "PhoneNumber" and "partial" in node.get("description", ""):
+            # The list filter documents partial numbers and `*` wildcards, yet is declared a full phone-number.
+            node["schema"] = {"type": "string", "pattern": r"^\+?[0-9*]{1,15}$"}
         if node.get("type") == "object" and "properties" not in node and "additionalProperties" not in node:
             node["additionalProperties"] = True  # free-form maps (uri-map): "forbid" is for documented objects
         props = node.get("properties")

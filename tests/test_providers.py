@@ -285,3 +285,16 @@ def test_removing_an_open_tenant_stops_at_its_status_step_before_anything_is_rel
     world.apply([pharmacy(status="closed")])
     closed = world.state.resources[urn("SubaccountStatus", "pharmacy-a")]
     world.server.delete(closed.urn, closed.id, closed.outputs)  # offboarding's second step is allowed
+
+
+def test_a_number_lookup_takes_only_the_exact_number_never_a_partial_match(world: World) -> None:
+    """Twilio's PhoneNumber filter is partial: asking for +1415555010 also lists +14155550100 (the parent's)."""
+    before = world.sandbox.backend.last_seq
+    with pytest.raises((ApplyError, ProviderCallError)) as raised:
+        world.apply([TenantSpec("pharmacy-p", numbers=[NumberSpec("main", number="+1415555010")])])
+    assert "+1415555010 is not in the tenant's subaccount" in str(raised.value)
+    moved = [w for w in world.writes_since(before) if "IncomingPhoneNumbers" in w.path]
+    assert moved == [], "the parent's +14155550100 was not taken instead"
+    assert world.sandbox.backend.numbers[next(s for s, n in world.sandbox.backend.numbers.items()
+                                              if n.phone_number == "+14155550100")].account_sid == \
+        world.sandbox.account_sid

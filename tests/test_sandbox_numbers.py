@@ -140,3 +140,15 @@ def test_number_of_another_account_is_not_found(parent: Client) -> None:
     number = parent.api.v2010.accounts(a.sid).incoming_phone_numbers.create(phone_number="+15035550500")
     error = rest_error(lambda: parent.api.v2010.accounts(b.sid).incoming_phone_numbers(number.sid).fetch())
     assert error.status == 404
+
+
+def test_the_phone_number_filter_matches_partially_as_twilio_does(parent: Client) -> None:
+    """`PhoneNumber=415` lists every number containing 415; `*` stands for any one digit."""
+    numbers = parent.api.v2010.accounts(parent.account_sid).incoming_phone_numbers
+    owned = {n.phone_number for n in numbers.list()}
+    assert set(DEMO_PARENT_NUMBERS) <= owned
+    assert {n.phone_number for n in numbers.list(phone_number="555")} >= set(DEMO_PARENT_NUMBERS)
+    assert {n.phone_number for n in numbers.list(phone_number="415")} == {p for p in owned if "415" in p[1:]}
+    assert {n.phone_number for n in numbers.list(phone_number="+1415555010")} == {"+14155550100"}, "a prefix"
+    assert {n.phone_number for n in numbers.list(phone_number="41*5550")} == {"+14155550100"}
+    assert numbers.list(phone_number="+19998887777") == []

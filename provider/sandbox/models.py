@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import string
 import tempfile
 import threading
@@ -388,8 +389,13 @@ class TwilioBackend:
 
     def list_numbers(self, account: Account, *, phone_number: Optional[str],
                      friendly_name: Optional[str], number_type: Optional[str] = None) -> list[IncomingNumber]:
-        return self._of_account(self.numbers, account, phone_number=phone_number, friendly_name=friendly_name,
-                                number_type=number_type)
+        """Twilio's `PhoneNumber` filter is a partial match on the digits (`*` matches any one character):
+        `PhoneNumber=415` lists every number containing 415. Callers must check equality themselves."""
+        found = self._of_account(self.numbers, account, friendly_name=friendly_name, number_type=number_type)
+        if phone_number is None:
+            return found
+        pattern = re.compile(".".join(re.escape(part) for part in phone_number.lstrip("+").split("*")))
+        return [n for n in found if pattern.search(n.phone_number.lstrip("+"))]
 
     def fetch_number(self, account: Account, sid: str) -> IncomingNumber:
         return self._owned(self.numbers, account, sid, "IncomingPhoneNumbers")
