@@ -90,6 +90,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tenants", type=int, default=100)
     parser.add_argument("--latency-ms", type=float, default=50)
+    parser.add_argument("--max-in-flight", type=int, default=2,
+                        help="Twilio's per-account concurrency limit for the last phase (429 / 20429 beyond it)")
+    parser.add_argument("--limited-tenants", type=int, default=20)
     args = parser.parse_args()
     rows = []
     sandbox = Sandbox()
@@ -120,6 +123,20 @@ def main() -> int:
             rows.append((f"create {args.tenants} tenants (+1 number each) at {args.latency_ms:.0f} ms latency",
                          calls, 3 * args.tenants, writes))
             _, noop_writes, noop_elapsed = measure(sandbox, root)
+
+            # Under a low concurrency limit: the provider server runs 4 calls at once, so some are refused.
+            sandbox.admin("POST", "limits", json={"max_in_flight": args.max_in_flight})
+            first = args.tenants + 2
+            for index in range(first, first + args.limited_tenants):
+                write_tenant(root, index)
+            throttled_before = sandbox.admin("GET", "counters")["counters"].get("throttled 20429", 0)
+            _, limited_writes, limited_elapsed = measure(sandbox, root)
+            throttled = sandbox.admin("GET", "counters")["counters"].get("throttled 20429", 0) - throttled_before
+            state = sandbox.admin("GET", "state")
+            names = [a["friendly_name"] for a in state["accounts"] if a["friendly_name"].startswith("tenant:")]
+            bought = [n["friendly_name"] for n in state["numbers"] if n["friendly_name"].startswith("tenant:")]
+            expected = first + args.limited_tenants
+            limited_ok = (len(names) == len(set(names)) == expected and len(bought) == len(set(bought)) == expected)
     finally:
         sandbox.stop()
     print(f"{'operation':<64} {'calls':>6} {'minimum':>8} {'ratio':>6} {'writes':>7}")
@@ -128,7 +145,10 @@ def main() -> int:
         print(f"{name:<64} {calls:>6} {minimum:>8} {ratio:>6} {writes:>7}")
     print(f"wall time: {args.tenants} tenants created in {elapsed:.1f} s; no-op apply over them "
           f"{noop_elapsed:.1f} s with {noop_writes} writes")
-    return 0
+    print(f"concurrency limit {args.max_in_flight} in flight: {args.limited_tenants} more tenants created in "
+          f"{limited_elapsed:.1f} s, {throttled} requests refused with 429/20429 and retried, {limited_writes} "
+          f"writes; {expected} subaccounts and {len(bought)} numbers, no duplicate: {limited_ok}")
+    return 0 if limited_ok else 1
 
 
 if __name__ == "__main__":

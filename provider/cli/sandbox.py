@@ -21,6 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fault-kinds", default="429,500,503,slow,drop,commit-drop",
                         help="comma-separated kinds to inject")
     parser.add_argument("--seed", type=int, help="makes SIDs, tokens and faults reproducible")
+    parser.add_argument("--max-in-flight", type=int, default=100, metavar="N",
+                        help="per-account concurrency limit: request N+1 in flight gets 429 / 20429 (default 100)")
     parser.add_argument("--no-demo-data", action="store_true",
                         help="start with the parent only: no pre-owned demo numbers, no legacy subaccount")
 
@@ -41,7 +43,10 @@ def run(args: argparse.Namespace) -> int:
     except (ValueError, OSError) as error:
         print(f"tenantctl sandbox: {error}", file=sys.stderr)
         return 2
-    server = SandboxServer(backend, host=args.host, port=args.port, faults=faults)
+    if args.max_in_flight < 1:
+        print("tenantctl sandbox: --max-in-flight must be at least 1", file=sys.stderr)
+        return 2
+    server = SandboxServer(backend, host=args.host, port=args.port, faults=faults, max_in_flight=args.max_in_flight)
 
     async def main() -> None:
         task = asyncio.ensure_future(server.serve())

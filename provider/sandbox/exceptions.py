@@ -1,7 +1,7 @@
 """Twilio API errors with Twilio's codes, statuses and JSON body shape."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 
 class TwilioApiError(Exception):
@@ -10,6 +10,7 @@ class TwilioApiError(Exception):
     status = 400
     code = 20001
     headers: dict[str, str] = {}
+    detail: Optional[str] = None  # real 401 and 429 bodies carry a `detail` sentence besides `message`
 
     def __init__(self, message: str, code: int | None = None, status: int | None = None,
                  headers: dict[str, str] | None = None):
@@ -23,12 +24,15 @@ class TwilioApiError(Exception):
             self.headers = headers
 
     def body(self) -> dict[str, Any]:
-        return {
+        body: dict[str, Any] = {
             "code": self.code,
             "message": self.message,
             "more_info": f"https://www.twilio.com/docs/errors/{self.code}",
             "status": self.status,
         }
+        if self.detail:
+            body["detail"] = self.detail
+        return body
 
 
 class InvalidParameter(TwilioApiError):
@@ -37,6 +41,7 @@ class InvalidParameter(TwilioApiError):
 
 class Unauthenticated(TwilioApiError):
     status, code = 401, 20003
+    detail = "Your AccountSid or AuthToken was incorrect."
 
     def __init__(self, message: str = "Authenticate"):
         super().__init__(message, headers={"WWW-Authenticate": 'Basic realm="Twilio API"'})
@@ -67,9 +72,13 @@ class PayloadTooLarge(TwilioApiError):
 
 class TooManyRequests(TwilioApiError):
     status, code = 429, 20429
+    detail = "Too many concurrent requests for this account; the request was not processed. Retry later."
 
-    def __init__(self, retry_after_s: int):
-        super().__init__("Too Many Requests", headers={"Retry-After": str(retry_after_s)})
+    def __init__(self, retry_after_s: Optional[int] = None, in_flight: Optional[int] = None):
+        headers = {} if retry_after_s is None else {"Retry-After": str(retry_after_s)}
+        if in_flight is not None:
+            headers["Twilio-Concurrent-Requests"] = str(in_flight)
+        super().__init__("Too Many Requests", headers=headers)
 
 
 class ServerError(TwilioApiError):

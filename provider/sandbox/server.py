@@ -20,6 +20,7 @@ from .exceptions import (
     TooManyRequests, TwilioApiError, Unauthenticated,
 )
 from .faults import FaultPlan
+from .limits import DEFAULT_MAX_IN_FLIGHT, InFlightLimit
 from .models import TwilioBackend
 from .responses import Call, Params
 
@@ -61,9 +62,19 @@ def _json(status: int, body: Optional[dict[str, Any]], headers: Optional[dict[st
 
 
 class SandboxApp:
-    def __init__(self, backend: TwilioBackend, faults: Optional[FaultPlan] = None):
+    def __init__(self, backend: TwilioBackend, faults: Optional[FaultPlan] = None,
+                 limit: Optional[InFlightLimit] = None):
         self.backend = backend
         self.faults = faults or FaultPlan()
+        self.limit = limit or InFlightLimit()
+
+    def _account_of(self, request: web.Request) -> Optional[str]:
+        """The account a request counts against for the concurrency limit: the one whose credentials sent it."""
+        user, _ = _basic_auth(request.headers.get("Authorization"))
+        if user and user.startswith("SK"):
+            key = self.backend.keys.get(user)
+            return key.account_sid if key is not None else None
+        return user
 
     def make(self) -> web.Application:
         app = web.Application(client_max_size=MAX_BODY_BYTES)
@@ -73,18 +84,29 @@ class SandboxApp:
     async def handle(self, request: web.Request) -> web.StreamResponse:
         if request.path.startswith(ADMIN_PREFIX):
             return await self.admin(request)
-        fault = self.faults.decide(request.method)
-        if self.faults.latency_ms:
-            await asyncio.sleep(self.faults.latency_ms / 1000)
-        if fault == "drop":
-            return self._drop(request, fault)
-        status, body, headers, account_sid = await self._serve(request, fault)
-        self.backend.record_request(request.method, request.path, status, account_sid, fault)
-        if fault == "commit-drop":
-            return self._drop(request, fault)
-        if fault == "slow":
-            await asyncio.sleep(self.faults.slow_ms / 1000)
-        return _json(status, body, headers)
+        counted = self._account_of(request)
+        in_flight = self.limit.enter(counted)
+        if in_flight is not None:  # refused at the door: never processed
+            error = TooManyRequests(in_flight=in_flight)
+            self.backend.record_request(request.method, request.path, 429, counted, None)
+            with self.backend.lock:
+                self.backend.counters["throttled 20429"] += 1
+            return _json(error.status, error.body(), dict(error.headers))
+        try:
+            fault = self.faults.decide(request.method)
+            if self.faults.latency_ms:
+                await asyncio.sleep(self.faults.latency_ms / 1000)
+            if fault == "drop":
+                return self._drop(request, fault)
+            status, body, headers, account_sid = await self._serve(request, fault)
+            self.backend.record_request(request.method, request.path, status, account_sid, fault)
+            if fault == "commit-drop":
+                return self._drop(request, fault)
+            if fault == "slow":
+                await asyncio.sleep(self.faults.slow_ms / 1000)
+            return _json(status, body, headers)
+        finally:
+            self.limit.leave(counted)
 
     def _drop(self, request: web.Request, fault: str) -> web.StreamResponse:
         if fault == "drop":
@@ -179,6 +201,10 @@ class SandboxApp:
                     raise ValueError("advance_days must be a finite number >= 0")
                 self.backend.clock.advance(timedelta(days=days))
             return _json(200, {"now": self.backend.clock.now().isoformat()})
+        if action == "limits" and request.method == "POST":
+            data = await _json_object(request)
+            self.limit.configure(data["max_in_flight"])
+            return _json(200, {"max_in_flight": self.limit.max_in_flight, "refused": self.limit.refused})
         if action == "faults" and request.method == "POST":
             data = await _json_object(request)
             kinds = tuple(data["kinds"]) if "kinds" in data else None
@@ -208,9 +234,9 @@ class SandboxServer:
     """The stand-in on a real 127.0.0.1 port, in a background thread: start()/stop() or `with`."""
 
     def __init__(self, backend: Optional[TwilioBackend] = None, *, host: str = "127.0.0.1", port: int = 0,
-                 faults: Optional[FaultPlan] = None):
+                 faults: Optional[FaultPlan] = None, max_in_flight: int = DEFAULT_MAX_IN_FLIGHT):
         self.backend = backend or TwilioBackend()
-        self.app = SandboxApp(self.backend, faults)
+        self.app = SandboxApp(self.backend, faults, InFlightLimit(max_in_flight))
         self.host, self.port = host, port
         self._loop: Optional[asyncio.AbstractEventLoop] = None
         self._thread: Optional[threading.Thread] = None
