@@ -2,7 +2,8 @@
 
 The spec (twilio/twilio-oai, MIT) has known quirks; they are handled here in code, never by editing the
 file: list `uri`/`*_page_uri` are declared `format: uri` but are relative at Twilio; the IncomingPhoneNumbers
-`PhoneNumber` filter documents partial numbers and `*` but is declared a full phone number; `price`, `latitude`
+`PhoneNumber` filter documents partial numbers and `*` but is declared a full phone number; Usage Records'
+`StartDate`/`EndDate` document `-30days`/`+30days` offsets but are declared dates; `price`, `latitude`
 and `longitude` are declared numbers but Twilio sends strings; no schema says `required`, so every
 documented response property is required (what Twilio always returns), and unknown properties are refused.
 """
@@ -44,6 +45,10 @@ def _fix_quirks(node: Any) -> None:
         if node.get("in") == "query" and node.get("name") == "PhoneNumber" and "partial" in node.get("description", ""):
             # The list filter documents partial numbers and `*` wildcards, yet is declared a full phone-number.
             node["schema"] = {"type": "string", "pattern": r"^\+?[0-9*]{1,15}$"}
+        if node.get("in") == "query" and node.get("schema", {}).get("format") == "date" and \
+                "offsets from the current date" in node.get("description", ""):
+            # Usage Records' StartDate/EndDate document `-30days` / `+30days`, yet are declared plain dates.
+            node["schema"] = {"type": "string", "pattern": r"^([0-9]{4}-[0-9]{2}-[0-9]{2}|[+-][0-9]{1,5}days)$"}
         if node.get("type") == "object" and "properties" not in node and "additionalProperties" not in node:
             node["additionalProperties"] = True  # free-form maps (uri-map): "forbid" is for documented objects
         props = node.get("properties")

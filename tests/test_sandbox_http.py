@@ -25,7 +25,8 @@ def http(sandbox: SandboxServer):
 def assert_twilio_error(response: requests.Response, status: int, code: int) -> dict:
     assert response.status_code == status, response.text
     body = response.json()
-    assert set(body) == {"code", "message", "more_info", "status"}
+    detail = {"detail"} if status in (401, 429) else set()  # real 401 and 429 bodies also carry `detail`
+    assert set(body) == {"code", "message", "more_info", "status"} | detail
     assert (body["status"], body["code"]) == (status, code)
     assert body["more_info"] == f"https://www.twilio.com/docs/errors/{code}" and body["message"]
     return body

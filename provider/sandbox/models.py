@@ -522,7 +522,9 @@ class TwilioBackend:
             _check_decimal("TriggerValue", trigger_value)
             if fields["usage_category"] not in usage.CATEGORIES:
                 raise InvalidParameter(f"UsageCategory {fields['usage_category']} is not a known usage category")
-            recurring = fields.get("recurring") or None
+            # Without Recurring a trigger fires once over the account's life: Twilio's enum calls that "alltime"
+            # (assumption: the spec allows no null here; see the README's list of assumptions).
+            recurring = fields.get("recurring") or "alltime"
             if recurring is not None and recurring not in ("daily", "monthly", "yearly", "alltime"):
                 raise InvalidParameter("Recurring must be daily, monthly, yearly or alltime")
             trigger_by = fields.get("trigger_by") or "usage"

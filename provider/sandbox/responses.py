@@ -1,14 +1,16 @@
 """HTTP in and out for the stand-in: Twilio's parameter names in, Twilio's JSON and paging envelope out."""
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any, Callable, Optional
 from urllib.parse import urlencode
 
-from . import usage
-from .exceptions import InvalidParameter
+from . import inventory, usage
+from .exceptions import InvalidParameter, NotFound
 from .models import Account, ApiKey, IncomingNumber, Principal, TwilioBackend, UsageRecord, UsageTrigger
 from .inventory import NumberInfo
 
@@ -47,8 +49,10 @@ class Params:
         value = self.get(name)
         if value is None or value == "":
             return None
-        if value.startswith("-") and value.endswith("days") and value[1:-4].isdigit():
-            return today - timedelta(days=int(value[1:-4]))
+        relative = re.fullmatch(r"([+-])([0-9]{1,5})days", value)  # Twilio's documented offsets: -30days, +30days
+        if relative:
+            days = int(relative.group(2))
+            return today - timedelta(days=days) if relative.group(1) == "-" else today + timedelta(days=days)
         try:
             return date.fromisoformat(value)
         except ValueError:
@@ -277,6 +281,35 @@ _TYPES = {"Local": "local", "Mobile": "mobile", "TollFree": "toll_free"}
 _SEARCH_IGNORED = ("ExcludeAllAddressRequired", "ExcludeLocalAddressRequired", "ExcludeForeignAddressRequired",
                    "Beta", "FaxEnabled", "NearNumber", "NearLatLong", "Distance", "InPostalCode", "InRegion",
                    "InRateCenter", "InLata", "InLocality", "Page", "PageToken")
+
+
+COUNTRY_NAMES = {"US": "United States", "CA": "Canada", "GB": "United Kingdom", "DE": "Germany", "NO": "Norway"}
+_TYPE_PATHS = {"local": "Local", "mobile": "Mobile", "toll_free": "TollFree"}
+
+
+def _country_json(account_sid: str, country: str) -> dict[str, Any]:
+    base = f"{API}/Accounts/{account_sid}/AvailablePhoneNumbers/{country}"
+    types = sorted({b.number_type for b in inventory.BLOCKS if b.country == country})
+    return {"country_code": country, "country": COUNTRY_NAMES.get(country, country), "uri": f"{base}.json",
+            "beta": False,
+            "subresource_uris": {t: f"{base}/{_TYPE_PATHS[t]}.json" for t in types}}
+
+
+def available_countries(call: Call) -> Response:
+    """AvailablePhoneNumbers.json: the countries numbers can be searched in (one page, as Twilio answers)."""
+    account = call.account()
+    call.params.int("PageSize", 50, 1, 1000)
+    call.params.reject_unknown()
+    return 200, {"countries": [_country_json(account.sid, c) for c in inventory.countries()], "uri": call.path}
+
+
+def available_country(call: Call) -> Response:
+    account = call.account()
+    call.params.reject_unknown()
+    country = call.args["country"]
+    if country not in inventory.countries():
+        raise NotFound(call.path)
+    return 200, _country_json(account.sid, country)
 
 
 def available_numbers(call: Call) -> Response:

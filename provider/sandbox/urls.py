@@ -17,6 +17,8 @@ _ROUTE_SPECS: list[tuple[str, dict[str, Handler]]] = [
     (r"/2010-04-01/Accounts\.json", {"GET": r.list_accounts, "POST": r.create_account}),
     (r"/2010-04-01/Accounts/" + _SID.format(prefix="AC") + r"\.json",
      {"GET": r.fetch_account, "POST": r.update_account}),
+    (_ACCOUNT + r"/AvailablePhoneNumbers\.json", {"GET": r.available_countries}),
+    (_ACCOUNT + r"/AvailablePhoneNumbers/(?P<country>[A-Z]{2})\.json", {"GET": r.available_country}),
     (_ACCOUNT + r"/AvailablePhoneNumbers/(?P<country>[A-Z]{2})/" + _TYPE + r"\.json", {"GET": r.available_numbers}),
     (_ACCOUNT + r"/IncomingPhoneNumbers\.json", {"GET": r.list_numbers, "POST": r.buy_number}),
     (_ACCOUNT + r"/IncomingPhoneNumbers/" + _TYPE + r"\.json", {"GET": r.list_numbers, "POST": r.buy_number}),
