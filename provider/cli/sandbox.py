@@ -21,6 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fault-kinds", default="429,500,503,slow,drop,commit-drop",
                         help="comma-separated kinds to inject")
     parser.add_argument("--seed", type=int, help="makes SIDs, tokens and faults reproducible")
+    parser.add_argument("--max-subaccounts", type=int, default=1000, metavar="N",
+                        help="subaccounts per parent before Twilio answers 21480 (default 1000; raised on request)")
     parser.add_argument("--max-in-flight", type=int, default=100, metavar="N",
                         help="per-account concurrency limit: request N+1 in flight gets 429 / 20429 (default 100)")
     parser.add_argument("--no-demo-data", action="store_true",
@@ -39,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
                            kinds=tuple(k for k in args.fault_kinds.split(",") if k))
         backend = TwilioBackend(seed=args.seed, account_sid=args.account_sid, auth_token=args.auth_token,
                                 state_file=args.state, demo_numbers=() if args.no_demo_data else DEMO_PARENT_NUMBERS,
-                                demo_legacy=not args.no_demo_data)
+                                demo_legacy=not args.no_demo_data, max_subaccounts=args.max_subaccounts)
     except (ValueError, OSError) as error:
         print(f"tenantctl sandbox: {error}", file=sys.stderr)
         return 2

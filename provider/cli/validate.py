@@ -69,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write("\n")
         print(message, file=sys.stderr)
         return 1
+    result = _within_subaccount_cap(result, args.stack, args.root.resolve())
     if args.against_stack:
         compared = _against_stack(result, args.against_stack, args.root.resolve())
         if compared is None:
@@ -76,6 +77,42 @@ def run(args: argparse.Namespace) -> int:
         result = compared
     report(result, args.format, sys.stdout)
     return 0 if result.ok else 1
+
+
+DEFAULT_SUBACCOUNT_CAP = 1000  # Twilio's default per parent; raised on request
+CAP_WARNING_SHARE = 0.9
+
+
+def subaccount_cap(stack: str, root: Path) -> int:
+    """`twilio-tenants:subaccountCap` in Pulumi.<stack>.yaml (for a parent whose cap Twilio raised), else 1,000."""
+    import yaml
+
+    path = root / f"Pulumi.{stack}.yaml"
+    try:
+        config = (yaml.safe_load(path.read_text()) or {}).get("config") or {}
+        return int(config.get("twilio-tenants:subaccountCap", DEFAULT_SUBACCOUNT_CAP))
+    except (OSError, ValueError, TypeError, AttributeError, yaml.YAMLError):
+        return DEFAULT_SUBACCOUNT_CAP
+
+
+def _within_subaccount_cap(result: LoadResult, stack: str, root: Path) -> LoadResult:
+    """Each open tenant needs a subaccount of the stack's parent: warn near the cap, refuse beyond it."""
+    cap = subaccount_cap(stack, root)
+    open_tenants = sorted((t for t in result.tenants if t.status != "closed"), key=lambda t: t.id)
+    if len(open_tenants) > cap:
+        first_over = open_tenants[cap]
+        problem = Problem(first_over.source.file, first_over.source.line, 1, "id",
+                          f"more open tenants ({len(open_tenants)}) than the parent may have subaccounts ({cap}, "
+                          f"stack {stack}); Twilio refuses the rest with error 21480. Ask Twilio to raise the cap "
+                          "and set twilio-tenants:subaccountCap, or move tenants to a stack with another parent")
+        return LoadResult(result.tenants, tuple(sorted(set(result.problems) | {problem})), result.files,
+                          result.located)
+    if len(open_tenants) >= CAP_WARNING_SHARE * cap:
+        print(f"warning: {len(open_tenants)} of the parent's {cap} subaccounts would be used by open tenants "
+              f"(stack {stack}; closed ones also count until Twilio deletes them, 30 days after closing). Plan "
+              "for more: ask Twilio to raise the cap (then set twilio-tenants:subaccountCap), or add a stack with "
+              "another parent", file=sys.stderr)
+    return result
 
 
 def _against_stack(result: LoadResult, stack: str, root: Path) -> LoadResult | None:

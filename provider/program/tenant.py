@@ -85,7 +85,7 @@ class TenantResources(pulumi.ComponentResource):
         if tenant.status != "active":
             children += claims.exact_numbers_outside(tenant)
         self.status = SubaccountStatus(
-            f"{tenant.id}/status", account_sid=account, status=tenant.status,
+            f"{tenant.id}/status", account_sid=account, status=tenant.status, tenant_id=tenant.id,
             opts=pulumi.ResourceOptions.merge(self._child, pulumi.ResourceOptions(depends_on=children)))
         self.register_outputs({"account_sid": account})
 

@@ -11,13 +11,15 @@ from typing import Any, Optional
 
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+from twilio.base.exceptions import TwilioRestException
 
 from .. import naming
-from .base import ProvisioningError, TwilioProvider, create_once, explain, known
+from .base import ProvisioningError, TwilioProvider, create_once, explain, is_not_found, known
 
 STATUSES = ("active", "suspended", "closed")
 ACCOUNT_SID = re.compile(r"^AC[0-9a-f]{32}$")
 OUTPUTS = ("sid", "auth_token", "owner_account_sid")
+SUBACCOUNT_CAP = 21480  # the parent has as many subaccounts as Twilio allows it
 
 
 class SubaccountProvider(TwilioProvider):
@@ -50,11 +52,12 @@ class SubaccountProvider(TwilioProvider):
         account = self._adopted(props) if props.get("adopt_sid") else self._existing(props["friendly_name"])
         if account is None:
             if props["status"] == "closed":
-                raise ProvisioningError(f"tenant {props['tenant_id']} is closed but has no subaccount "
-                                        f"({props['friendly_name']}); there is nothing to close")
+                # Closed, and deleted by Twilio 30 days later (or never made): the tenant's job is done.
+                return CreateResult(f"deleted:{props['friendly_name']}",
+                                    {**props, "sid": props.get("adopt_sid"), "auth_token": None,
+                                     "owner_account_sid": None, "status": "closed"})
             account = create_once(
-                f"create subaccount {props['friendly_name']}",
-                lambda: self.session.client.api.v2010.accounts.create(friendly_name=props["friendly_name"]),
+                f"create subaccount {props['friendly_name']}", lambda: self._create(props),
                 lambda: self._existing(props["friendly_name"], fresh=True))
             self.session.mark_fresh(account.sid)
         account = self._converge(account, props)
@@ -62,9 +65,12 @@ class SubaccountProvider(TwilioProvider):
         return CreateResult(account.sid, {**self._outs(props, account), "status": props["status"]})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        if id_.startswith("deleted:"):
+            return ReadResult(id_, props)
         account = self.fetch_live(lambda: self.session.client.api.v2010.accounts(id_).fetch(), f"subaccount {id_}")
         if account is None:
-            return self.gone()
+            # A closed subaccount is deleted by Twilio 30 days after closing: that is its expected end, not drift.
+            return ReadResult(id_, props) if props.get("status") == "closed" else self.gone()
         return ReadResult(id_, self._outs(props, account))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
@@ -85,6 +91,20 @@ class SubaccountProvider(TwilioProvider):
         """Never closes anything: closing happens only through `status: closed` in the tenant file."""
 
     # ---- helpers ---------------------------------------------------------------------------------------
+    def _create(self, props: dict[str, Any]) -> Any:
+        try:
+            return self.session.client.api.v2010.accounts.create(friendly_name=props["friendly_name"])
+        except TwilioRestException as error:
+            if error.code != SUBACCOUNT_CAP:
+                raise
+            raise ProvisioningError(
+                f"Twilio refused to create the subaccount: the parent "
+                f"{self.session.parent_sid} has reached its subaccount cap (error 21480: {error.msg}). Nothing was "
+                "created. Close tenants that are gone (a closed subaccount stops counting when Twilio deletes it, "
+                "30 days after closing), ask Twilio support to raise the cap (then set "
+                "`twilio-tenants:subaccountCap` in the stack file), or put new tenants in a stack with another "
+                "parent account") from None
+
     def _existing(self, friendly_name: str, fresh: bool = False) -> Optional[Any]:
         """`fresh` asks Twilio now (after an ambiguous create); otherwise the run's directory may answer."""
         named = (self.session.client.api.v2010.accounts.list(friendly_name=friendly_name) if fresh
@@ -101,6 +121,8 @@ class SubaccountProvider(TwilioProvider):
         try:
             account = self.session.client.api.v2010.accounts(sid).fetch()
         except Exception as error:
+            if is_not_found(error) and props["status"] == "closed":
+                return None  # closed and already deleted by Twilio
             raise explain(f"find subaccount {sid} to adopt", error) from None
         if account.owner_account_sid != self.session.parent_sid or account.sid == self.session.parent_sid:
             raise ProvisioningError(f"{sid} is not a subaccount of {self.session.parent_sid}")
@@ -171,33 +193,39 @@ class SubaccountStatusProvider(TwilioProvider):
         replaces = ["account_sid"] if olds.get("account_sid") != news.get("account_sid") else []
         return DiffResult(changes=bool(replaces) or olds.get("status") != news.get("status"), replaces=replaces)
 
-    def _apply(self, account_sid: str, status: str) -> str:
+    def _apply(self, account_sid: Optional[str], status: str) -> str:
         accounts = self.session.client.api.v2010.accounts
         try:
+            if account_sid is None and status == "closed":
+                return status  # the subaccount is gone already (deleted 30 days after closing)
             current = accounts(account_sid).fetch().status
             if current != status and not (current == "closed" and status == "closed"):
                 current = accounts(account_sid).update(status=status).status
         except Exception as error:
+            if is_not_found(error) and status == "closed":
+                return status
             raise explain(f"set subaccount {account_sid} to {status}", error) from None
         return current
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         status = props["status"]
         if status != "active":
-            status = self._apply(props["account_sid"], status)
-        return CreateResult(f"{props['account_sid']}/status", {**props, "status": status})
+            status = self._apply(props.get("account_sid"), status)
+        return CreateResult(f"{props.get('account_sid') or 'deleted'}/status", {**props, "status": status})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        if props.get("account_sid") is None and props.get("status") == "closed":
+            return ReadResult(id_, props)
         account = self.fetch_live(lambda: self.session.client.api.v2010.accounts(props["account_sid"]).fetch(),
                                   f"subaccount {props['account_sid']}")
         if account is None:
-            return self.gone()
+            return ReadResult(id_, props) if props.get("status") == "closed" else self.gone()
         return ReadResult(id_, {**props, "status": account.status})
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         status = news["status"]
         if status != "active":  # reactivation already happened in Subaccount, before the children
-            status = self._apply(news["account_sid"], status)
+            status = self._apply(news.get("account_sid"), status)
         return UpdateResult({**news, "status": status})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
@@ -218,6 +246,6 @@ class SubaccountStatus(Resource, module="twilio", name="SubaccountStatus"):
     status: pulumi.Output[str]
 
     def __init__(self, resource_name: str, *, account_sid: pulumi.Input[str], status: str,
-                 opts: Optional[pulumi.ResourceOptions] = None):
-        super().__init__(SubaccountStatusProvider(), resource_name, {"account_sid": account_sid, "status": status},
-                         opts)
+                 tenant_id: Optional[str] = None, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__(SubaccountStatusProvider(), resource_name,
+                         {"account_sid": account_sid, "status": status, "tenant_id": tenant_id}, opts)

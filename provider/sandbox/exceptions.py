@@ -124,3 +124,13 @@ class ParentStatusChange(TwilioApiError):
 
 class AccountClosed(TwilioApiError):
     status, code = 400, 21479
+
+
+class SubaccountLimit(TwilioApiError):
+    """21480: the parent has as many subaccounts as it may (1,000 unless Twilio raised the cap)."""
+
+    status, code = 400, 21480
+
+    def __init__(self, existing: int, limit: int):
+        super().__init__(f"Reached maximum number of subaccounts ({existing} of {limit}); closed subaccounts count "
+                         "until Twilio deletes them 30 days after closing")

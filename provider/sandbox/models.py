@@ -22,12 +22,14 @@ from typing import Any, Iterable, Optional
 
 from . import inventory, usage
 from .exceptions import (
-    AccountClosed, AccountNotActive, InvalidAreaCode, InvalidParameter, InvalidPhoneNumber, InvalidStatus,
+    AccountClosed, AccountNotActive, SubaccountLimit, InvalidAreaCode, InvalidParameter, InvalidPhoneNumber, InvalidStatus,
     NoNumbersInAreaCode, NotFound, NumberNotAvailable, ParentStatusChange, PermissionDenied,
     TransferNeedsParentCredentials, TransferTargetUnrelated, Unauthenticated,
 )
 
 ACCOUNT_STATUSES = ("active", "suspended", "closed")
+DELETED_AFTER_DAYS = 30  # Twilio deletes a closed subaccount this long after it was closed
+DEFAULT_MAX_SUBACCOUNTS = 1000  # per parent, until Twilio raises it on request (error 21480 beyond)
 WEBHOOK_ATTRS = (
     "voice_url", "voice_method", "voice_fallback_url", "voice_fallback_method", "sms_url", "sms_method",
     "sms_fallback_url", "sms_fallback_method", "status_callback", "status_callback_method",
@@ -74,6 +76,17 @@ class Account:
     @property
     def is_parent(self) -> bool:
         return self.owner_account_sid == self.sid
+
+    def deleted_on(self) -> Optional[date]:
+        """Twilio deletes a closed subaccount 30 days after closing; from that day on it answers 404."""
+        if self.status != "closed" or self.is_parent:
+            return None
+        closed = [since for since, status in self.status_log if status == "closed"]
+        return (closed[-1] if closed else self.date_updated.date()) + timedelta(days=DELETED_AFTER_DAYS)
+
+    def is_deleted(self, today: date) -> bool:
+        deleted = self.deleted_on()
+        return deleted is not None and today >= deleted
 
     def status_on(self, day: date) -> Optional[str]:
         current = None
@@ -167,9 +180,10 @@ class TwilioBackend:
                  account_sid: Optional[str] = None, auth_token: Optional[str] = None,
                  state_file: Optional[Path] = None, demo_numbers: Iterable[str] = DEMO_PARENT_NUMBERS,
                  demo_legacy: bool = False,
-                 log_limit: int = 500_000):
+                 log_limit: int = 500_000, max_subaccounts: int = DEFAULT_MAX_SUBACCOUNTS):
         self.lock = threading.RLock()
         self.clock = clock or Clock()
+        self.max_subaccounts = max_subaccounts
         self._rng = random.Random(seed)
         self.accounts: dict[str, Account] = {}
         self.numbers: dict[str, IncomingNumber] = {}
@@ -226,6 +240,8 @@ class TwilioBackend:
                     raise Unauthenticated()
                 account = found
                 principal = Principal(account)
+            if account.is_deleted(self.clock.today()):
+                raise Unauthenticated()
             if account.status == "closed":
                 raise Unauthenticated("Authenticate: the account is closed")
             if account.status == "suspended":
@@ -237,7 +253,7 @@ class TwilioBackend:
         with self.lock:
             account = self.accounts.get(account_sid)
             caller = principal.account
-            if account is None:
+            if account is None or account.is_deleted(self.clock.today()):
                 raise NotFound(f"/Accounts/{account_sid}")
             if account.sid != caller.sid and account.owner_account_sid != caller.sid:
                 raise PermissionDenied(f"Credentials of {caller.sid} may not access account {account_sid}")
@@ -268,9 +284,18 @@ class TwilioBackend:
                 raise PermissionDenied("Subaccounts cannot create subaccounts")
             name = friendly_name or f"SubAccount Created at {self.clock.now():%Y-%m-%d %I:%M %p}"
             _check_length("FriendlyName", name, 64)
+            existing = self.subaccount_count(principal.account)
+            if existing >= self.max_subaccounts:
+                raise SubaccountLimit(existing, self.max_subaccounts)
             account = self._new_account(name, principal.account)
             self._persist()
             return account
+
+    def subaccount_count(self, parent: Account) -> int:
+        """Subaccounts that count against the cap: every one not yet deleted (closed ones count for 30 days)."""
+        today = self.clock.today()
+        return sum(1 for a in self.accounts.values()
+                   if a.owner_account_sid == parent.sid and not a.is_parent and not a.is_deleted(today))
 
     def list_accounts(self, principal: Principal, friendly_name: Optional[str], status: Optional[str]) -> list[Account]:
         with self.lock:
@@ -278,8 +303,10 @@ class TwilioBackend:
             if status is not None and status not in ACCOUNT_STATUSES:
                 raise InvalidStatus(f"Status must be one of {', '.join(ACCOUNT_STATUSES)}")
             caller = principal.account
+            today = self.clock.today()
             family = [a for a in self.accounts.values()
-                      if a.sid == caller.sid or (caller.is_parent and a.owner_account_sid == caller.sid)]
+                      if (a.sid == caller.sid or (caller.is_parent and a.owner_account_sid == caller.sid))
+                      and not a.is_deleted(today)]
             return [a for a in family
                     if (friendly_name is None or a.friendly_name == friendly_name)
                     and (status is None or a.status == status)]

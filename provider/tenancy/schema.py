@@ -33,7 +33,7 @@ def tenant_schema() -> dict[str, Any]:
 
 @lru_cache(maxsize=None)
 def _ecma_pattern(pattern: str) -> re.Pattern[str]:
-    """JSON Schema patterns are ECMA-262 regexes, where `$` matches only at the very end. Python's `$` also
+    r"""JSON Schema patterns are ECMA-262 regexes, where `$` matches only at the very end. Python's `$` also
     matches before a final newline, which let `name: "main\n"` through: a trailing `$` becomes `\Z`."""
     if pattern.endswith("$") and not pattern.endswith("\\$"):
         pattern = pattern[:-1] + r"\Z"

@@ -22,7 +22,7 @@ class ReportError(Exception):
 @dataclass(frozen=True)
 class Line:
     label: str
-    kind: str  # tenant | unmapped | parent
+    kind: str  # tenant | unmapped | parent | deleted (closed tenants' subaccounts Twilio has deleted)
     account_sid: str
     status: str
     costs: dict[str, Decimal]  # by category, plus "other" for what the chosen categories do not cover
@@ -128,5 +128,24 @@ def build_report(*, period: Period, parent_sid: str, accounts: list[Account], us
     own_costs, own_total = costs_of(parent_own)
     lines.append(Line("parent (own usage)", "parent", parent_sid, "active", own_costs, own_total))
     parent_total = parent_all.prices.get(TOTAL, Decimal(0))
-    lines.sort(key=lambda line: (line.kind == "parent", line.kind == "unmapped", line.label))
+    deleted = _deleted_line(tenants, account_tenants, parent_total - sum((ln.cost for ln in lines), Decimal(0)),
+                            categories)
+    if deleted is not None:
+        lines.append(deleted)
+    lines.sort(key=lambda line: (line.kind == "parent", line.kind in ("unmapped", "deleted"), line.label))
     return Report(period, currency, tuple(categories), lines, parent_total, fx)
+
+
+def _deleted_line(tenants: Mapping[str, Tenant], account_tenants: Mapping[str, str], unexplained: Decimal,
+                  categories: tuple[str, ...]) -> Optional[Line]:
+    """Twilio deletes a closed subaccount 30 days after closing: its own records are gone (404), while the parent's
+    total still holds what it spent. When closed tenants have no subaccount any more, that remainder is theirs,
+    shown on one labelled line (per-tenant data is no longer available), never silently left out."""
+    mapped = set(account_tenants.values())
+    gone = sorted(t.id for t in tenants.values() if t.status == "closed" and t.id not in mapped)
+    if not gone or unexplained.quantize(CENT) == 0:
+        return None
+    costs = {c: Decimal(0) for c in categories}
+    costs["other"] = unexplained
+    return Line(f"deleted by Twilio after closing, per-tenant data no longer available: {', '.join(gone)}",
+                "deleted", "", "deleted", costs, unexplained)
