@@ -22,10 +22,25 @@ SMS_PRICE = Decimal("0.0079")
 # category -> (description, count_unit, usage_unit)
 CATEGORIES: dict[str, tuple[str, str, str]] = {
     "calls": ("Voice Minutes", "calls", "minutes"),
+    "calls-inbound": ("Inbound Voice Minutes", "calls", "minutes"),
+    "calls-outbound": ("Outbound Voice Minutes", "calls", "minutes"),
     "sms": ("SMS Messages", "messages", "messages"),
+    "sms-inbound": ("Inbound SMS Messages", "messages", "messages"),
+    "sms-outbound": ("Outbound SMS Messages", "messages", "messages"),
     "phonenumbers": ("Phone Numbers", "phone-numbers", "phone-numbers"),
+    "phonenumbers-local": ("Local Phone Numbers", "phone-numbers", "phone-numbers"),
+    "phonenumbers-mobile": ("Mobile Phone Numbers", "phone-numbers", "phone-numbers"),
+    "phonenumbers-tollfree": ("Toll-free Phone Numbers", "phone-numbers", "phone-numbers"),
     "totalprice": ("Total Price", "", "usd"),
 }
+# Twilio's hierarchy, as far as the stand-in models it: each parent is exactly the sum of its parts.
+PARTS = {
+    "calls": ("calls-inbound", "calls-outbound"),
+    "sms": ("sms-inbound", "sms-outbound"),
+    "phonenumbers": ("phonenumbers-local", "phonenumbers-mobile", "phonenumbers-tollfree"),
+    "totalprice": ("calls", "sms", "phonenumbers"),
+}
+_NUMBER_PART = {"local": "phonenumbers-local", "mobile": "phonenumbers-mobile", "toll_free": "phonenumbers-tollfree"}
 
 
 @dataclass(frozen=True)
@@ -57,15 +72,28 @@ def _hash_int(*parts: str) -> int:
 
 
 def traffic(account_sid: str, day: date) -> dict[str, Amount]:
-    """Calls and SMS of one account on one day."""
+    """Calls and SMS of one account on one day, inbound and outbound, with the parents their exact sums."""
     h = _hash_int(account_sid, day.isoformat())
     calls = h % 40
-    minutes = Decimal(calls * (1 + (h >> 8) % 6))
+    per_call = 1 + (h >> 8) % 6
     messages = (h >> 16) % 120
-    return {
-        "calls": Amount(calls, minutes, (minutes * CALL_MINUTE_PRICE).quantize(PLACES)),
-        "sms": Amount(messages, Decimal(messages), (messages * SMS_PRICE).quantize(PLACES)),
+    calls_in = calls * (1 + (h >> 24) % 9) // 10
+    messages_in = messages * (1 + (h >> 32) % 9) // 10
+    parts = {
+        "calls-inbound": _calls(calls_in, per_call), "calls-outbound": _calls(calls - calls_in, per_call),
+        "sms-inbound": _messages(messages_in), "sms-outbound": _messages(messages - messages_in),
     }
+    return {**parts, "calls": parts["calls-inbound"] + parts["calls-outbound"],
+            "sms": parts["sms-inbound"] + parts["sms-outbound"]}
+
+
+def _calls(count: int, per_call: int) -> Amount:
+    minutes = Decimal(count * per_call)
+    return Amount(count, minutes, (minutes * CALL_MINUTE_PRICE).quantize(PLACES))
+
+
+def _messages(count: int) -> Amount:
+    return Amount(count, Decimal(count), (count * SMS_PRICE).quantize(PLACES))
 
 
 def number_day_price(number_type: str, day: date) -> Decimal:
@@ -75,14 +103,17 @@ def number_day_price(number_type: str, day: date) -> Decimal:
 
 def daily_usage(account_sid: str, day: date, active: bool, owned: Iterable[Ownership]) -> dict[str, Amount]:
     """All categories of one account on one day, totalprice last."""
-    result = dict(traffic(account_sid, day)) if active else {"calls": ZERO, "sms": ZERO}
+    quiet = {c: ZERO for c in ("calls", "calls-inbound", "calls-outbound", "sms", "sms-inbound", "sms-outbound")}
+    result = dict(traffic(account_sid, day)) if active else quiet
     numbers = [o for o in owned if o.start <= day and (o.end is None or day < o.end)]
-    result["phonenumbers"] = Amount(
-        len(numbers), Decimal(len(numbers)), sum((number_day_price(o.number_type, day) for o in numbers), Decimal(0))
-    )
-    total = sum((a.price for a in result.values()), Decimal(0))
+    for part in PARTS["phonenumbers"]:
+        held = [o for o in numbers if _NUMBER_PART.get(o.number_type, "phonenumbers-local") == part]
+        result[part] = Amount(len(held), Decimal(len(held)),
+                              sum((number_day_price(o.number_type, day) for o in held), Decimal(0)))
+    result["phonenumbers"] = sum((result[p] for p in PARTS["phonenumbers"]), ZERO)
+    total = sum((result[c].price for c in PARTS["totalprice"]), Decimal(0))
     result["totalprice"] = Amount(0, total, total)
-    return result
+    return {c: result[c] for c in CATEGORIES}
 
 
 def days(start: date, end: date) -> Iterable[date]:

@@ -1,7 +1,6 @@
 """`tenantctl usage` end to end: credentials, mapping tenants to subaccounts, fetching, the report."""
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -14,17 +13,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from ..resources.session import Credentials, MissingCredentials, credentials_from
 from ..tenancy import ValidationPolicy, load_tenants
 from ..twilio_api import make_client
+from .categories import problem as category_problem
 from .fetch import FetchError, UsageFetcher
 from .periods import parse_period
 from .report import Report, ReportError, build_report, map_accounts
-
-# Twilio usage categories this report knows how to label (a subset of Twilio's list; `totalprice` is the sum).
-KNOWN_CATEGORIES = (
-    "calls", "calls-inbound", "calls-outbound", "calls-client", "calls-sip", "sms", "sms-inbound", "sms-outbound",
-    "mms", "mms-inbound", "mms-outbound", "phonenumbers", "phonenumbers-local", "phonenumbers-mobile",
-    "phonenumbers-tollfree", "recordings", "recordingstorage", "transcriptions", "lookups", "totalprice",
-)
-
 
 class UsageJobError(Exception):
     def __init__(self, message: str, exit_code: int = 1):
@@ -60,11 +52,9 @@ def parse_fx(values: list[str]) -> dict[str, Decimal]:
 
 
 def check_categories(categories: tuple[str, ...]) -> None:
-    for category in categories:
-        if category not in KNOWN_CATEGORIES or category == "totalprice":
-            hint = difflib.get_close_matches(category, KNOWN_CATEGORIES, n=1)
-            raise UsageJobError(f"unknown usage category {category!r}" +
-                                (f"; did you mean {hint[0]!r}?" if hint else ""), 2)
+    reason = category_problem(categories)
+    if reason:
+        raise UsageJobError(reason, 2)
 
 
 def resolve_credentials(stack: str, root: Path) -> Credentials:
