@@ -217,3 +217,24 @@ def test_stack_output_masks_secret_leaves_as_pulumi_does(small_project: Path, sa
     state = json.loads(state_path(small_project, "test").read_text())
     assert state["outputs"]["tenants"]["alpha"]["account_sid"] == deployed["alpha"]["account_sid"]
     assert set(state["outputs"]["tenants"]["alpha"]["auth_token"]) == {"secure"}
+
+
+def test_a_changed_search_that_no_longer_matches_the_bought_number_says_so(small_project: Path,
+                                                                           sandbox: SandboxServer) -> None:
+    first = deploy("up", root=small_project, stack="test", passphrase=PASSPHRASE)
+    bought = reveal(first.outputs)["tenants"]["alpha"]["phone_numbers"]["main"]["phone_number"]
+    other_area = "212" if bought[2:5] != "212" else "305"
+    path = small_project / "tenants" / "alpha.yaml"
+    path.write_text(path.read_text().replace("search: {country: US, type: local, capabilities: [voice, sms]}",
+                                             f'search: {{country: US, type: local, area_code: "{other_area}", '
+                                             'capabilities: [voice, sms]}', 1))
+    before = sandbox.backend.last_seq
+    for action in ("preview", "up"):
+        with pytest.raises(Exception) as raised:
+            deploy(action, root=small_project, stack="test", passphrase=PASSPHRASE)
+        message = str(raised.value)
+        assert bought in message and "no longer matches" in message and "new entry" in message, message
+    assert [r for r in sandbox.backend.requests(before) if r.is_write] == [], "nothing bought, nothing released"
+    path.write_text(path.read_text().replace(f'area_code: "{other_area}", ', f'area_code: "{bought[2:5]}", '))
+    matching = deploy("up", root=small_project, stack="test", passphrase=PASSPHRASE)
+    assert "create" not in matching.counts and "delete" not in matching.counts, "a search the number still fits"
