@@ -35,7 +35,9 @@ def main() -> int:
     parser.add_argument("--max-in-flight", type=int, default=8,
                         help="Twilio's per-account concurrency limit for a last, limited run (429 / 20429 beyond it)")
     args = parser.parse_args()
-    sandbox = subprocess.Popen([sys.executable, "-m", "provider.cli", "sandbox", "--seed", "5"],
+    # A parent of that size has had Twilio raise its cap (1,000 subaccounts by default, 21480 beyond).
+    sandbox = subprocess.Popen([sys.executable, "-m", "provider.cli", "sandbox", "--seed", "5",
+                                "--max-subaccounts", str(args.tenants + 10)],
                                stdout=subprocess.PIPE, text=True, cwd=REPO)
     try:
         info = json.loads(sandbox.stdout.readline())  # type: ignore[union-attr]
