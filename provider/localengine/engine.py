@@ -18,7 +18,6 @@ from pulumi.runtime.rpc import UNKNOWN  # the SDK's marker for a value known onl
 from .provider_server import ProviderServer
 
 
-
 class ApplyError(Exception):
     pass
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable, Iterable, Optional, TypeVar
 
-from pulumi.runtime.rpc import UNKNOWN  # the SDK's marker for a value known only after apply
-
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, ReadResult, ResourceProvider
+from pulumi.runtime.rpc import UNKNOWN  # the SDK's marker for a value known only after apply
 from twilio.base.exceptions import TwilioException, TwilioRestException
 
 from .. import naming
@@ -54,8 +53,6 @@ def create_once(action: str, create: Callable[[], T], find: Callable[[], Optiona
                 raise explain(action, error) from None
         except TwilioRestException as error:
             raise explain(action, error) from None
-
-
 
 
 def known(value: Any) -> bool:
