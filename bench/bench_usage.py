@@ -58,14 +58,12 @@ def main() -> int:
             admin("clock", {"set": "2026-11-05T12:00:00+00:00"})
             admin("faults", {"latency_ms": args.latency_ms})
             os.environ.update(TWILIO_ACCOUNT_SID=auth[0], TWILIO_AUTH_TOKEN=auth[1], TWILIO_API_BASE_URL=info["base_url"])
-            from rich.console import Console
-            quiet = Console(stderr=True, quiet=True)
 
             def report(concurrency: int):
                 request = UsageRequest("2026-10", None, None, "none", ("calls", "sms", "phonenumbers"), str(tenants),
                                        None, {}, concurrency, "names", Path(tmp))
                 start = time.perf_counter()
-                result = run_usage(request, quiet)
+                result = run_usage(request)
                 return result, time.perf_counter() - start
 
             concurrent, fast = report(args.concurrency)

@@ -26,19 +26,9 @@ if ! command -v pulumi >/dev/null 2>&1; then
   fi
 fi
 
-# 2. The local Twilio stand-in, with the sandbox stack's parent credentials and a persistent state.
-eval "$("$py" - <<'PY'
-import shlex
-from pathlib import Path
-from urllib.parse import urlsplit
-from provider.stackfiles import read_stack_config
-c = read_stack_config(Path("Pulumi.sandbox.yaml"))
-print(f"sid={shlex.quote(c['twilio:accountSid'])} token={shlex.quote(c['twilio:authToken'])} "
-      f"port={urlsplit(c['twilio:apiBaseUrl']).port}")
-PY
-)"
-"$py" -m provider.cli sandbox --port "$port" --account-sid "$sid" --auth-token "$token" \
-  --state .pulumi-sandbox/twilio-state.json >.pulumi-sandbox/sandbox.out 2>.pulumi-sandbox/sandbox.err &
+# 2. The local Twilio stand-in, with the sandbox stack's parent credentials and port, on its saved state.
+#    (After this script, `./tenantctl sandbox --stack sandbox` serves the same stand-in again.)
+"$py" -m provider.cli sandbox --stack sandbox >.pulumi-sandbox/sandbox.out 2>.pulumi-sandbox/sandbox.err &
 sandbox_pid=$!
 trap 'kill "$sandbox_pid" 2>/dev/null || true; wait "$sandbox_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
@@ -48,7 +38,7 @@ for _ in $(seq 1 100); do
   fi
   sleep 0.1
 done
-echo "sandbox: Twilio stand-in at http://127.0.0.1:$port (parent $sid)" >&2
+echo "sandbox: Twilio stand-in at $(cut -d'"' -f4 .pulumi-sandbox/sandbox.out)" >&2
 
 # 3. Validate, then deploy.
 "$py" -m provider.cli validate --stack sandbox tenants
@@ -65,3 +55,5 @@ print_tenants({"tenants": json.load(sys.stdin)}, Console())'
 else
   "$py" -m provider.cli local up --refresh --stack sandbox
 fi
+echo "sandbox: done. The stand-in stops with this script; \`./tenantctl sandbox --stack sandbox\` serves it again" \
+     "(its state is kept), for example for \`./tenantctl usage --stack sandbox --period $(date +%Y-%m)\`." >&2

@@ -16,7 +16,7 @@ from provider.usage.job import run_usage
 
 from .cli import tenantctl
 from .conftest import PASSPHRASE
-from .test_usage import quiet, request, world  # noqa: F401 - the usage world fixture
+from .test_usage import request, world  # noqa: F401 - the usage world fixture
 
 
 def test_a_closed_subaccount_answers_404_once_twilio_deleted_it(parent: Client, sandbox: SandboxServer) -> None:
@@ -96,9 +96,9 @@ def test_the_usage_report_covers_a_deleted_subaccount_on_a_labelled_line(world, 
     server, sids = world
     path = tmp_path / "tenants" / "sunrise-rx.yaml"
     path.write_text(path.read_text().replace("status: active", "status: closed"))
-    before = run_usage(request(tmp_path), quiet())
+    before = run_usage(request(tmp_path))
     server.backend.clock.advance(timedelta(days=40))  # sunrise-rx closed 2026-10-15: deleted by now
-    after = run_usage(request(tmp_path), quiet())
+    after = run_usage(request(tmp_path))
     assert after.reconciled and after.parent_total == before.parent_total
     lines = {line.label: line for line in after.lines}
     assert "sunrise-rx" not in lines

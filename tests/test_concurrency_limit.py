@@ -15,7 +15,7 @@ from provider.sandbox import SandboxServer
 from provider.usage.job import run_usage
 
 from .conftest import PASSPHRASE, write_tenants
-from .test_usage import quiet, request, world  # noqa: F401 - the usage world fixture
+from .test_usage import request, world  # noqa: F401 - the usage world fixture
 
 API = "/2010-04-01"
 
@@ -76,10 +76,10 @@ def test_provisioning_under_a_low_limit_ends_right_with_no_duplicates(small_proj
 
 def test_the_usage_report_under_a_low_limit_gives_the_same_totals(world, tmp_path: Path) -> None:  # noqa: F811
     server, _ = world
-    calm = run_usage(request(tmp_path), quiet())
+    calm = run_usage(request(tmp_path))
     server.app.limit.configure(2)
     server.faults.configure(latency_ms=20)
-    limited = run_usage(request(tmp_path, concurrency=16), quiet())
+    limited = run_usage(request(tmp_path, concurrency=16))
     assert server.backend.counters["throttled 20429"] > 0
     assert [(line.label, line.cost) for line in limited.lines] == [(line.label, line.cost) for line in calm.lines]
     assert limited.reconciled and sum((line.cost for line in limited.lines), Decimal(0)) > 0

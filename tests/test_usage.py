@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from rich.console import Console
 
 from provider.sandbox import Clock, SandboxServer, TwilioBackend, usage as synthetic
 from provider.twilio_api import make_client
@@ -76,13 +75,9 @@ def request(tmp_path: Path, **overrides) -> UsageRequest:
     return UsageRequest(**values)
 
 
-def quiet() -> Console:
-    return Console(stderr=True, quiet=True)
-
-
 def test_costs_revenue_margin_and_reconciliation(world, tmp_path: Path) -> None:
     server, sids = world
-    report = run_usage(request(tmp_path), quiet())
+    report = run_usage(request(tmp_path))
     lines = {line.label: line for line in report.lines}
     for tenant in ("northside-pharmacy", "riverbend-pharmacy", "sunrise-rx", "harbor-drug", "citycare-chemists"):
         assert lines[tenant].cost == expected_cost(server.backend, sids[tenant], *OCTOBER), tenant
@@ -101,17 +96,17 @@ def test_costs_revenue_margin_and_reconciliation(world, tmp_path: Path) -> None:
 
 def test_pagination_and_429s_give_the_same_report(world, tmp_path: Path) -> None:
     server, _ = world
-    calm = run_usage(request(tmp_path), quiet())
+    calm = run_usage(request(tmp_path))
     server.faults.configure(rate=0.35, seed=3, kinds=("429",))
     server.faults.retry_after_s = 0
-    stormy = run_usage(request(tmp_path, page_size=2, concurrency=8), quiet())
+    stormy = run_usage(request(tmp_path, page_size=2, concurrency=8))
     assert server.backend.counters["fault 429"] > 5
     assert [(line.label, line.cost) for line in stormy.lines] == [(line.label, line.cost) for line in calm.lines]
     assert stormy.reconciled
 
 
 def test_prorated_revenue_for_a_partial_period(world, tmp_path: Path) -> None:
-    report = run_usage(request(tmp_path, period=None, start="2026-10-10", end="2026-10-19"), quiet())
+    report = run_usage(request(tmp_path, period=None, start="2026-10-10", end="2026-10-19"))
     north = next(line for line in report.lines if line.label == "northside-pharmacy")
     assert north.revenue == Decimal("249.00") * 10 / 31
     server, sids = world
@@ -133,22 +128,22 @@ def test_period_rules() -> None:
 def test_bad_input_is_a_clear_error(world, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     server, _ = world
     with pytest.raises(UsageJobError, match="unknown tenant"):
-        run_usage(request(tmp_path, only={"nobody"}), quiet())
+        run_usage(request(tmp_path, only={"nobody"}))
     with pytest.raises(UsageJobError, match="did you mean 'calls'"):
-        run_usage(request(tmp_path, categories=("cals",)), quiet())
+        run_usage(request(tmp_path, categories=("cals",)))
     with pytest.raises(UsageJobError, match="mixed currencies"):
-        run_usage(request(tmp_path, fx={}), quiet())
+        run_usage(request(tmp_path, fx={}))
     server.faults.configure(rate=1.0, kinds=("500",))
     with pytest.raises(UsageJobError, match="no report was produced"):
-        run_usage(request(tmp_path), quiet())
+        run_usage(request(tmp_path))
     server.faults.configure(rate=0.0)
     monkeypatch.delenv("TWILIO_AUTH_TOKEN")
     with pytest.raises(UsageJobError, match="no Twilio credentials"):
-        run_usage(request(tmp_path), quiet())
+        run_usage(request(tmp_path))
 
 
 def test_formats_and_chart(world, tmp_path: Path) -> None:
-    report = run_usage(request(tmp_path), quiet())
+    report = run_usage(request(tmp_path))
     document = json.loads(render.to_json(report))
     assert document["reconciliation"]["reconciled"] is True
     assert Decimal(document["reconciliation"]["parent_total"]) == report.parent_total
@@ -165,7 +160,7 @@ def test_formats_and_chart(world, tmp_path: Path) -> None:
 
 def test_chart_with_300_tenants_stays_readable(world, tmp_path: Path) -> None:
     from provider.usage.report import Line, Report
-    report = run_usage(request(tmp_path), quiet())
+    report = run_usage(request(tmp_path))
     many = [Line(f"pharmacy-{i:03d}", "tenant", f"AC{i:032x}", "active",
                  {"calls": Decimal(i), "sms": Decimal(1), "phonenumbers": Decimal(1), "other": Decimal(0)},
                  Decimal(i + 2), Decimal(300)) for i in range(300)]

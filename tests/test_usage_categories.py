@@ -13,7 +13,7 @@ from provider.sandbox import usage as synthetic
 from provider.usage.categories import overlap
 from provider.usage.job import UsageJobError, run_usage
 
-from .test_usage import quiet, request, world  # noqa: F401 - the usage world fixture
+from .test_usage import request, world  # noqa: F401 - the usage world fixture
 
 
 def test_every_parent_category_is_the_exact_sum_of_its_parts() -> None:
@@ -49,8 +49,8 @@ def test_overlapping_categories_are_refused() -> None:
 
 def test_the_report_with_subcategories_counts_nothing_twice(world, tmp_path: Path) -> None:  # noqa: F811
     chosen = ("calls-inbound", "sms-outbound", "phonenumbers-local")
-    parents = run_usage(request(tmp_path), quiet())
-    parts = run_usage(request(tmp_path, categories=chosen), quiet())
+    parents = run_usage(request(tmp_path))
+    parts = run_usage(request(tmp_path, categories=chosen))
     assert parts.reconciled and parts.parent_total == parents.parent_total
     by_label = {line.label: line for line in parents.lines}
     for line in parts.lines:
@@ -59,5 +59,5 @@ def test_the_report_with_subcategories_counts_nothing_twice(world, tmp_path: Pat
         assert line.costs["other"] >= 0
         assert line.costs["calls-inbound"] <= by_label[line.label].costs["calls"]
     with pytest.raises(UsageJobError) as raised:
-        run_usage(request(tmp_path, categories=("calls", "calls-inbound")), quiet())
+        run_usage(request(tmp_path, categories=("calls", "calls-inbound")))
     assert "part of 'calls'" in str(raised.value) and raised.value.exit_code == 2

@@ -27,12 +27,42 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="per-account concurrency limit: request N+1 in flight gets 429 / 20429 (default 100)")
     parser.add_argument("--no-demo-data", action="store_true",
                         help="start with the parent only: no pre-owned demo numbers, no legacy subaccount")
+    parser.add_argument("--stack", metavar="NAME",
+                        help="serve a stack's stand-in: its parent credentials and port from Pulumi.NAME.yaml "
+                             "(twilio:apiBaseUrl), its state in .pulumi-sandbox/twilio-state.json unless --state")
+    parser.add_argument("--root", type=Path, default=Path("."), help="directory holding Pulumi.yaml (with --stack)")
+
+
+def _from_stack(args: argparse.Namespace) -> None:
+    """Fill credentials, port and state from the stack, as `bash scripts/sandbox.sh` left them."""
+    from urllib.parse import urlsplit
+
+    from ..stackfiles import read_stack_config
+
+    root = args.root.resolve()
+    config = read_stack_config(root / f"Pulumi.{args.stack}.yaml")
+    base = config.get("twilio:apiBaseUrl")
+    if not base:
+        raise ValueError(f"Pulumi.{args.stack}.yaml has no twilio:apiBaseUrl: that stack talks to the real Twilio")
+    args.account_sid = args.account_sid or config["twilio:accountSid"]
+    args.auth_token = args.auth_token or config["twilio:authToken"]
+    args.port = args.port or urlsplit(base).port or 0
+    args.state = args.state or root / ".pulumi-sandbox" / "twilio-state.json"
+    args.state.parent.mkdir(parents=True, exist_ok=True)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..sandbox import FaultPlan, SandboxServer, TwilioBackend
     from ..sandbox.models import DEMO_PARENT_NUMBERS
 
+    if args.stack:
+        from ..stackfiles import IncorrectPassphrase, StackConfigError
+
+        try:
+            _from_stack(args)
+        except (StackConfigError, IncorrectPassphrase, ValueError, KeyError, OSError) as error:
+            print(f"tenantctl sandbox: cannot serve stack {args.stack}: {error}", file=sys.stderr)
+            return 2
     if args.account_sid and not re.fullmatch(r"AC[0-9a-f]{32}", args.account_sid):
         print("tenantctl sandbox: --account-sid must be AC followed by 32 lowercase hex digits", file=sys.stderr)
         return 2
@@ -51,14 +81,17 @@ def run(args: argparse.Namespace) -> int:
     server = SandboxServer(backend, host=args.host, port=args.port, faults=faults, max_in_flight=args.max_in_flight)
 
     async def main() -> None:
-        task = asyncio.ensure_future(server.serve())
+        ready = asyncio.Event()
+        task = asyncio.ensure_future(server.serve(ready))
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, task.cancel)
-        while server._runner is None or not server._runner.addresses:  # wait until the port is bound
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.01)
+        bound = asyncio.ensure_future(ready.wait())
+        await asyncio.wait({task, bound}, return_when=asyncio.FIRST_COMPLETED)
+        if task.done():  # it stopped before binding: say why (port in use, ...)
+            bound.cancel()
+            task.result()
+            return
         print(json.dumps(server.connection_info()), flush=True)
         try:
             await task

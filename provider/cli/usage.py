@@ -27,18 +27,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ..usage import DEFAULT_CATEGORIES, PeriodError
     from ..usage import render
     from ..usage.job import UsageJobError, UsageRequest, parse_fx, run_usage
 
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)
     try:
         request = UsageRequest(args.period, args.start, args.end, args.stack,
                                tuple(args.categories or DEFAULT_CATEGORIES), args.tenants,
                                set(args.only) if args.only else None, parse_fx(args.fx), args.concurrency,
                                args.mapping, args.root.resolve())
-        report = run_usage(request, err)
+        with Progress(TextColumn("usage"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+                      transient=True, disable=not err.is_terminal) as progress:
+            task = progress.add_task("fetch", total=None)
+            report = run_usage(request, lambda done, total: progress.update(task, completed=done, total=total))
     except PeriodError as error:
         err.print(f"tenantctl usage: {error}", markup=False, highlight=False)
         return 2

@@ -9,14 +9,11 @@ import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 from twilio.base.exceptions import TwilioRestException
 
+from ..webhooks import METHOD_FIELDS, URL_FIELDS, WEBHOOK_FIELDS
 from .base import ProvisioningError, TwilioProvider, create_once, explain, is_not_found, known
 
 E164 = re.compile(r"\+[1-9][0-9]{6,14}")  # always fullmatch
 NUMBER_SID = re.compile(r"PN[0-9a-f]{32}")
-URL_FIELDS = ("voice_url", "voice_fallback_url", "sms_url", "sms_fallback_url", "status_callback")
-METHOD_FIELDS = ("voice_method", "voice_fallback_method", "sms_method", "sms_fallback_method",
-                 "status_callback_method")
-WEBHOOK_FIELDS = URL_FIELDS + METHOD_FIELDS
 SEARCH_TYPES = {"local": "local", "mobile": "mobile", "toll_free": "toll_free"}
 OUTPUTS = ("sid", "phone_number", "capabilities")
 NUMBER_TAKEN = 21422  # someone bought the offered number between our search and our purchase
@@ -249,17 +246,14 @@ class PhoneNumberProvider(TwilioProvider):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Release: only when the number still sits where this resource put it (not moved to another tenant)."""
+        account = props["account_sid"]
         try:
-            self._numbers(props["account_sid"])(id_).fetch()
+            self._numbers(account)(id_).fetch()
         except Exception as error:
-            if is_not_found(error) or self.deleted_with_account(props["account_sid"], error):
-                return
+            if is_not_found(error) or self.deleted_with_account(account, error):
+                return  # moved away, already released, or released by Twilio with its closed subaccount
             raise explain(f"look up number {props.get('phone_number')} before releasing it", error) from None
-        try:
-            self._numbers(props["account_sid"])(id_).delete()
-        except Exception as error:
-            if not is_not_found(error):
-                raise explain(f"release number {props.get('phone_number')}", error) from None
+        self.delete_quietly(self._numbers(account)(id_).delete, account, f"(release) number {props.get('phone_number')}")
 
     @staticmethod
     def _outs(props: dict[str, Any], number: Any) -> dict[str, Any]:

@@ -30,10 +30,6 @@ from .exceptions import (
 ACCOUNT_STATUSES = ("active", "suspended", "closed")
 DELETED_AFTER_DAYS = 30  # Twilio deletes a closed subaccount this long after it was closed
 DEFAULT_MAX_SUBACCOUNTS = 1000  # per parent, until Twilio raises it on request (error 21480 beyond)
-WEBHOOK_ATTRS = (
-    "voice_url", "voice_method", "voice_fallback_url", "voice_fallback_method", "sms_url", "sms_method",
-    "sms_fallback_url", "sms_fallback_method", "status_callback", "status_callback_method",
-)
 DEMO_PARENT_NUMBERS = ("+14155550100", "+13125550199")
 # A subaccount made before this repository existed, with a number, at fixed SIDs so a tenant file can adopt them.
 DEMO_LEGACY_ACCOUNT_SID = "AC1e9ac7" + "0" * 22 + "0001"

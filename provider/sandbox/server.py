@@ -305,9 +305,12 @@ class SandboxServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    async def serve(self) -> None:
-        """Run in the current event loop until cancelled (the `tenantctl sandbox` command)."""
+    async def serve(self, ready: Optional[asyncio.Event] = None) -> None:
+        """Run in the current event loop until cancelled (the `tenantctl sandbox` command); `ready` is set once
+        the port is bound, so the caller can announce where to reach it."""
         await self._start()
+        if ready is not None:
+            ready.set()
         try:
             await asyncio.Event().wait()
         finally:

@@ -5,22 +5,12 @@ from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from typing import Literal, Optional
 
+from ..webhooks import WEBHOOK_FIELDS
+
 Status = Literal["active", "suspended", "closed"]
 NumberType = Literal["local", "mobile", "toll_free"]
 Capability = Literal["voice", "sms", "mms"]
 
-WEBHOOK_FIELDS = (
-    "voice_url",
-    "voice_method",
-    "voice_fallback_url",
-    "voice_fallback_method",
-    "sms_url",
-    "sms_method",
-    "sms_fallback_url",
-    "sms_fallback_method",
-    "status_callback",
-    "status_callback_method",
-)
 
 
 @dataclass(frozen=True)

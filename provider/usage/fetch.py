@@ -17,7 +17,11 @@ from .periods import Period
 
 
 class FetchError(Exception):
-    pass
+    """One account's usage could not be fetched; `cause` is Twilio's (or the network's) error."""
+
+    def __init__(self, message: str, cause: BaseException):
+        super().__init__(message)
+        self.cause = cause
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,7 @@ class UsageFetcher:
                     try:
                         results[sid] = future.result()
                     except Exception as error:
-                        raise FetchError(f"could not fetch usage of {sid}: {type(error).__name__}: {error}") from None
+                        raise FetchError(f"could not fetch usage of {sid}", error) from None
                     if progress:
                         progress()
             except BaseException:

@@ -1,18 +1,18 @@
 """`tenantctl usage` end to end: credentials, mapping tenants to subaccounts, fetching, the report."""
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
+from urllib.parse import urlsplit
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+import requests
 
-from ..resources.session import Credentials, MissingCredentials, credentials_from
 from ..tenancy import ValidationPolicy, load_tenants
-from ..twilio_api import make_client
+from ..twilio_api import Credentials, MissingCredentials, credentials_from, make_client
 from .categories import problem as category_problem
 from .fetch import FetchError, UsageFetcher
 from .periods import parse_period
@@ -76,6 +76,36 @@ def resolve_credentials(stack: str, root: Path) -> Credentials:
                             f"Pulumi.{stack}.yaml readable ({error})") from None
 
 
+def require_reachable(credentials: Credentials, stack: str) -> None:
+    """Fail at once, saying what to run, when the stand-in (or a proxy) is not listening: not after retries."""
+    if not credentials.base_url:
+        return
+    parts = urlsplit(credentials.base_url)
+    try:
+        socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 80), timeout=3).close()
+    except OSError as error:
+        hint = (f" The local Twilio stand-in is not running: start it, on its saved state, with "
+                f"`./tenantctl sandbox --stack {stack}`" if parts.hostname in ("127.0.0.1", "localhost", "::1")
+                else "")
+        raise UsageJobError(f"cannot reach Twilio at {credentials.base_url} ({error.strerror or error}).{hint}") \
+            from None
+
+
+def plain_failure(error: BaseException, stack: str) -> str:
+    """A Twilio failure in words: which setting to check, never the SDK's raw dump."""
+    text = str(error)
+    status = getattr(error, "status", None)
+    if status in (401, 403) or "HTTP 401" in text or "HTTP 403" in text:
+        return (f"Twilio refused the parent credentials (HTTP {status or (401 if 'HTTP 401' in text else 403)}): "
+                f"check twilio:accountSid and twilio:authToken in Pulumi.{stack}.yaml (or TWILIO_ACCOUNT_SID and "
+                "TWILIO_AUTH_TOKEN, which take precedence)")
+    if isinstance(error, requests.exceptions.ConnectionError):
+        return "cannot reach Twilio (the connection failed); check the network and twilio:apiBaseUrl"
+    code = getattr(error, "code", None)
+    return f"Twilio request failed (HTTP {status}, error {code}): {getattr(error, 'msg', text)}" if status \
+        else f"Twilio request failed: {type(error).__name__}: {text}"
+
+
 def stack_account_map(stack: str, root: Path) -> dict[str, str]:
     """tenant id -> subaccount SID from the stack outputs (the CRM's reader), or {} when they cannot be read."""
     from ..crm import CredentialsError, stack_outputs
@@ -87,7 +117,11 @@ def stack_account_map(stack: str, root: Path) -> dict[str, str]:
     return {tenant: t["account_sid"] for tenant, t in (outputs.get("tenants") or {}).items()}
 
 
-def run_usage(request: UsageRequest, err: Console) -> Report:
+ProgressCallback = Callable[[int, int], None]  # (done, total) accounts fetched
+
+
+def run_usage(request: UsageRequest, on_progress: ProgressCallback = lambda done, total: None) -> Report:
+    """The whole report; `on_progress` hears of each account fetched (the CLI draws a bar, tests ignore it)."""
     check_categories(request.categories)
     period = parse_period(request.period, request.start, request.end, date.today())
     loaded = load_tenants([request.tenants_dir], ValidationPolicy(allow_private_hosts=True))
@@ -99,6 +133,7 @@ def run_usage(request: UsageRequest, err: Console) -> Report:
         if unknown:
             raise UsageJobError(f"unknown tenant(s): {', '.join(unknown)} (no file in {request.tenants_dir})", 2)
     credentials = resolve_credentials(request.stack, request.root)
+    require_reachable(credentials, request.stack)
     fetcher = UsageFetcher(lambda: make_client(credentials.account_sid, credentials.auth_token, credentials.base_url,
                                                timeout=credentials.timeout_s), request.concurrency,
                           request.page_size)
@@ -109,20 +144,23 @@ def run_usage(request: UsageRequest, err: Console) -> Report:
             raise UsageJobError(f"stack {request.stack!r} has no readable outputs to map tenants to subaccounts")
         account_tenants = map_accounts(accounts, outputs_map or None)
         sids = [a.sid for a in accounts]
-        with Progress(TextColumn("usage"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err,
-                      transient=True, disable=not err.is_terminal) as progress:
-            task = progress.add_task("fetch", total=len(sids) + 2)
-            usage = fetcher.usage_of(sids, period, progress=lambda: progress.advance(task))
-            parent_own = fetcher.usage(credentials.account_sid, period, include_subaccounts=False)
-            parent_all = fetcher.usage(credentials.account_sid, period, include_subaccounts=True)
-            progress.advance(task, 2)
+        total, done = len(sids) + 2, 0
+
+        def advance(step: int = 1) -> None:
+            nonlocal done
+            done += step
+            on_progress(done, total)
+        on_progress(0, total)
+        usage = fetcher.usage_of(sids, period, progress=advance)
+        parent_own = fetcher.usage(credentials.account_sid, period, include_subaccounts=False)
+        parent_all = fetcher.usage(credentials.account_sid, period, include_subaccounts=True)
+        advance(2)
     except FetchError as error:
-        raise UsageJobError(f"{error}; no report was produced") from None
+        raise UsageJobError(f"{error}: {plain_failure(error.cause, request.stack)}; no report was produced") from None
     except UsageJobError:
         raise
     except Exception as error:
-        raise UsageJobError(f"Twilio request failed: {type(error).__name__}: {error}; no report was produced") \
-            from None
+        raise UsageJobError(f"{plain_failure(error, request.stack)}; no report was produced") from None
     try:
         report = build_report(period=period, parent_sid=credentials.account_sid, accounts=accounts, usage=usage,
                               parent_own=parent_own, parent_all=parent_all, tenants=tenants,

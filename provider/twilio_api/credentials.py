@@ -1,0 +1,47 @@
+"""Which Twilio account to act as, from stack config or the environment; shown nowhere, not even in a traceback.
+
+Shared by the dynamic providers (credentials arrive in configure()) and the usage report (which never loads
+Pulumi's dynamic-provider machinery).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from .client import DEFAULT_TIMEOUT_S
+
+
+class MissingCredentials(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Credentials:
+    account_sid: str
+    auth_token: str
+    base_url: Optional[str] = None
+    timeout_s: float = DEFAULT_TIMEOUT_S
+
+    def __repr__(self) -> str:  # never show the token, not even in a traceback
+        return f"Credentials(account_sid={self.account_sid!r}, auth_token='***', base_url={self.base_url!r})"
+
+
+def credentials_from(config: Any = None, environ: Optional[dict[str, str]] = None) -> Credentials:
+    """Stack config first (twilio:accountSid, secret twilio:authToken, twilio:apiBaseUrl), then environment."""
+    env = os.environ if environ is None else environ
+
+    def setting(key: str, variable: str) -> Optional[str]:
+        value = config.get(key) if config is not None else None
+        return str(value) if value else env.get(variable) or None
+
+    sid = setting("twilio:accountSid", "TWILIO_ACCOUNT_SID")
+    token = setting("twilio:authToken", "TWILIO_AUTH_TOKEN")
+    base_url = setting("twilio:apiBaseUrl", "TWILIO_API_BASE_URL")
+    timeout = setting("twilio:httpTimeoutSeconds", "TWILIO_HTTP_TIMEOUT_SECONDS")
+    if not sid or not token:
+        missing = [name for name, value in (("twilio:accountSid", sid), ("twilio:authToken", token)) if not value]
+        raise MissingCredentials(
+            f"Twilio credentials are missing ({', '.join(missing)}): run `pulumi config set twilio:accountSid AC...` "
+            "and `pulumi config set --secret twilio:authToken ...`, or set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN")
+    return Credentials(sid, token, base_url, float(timeout) if timeout else DEFAULT_TIMEOUT_S)
