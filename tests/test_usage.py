@@ -108,7 +108,7 @@ def test_pagination_and_429s_give_the_same_report(world, tmp_path: Path) -> None
 def test_prorated_revenue_for_a_partial_period(world, tmp_path: Path) -> None:
     report = run_usage(request(tmp_path, period=None, start="2026-10-10", end="2026-10-19"))
     north = next(line for line in report.lines if line.label == "northside-pharmacy")
-    assert north.revenue == Decimal("249.00") * 10 / 31
+    assert north.revenue == (Decimal("249.00") * 10 / 31).quantize(Decimal("0.01")), "billed in cents"
     server, sids = world
     assert north.cost == expected_cost(server.backend, sids["northside-pharmacy"], date(2026, 10, 10),
                                        date(2026, 10, 19))

@@ -65,5 +65,6 @@ def run(args: argparse.Namespace) -> int:
     if not report.reconciled:
         err.print(sentence, style="bold red", markup=False, highlight=False)
         return 1
-    err.print(sentence, highlight=False)
+    if args.format != "markdown":  # the markdown carries the sentence itself: not twice on one screen
+        err.print(sentence, highlight=False, markup=False)
     return 0

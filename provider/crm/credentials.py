@@ -71,8 +71,10 @@ def _local_outputs(stack: str, work_dir: Path, passphrase: Optional[str]) -> dic
 
     path = state_path(work_dir, stack)
     if not path.exists():
-        raise StackNotDeployed(f"stack {stack!r} has no engine-less state ({path}); run `tenantctl local up --stack "
-                               f"{stack}` first")
+        how = ("`bash scripts/sandbox.sh` deploys it" if stack == "sandbox" else
+               f"deploy it with `pulumi up --stack {stack}` and read it with the Pulumi CLI installed (or "
+               f"`tenantctl local up --stack {stack}` engine-less); for the local sandbox, pass --stack sandbox")
+        raise StackNotDeployed(f"stack {stack!r} has no engine-less state here ({path}): {how}")
     try:
         crypter = stack_crypter(work_dir / f"Pulumi.{stack}.yaml", passphrase)
         return reveal(LocalStateStore(path, crypter).load()[1])

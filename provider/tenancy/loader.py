@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -209,6 +210,8 @@ def _build_tenant(located: LocatedData, display: str) -> Tenant:
             plan=billing["plan"],
             monthly_price=_decimal(billing["monthly_price"]),
             currency=billing["currency"],
+            start=date.fromisoformat(billing["start"]) if billing.get("start") else None,
+            end=date.fromisoformat(billing["end"]) if billing.get("end") else None,
         ) if billing else None,
     )
 

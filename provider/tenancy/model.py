@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from datetime import date
 from decimal import Decimal
 from typing import Literal, Optional
 
@@ -80,6 +81,8 @@ class Billing:
     plan: str
     monthly_price: Decimal
     currency: str
+    start: Optional[date] = None  # first day billed; None: from the start
+    end: Optional[date] = None  # last day billed (inclusive); None: still billed
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import socket
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable, Iterator
 from urllib.parse import urlsplit
@@ -150,6 +151,18 @@ def file_issues(data: dict[str, Any], file_stem: str, policy: ValidationPolicy) 
             problem = _money_issue(section[path[1]])
             if problem:
                 yield RuleIssue(path, problem)
+
+    billing = data.get("billing")
+    if isinstance(billing, dict):
+        dates = {}
+        for key in ("start", "end"):
+            if isinstance(billing.get(key), str):
+                try:
+                    dates[key] = date.fromisoformat(billing[key])
+                except ValueError:
+                    yield RuleIssue(("billing", key), f"is not a real date: {billing[key]}")
+        if "start" in dates and "end" in dates and dates["end"] < dates["start"]:
+            yield RuleIssue(("billing", "end"), f"is before billing.start ({billing['start']})")
 
     seen_names: dict[str, int] = {}
     seen_numbers: dict[str, int] = {}

@@ -195,15 +195,53 @@ def load_located(text: str) -> LocatedData:
                     raise YamlSourceError(f"nesting deeper than {MAX_DEPTH} levels", _mark(event), path)
                 stack.append(container)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = Mark(mark.line + 1, mark.column + 1) if mark else Mark(1, 1)
-        problem = exc.problem or exc.context or "malformed YAML"
-        raise YamlSourceError(f"YAML syntax error: {problem}", where) from None
+        message, where = explain_syntax_error(exc, text)
+        raise YamlSourceError(f"YAML syntax error: {message}", where) from None
     except yaml.YAMLError as exc:  # reader errors (control characters, bad encoding) carry their own position
         raise YamlSourceError(f"YAML error: {_reader_message(exc)}", _reader_mark(exc, text)) from None
     if not root_set:
         located.data = None
     return located
+
+
+def _mark_of(mark: Any) -> Mark:
+    return Mark(mark.line + 1, mark.column + 1)
+
+
+def explain_syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, Mark]:
+    """PyYAML's wording translated into what to fix, at the line to fix (often not the line PyYAML stopped at)."""
+    problem = exc.problem or exc.context or "malformed YAML"
+    at = exc.problem_mark or exc.context_mark
+    where = _mark_of(at) if at else Mark(1, 1)
+    lines = text.splitlines()
+    start = _mark_of(exc.context_mark) if exc.context_mark else where
+    for number, line in enumerate(lines[: where.line], 1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            return "tab characters are not allowed in YAML indentation; indent with spaces", Mark(number, 1)
+    if "mapping values are not allowed" in problem:
+        line = lines[where.line - 1] if where.line <= len(lines) else ""
+        first_colon = line.find(": ")
+        if 0 <= first_colon < where.column - 1:
+            return "this value contains ': ': put the value in quotes", Mark(where.line, first_colon + 3)
+        return ("indentation: this line is indented under a line that already has a value; line it up with the "
+                "fields above it", Mark(where.line, 1))
+    if "expected '-' indicator" in problem or "expected <block end>" in problem:
+        return ("indentation: this line does not line up with the entries above it (a list's `- ` items and "
+                "each item's fields must start in the same columns)", Mark(where.line, 1))
+    if "end of stream" in problem and exc.context and "quoted" in exc.context:
+        return "a quoted value opened here is never closed (add the closing quote)", start
+    if "expected ',' or ']'" in problem:
+        return "a [list] opened here is not closed with ] (or its items are not separated by commas)", start
+    if "expected ',' or '}'" in problem:
+        return "a {mapping} opened here is not closed with } (or its fields are not separated by commas)", start
+    if "could not find expected ':'" in problem:
+        return "this line is not `key: value` (a missing ': ', or text that needs quotes)", start
+    if "block sequence entries are not allowed" in problem:
+        return "a `- ` list item where a single value was expected; put list items on their own lines", where
+    if "cannot start any token" in problem:
+        return f"{problem}: quote the value", where
+    return problem, where
 
 
 def _reader_message(exc: yaml.YAMLError) -> str:

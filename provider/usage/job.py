@@ -15,6 +15,7 @@ from ..tenancy import ValidationPolicy, load_tenants
 from ..twilio_api import Credentials, MissingCredentials, credentials_from, make_client
 from .categories import problem as category_problem
 from .fetch import FetchError, UsageFetcher
+from .fx import FxError, load_fx
 from .periods import parse_period
 from .report import Report, ReportError, build_report, map_accounts
 
@@ -132,6 +133,10 @@ def run_usage(request: UsageRequest, on_progress: ProgressCallback = lambda done
         unknown = sorted(request.only - set(tenants))
         if unknown:
             raise UsageJobError(f"unknown tenant(s): {', '.join(unknown)} (no file in {request.tenants_dir})", 2)
+    try:
+        rates = load_fx(request.root).overridden(request.fx)
+    except FxError as error:
+        raise UsageJobError(str(error), 2) from None
     credentials = resolve_credentials(request.stack, request.root)
     require_reachable(credentials, request.stack)
     fetcher = UsageFetcher(lambda: make_client(credentials.account_sid, credentials.auth_token, credentials.base_url,
@@ -164,9 +169,10 @@ def run_usage(request: UsageRequest, on_progress: ProgressCallback = lambda done
     try:
         report = build_report(period=period, parent_sid=credentials.account_sid, accounts=accounts, usage=usage,
                               parent_own=parent_own, parent_all=parent_all, tenants=tenants,
-                              account_tenants=account_tenants, categories=request.categories, fx=request.fx)
+                              account_tenants=account_tenants, categories=request.categories, fx=rates.rates)
     except ReportError as error:
         raise UsageJobError(str(error), 2) from None
     report.only = frozenset(request.only) if request.only else None
+    report.fx_source = rates.source
     return report
 

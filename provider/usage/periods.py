@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Optional
 
 
 class PeriodError(ValueError):
@@ -40,8 +41,12 @@ class Period:
             day = month_end + timedelta(days=1)
         return out
 
-    def prorate(self, monthly: Decimal) -> Decimal:
-        return sum((monthly * share for _, _, share in self.share_of_months()), Decimal(0))
+    def prorate(self, monthly: Decimal, first: Optional[date] = None, last: Optional[date] = None) -> Decimal:
+        """`monthly` for the days of this period between `first` and `last` (a billing start and end)."""
+        start, end = max(self.start, first or self.start), min(self.end, last or self.end)
+        if end < start:
+            return Decimal(0)
+        return sum((monthly * share for _, _, share in Period(start, end, end).share_of_months()), Decimal(0))
 
 
 def parse_period(period: str | None, start: str | None, end: str | None, today: date) -> Period:

@@ -13,8 +13,25 @@ from rich.table import Table
 from .report import CENT, Line, Report
 
 
+COST_PLACES = Decimal("0.0001")  # Twilio prices usage to four places
+
+
 def money(value: Optional[Decimal]) -> str:
+    """For people: cents, with thousands separators."""
     return "" if value is None else f"{value.quantize(CENT):,.2f}"
+
+
+def exact(field: str, value: Any) -> Any:
+    """For machines: one format per field, no separators, nothing rounded away: costs at Twilio's four places,
+    revenue in cents (as billed), margin = revenue − cost at four places, so every row and total adds up exactly;
+    margin % to one place; a missing value is None (null in JSON, empty in CSV)."""
+    if not isinstance(value, Decimal):
+        return value
+    if field == "margin_pct":
+        return f"{value.quantize(Decimal('0.1')):f}"
+    if field == "revenue":
+        return f"{value.quantize(CENT):f}"
+    return f"{value.quantize(COST_PLACES):f}"  # costs, and margins (revenue in cents minus cost): exact
 
 
 def _row(report: Report, line: Line) -> dict[str, Any]:
@@ -22,29 +39,30 @@ def _row(report: Report, line: Line) -> dict[str, Any]:
                            "account_sid": line.account_sid, "plan": line.plan or ""}
     for category in (*report.categories, "other"):
         row[f"cost_{category}"] = line.costs[category]
-    row.update(cost=line.cost, revenue=line.revenue, margin=line.margin, margin_pct=line.margin_pct)
+    row.update(cost=line.cost, revenue=line.revenue or Decimal(0), margin=line.margin, margin_pct=line.margin_pct)
     return row
 
 
-def _totals(report: Report) -> dict[str, Any]:
+def _totals(report: Report) -> dict[str, Decimal]:
+    """Revenue − cost = margin, over exactly the lines shown."""
     shown = report.shown
-    return {"cost": sum((line.cost for line in shown), Decimal(0)),
-            "revenue": sum((line.revenue or Decimal(0) for line in shown), Decimal(0)),
-            "margin": sum((line.margin or Decimal(0) for line in shown if line.revenue is not None), Decimal(0))}
+    cost = sum((line.cost for line in shown), Decimal(0))
+    revenue = sum((line.revenue or Decimal(0) for line in shown), Decimal(0))
+    return {"cost": cost, "revenue": revenue, "margin": revenue - cost}
 
 
 def to_json(report: Report) -> str:
-    def plain(value: Any) -> Any:
-        return str(value) if isinstance(value, Decimal) else value
     document = {
         "period": {"start": report.period.start.isoformat(), "end": report.period.end.isoformat(),
                    "in_progress": report.period.in_progress},
         "currency": report.currency,
-        "fx": {k: str(v) for k, v in report.fx.items()},
-        "lines": [{k: plain(v) for k, v in _row(report, line).items()} for line in report.shown],
-        "totals": {k: str(v) for k, v in _totals(report).items()},
-        "reconciliation": {"parent_total": str(report.parent_total), "accounted": str(report.accounted),
-                           "difference": str(report.difference), "reconciled": report.reconciled},
+        "fx": {k: f"{v:f}" for k, v in report.fx.items()},
+        "fx_source": report.fx_source,
+        "lines": [{k: exact(k, v) for k, v in _row(report, line).items()} for line in report.shown],
+        "totals": {k: exact(k, v) for k, v in _totals(report).items()},
+        "reconciliation": {"parent_total": exact("parent_total", report.parent_total),
+                           "accounted": exact("accounted", report.accounted),
+                           "difference": exact("difference", report.difference), "reconciled": report.reconciled},
     }
     return json.dumps(document, indent=2)
 
@@ -55,8 +73,7 @@ def to_csv(report: Report) -> str:
     writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["tenant"], lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: (money(v) if isinstance(v, Decimal) and not k.endswith("pct") else
-                             ("" if v is None else v)) for k, v in row.items()})
+        writer.writerow({k: "" if v is None else exact(k, v) for k, v in row.items()})
     return out.getvalue()
 
 
@@ -64,10 +81,31 @@ def _headers(report: Report) -> list[str]:
     return ["tenant", "status", *report.categories, "other", "cost", "revenue", "margin", "margin %"]
 
 
+def _cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT)
+
+
 def _cells(report: Report, line: Line) -> list[str]:
+    """For people, in cents; the margin shown is the revenue shown minus the cost shown, so each row adds up."""
+    revenue = line.revenue or Decimal(0)
     return [line.label, line.status, *(money(line.costs[c]) for c in (*report.categories, "other")),
-            money(line.cost), money(line.revenue), money(line.margin),
+            money(line.cost), money(revenue), money(_cents(revenue) - _cents(line.cost)),
             "" if line.margin_pct is None else f"{line.margin_pct}%"]
+
+
+def _footer(report: Report) -> list[str]:
+    totals = _totals(report)
+    pct = "" if not totals["revenue"] else f"{(totals['margin'] / totals['revenue'] * 100).quantize(Decimal('0.1'))}%"
+    costs = [money(sum((line.costs[c] for line in report.shown), Decimal(0))) for c in (*report.categories, "other")]
+    return ["total", "", *costs, money(totals["cost"]), money(totals["revenue"]),
+            money(_cents(totals["revenue"]) - _cents(totals["cost"])), pct]
+
+
+def fx_sentence(report: Report) -> str:
+    if not report.fx:
+        return ""
+    rates = ", ".join(f"{k}={v}" for k, v in sorted(report.fx.items()))
+    return f"Revenue in other currencies converted to {report.currency} at {rates} ({report.fx_source or '--fx'})."
 
 
 def to_markdown(report: Report) -> str:
@@ -75,30 +113,29 @@ def to_markdown(report: Report) -> str:
     lines = [f"**Usage {report.period.label}** ({report.currency})", "",
              "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(_cells(report, line)) + " |" for line in report.shown]
-    totals = _totals(report)
-    lines.append(f"| **total** | | {' | ' * (len(report.categories))} | **{money(totals['cost'])}** | "
-                 f"**{money(totals['revenue'])}** | **{money(totals['margin'])}** | |")
+    lines.append("| " + " | ".join(f"**{cell}**" if cell else "" for cell in _footer(report)) + " |")
     lines.append("")
     lines.append(reconciliation_sentence(report))
+    if report.fx:
+        lines.append("")
+        lines.append(fx_sentence(report))
     return "\n".join(lines) + "\n"
 
 
 def reconciliation_sentence(report: Report) -> str:
     state = "reconciled" if report.reconciled else "NOT RECONCILED"
-    return (f"Reconciliation: parent total {money(report.parent_total)} {report.currency} = tenants + unmapped + "
-            f"parent own {money(report.accounted)}; difference {money(report.difference)}: {state}")
+    return (f"Reconciliation: parent total {money(report.parent_total)} {report.currency} = the sum of every line "
+            f"(tenants, unmapped accounts, the parent's own usage) {money(report.accounted)}; difference "
+            f"{money(report.difference)}: {state}")
 
 
 def print_table(report: Report, console: Console) -> None:
     title = f"Usage {report.period.label} ({report.currency})" + (" — in progress" if report.period.in_progress
                                                                     else "")
-    table = Table(title=title, show_footer=True)
-    totals = _totals(report)
-    footer = {"tenant": "total", "cost": money(totals["cost"]), "revenue": money(totals["revenue"]),
-              "margin": money(totals["margin"])}
-    for header in _headers(report):
-        table.add_column(header, footer=footer.get(header, ""), justify="left" if header in ("tenant", "status")
-                         else "right")
+    table = Table(title=title, show_footer=True, caption=fx_sentence(report) or None)
+    for header, footer in zip(_headers(report), _footer(report), strict=True):
+        table.add_column(header, footer=footer, justify="left" if header in ("tenant", "status") else "right",
+                         overflow="fold")
     for line in report.shown:
         table.add_row(*_cells(report, line))
     console.print(table)

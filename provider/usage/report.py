@@ -31,14 +31,16 @@ class Line:
     plan: Optional[str] = None
 
     @property
-    def margin(self) -> Optional[Decimal]:
-        return None if self.revenue is None else self.revenue - self.cost
+    def margin(self) -> Decimal:
+        """Revenue minus cost for every line, so the column adds up: a line nobody pays for (the parent's own
+        usage, an unmapped or unbilled account) is cost without revenue, a negative margin of its own."""
+        return (self.revenue or Decimal(0)) - self.cost
 
     @property
     def margin_pct(self) -> Optional[Decimal]:
-        if self.revenue is None or self.revenue == 0:
+        if not self.revenue:
             return None
-        return (self.margin / self.revenue * 100).quantize(Decimal("0.1"))  # type: ignore[operator]
+        return (self.margin / self.revenue * 100).quantize(Decimal("0.1"))
 
 
 @dataclass
@@ -49,6 +51,7 @@ class Report:
     lines: list[Line]
     parent_total: Decimal
     fx: dict[str, Decimal] = field(default_factory=dict)
+    fx_source: str = ""  # where the rates come from (fx-rates.yaml and its date, --fx overrides)
     only: Optional[frozenset[str]] = None  # tenants to show; reconciliation always covers every line
 
     @property
@@ -108,7 +111,8 @@ def build_report(*, period: Period, parent_sid: str, accounts: list[Account], us
     if missing_fx:
         who = sorted(t.id for t in tenants.values() if t.billing and t.billing.currency in missing_fx)
         raise ReportError(f"revenue of {', '.join(who)} is in {', '.join(missing_fx)} but costs are in {currency}: "
-                          f"mixed currencies are not added up; give a rate, e.g. --fx {missing_fx[0]}=1.27")
+                          f"mixed currencies are not added up; add a rate to fx-rates.yaml (reviewed), or give one "
+                          f"for this run, e.g. --fx {missing_fx[0]}=1.27")
 
     lines = []
     statuses = {a.sid: a.status for a in accounts}
@@ -119,7 +123,9 @@ def build_report(*, period: Period, parent_sid: str, accounts: list[Account], us
         revenue = plan = None
         if tenant and tenant.billing:
             rate = Decimal(1) if tenant.billing.currency == currency else fx[tenant.billing.currency]
-            revenue = period.prorate(tenant.billing.monthly_price) * rate
+            # Billed in cents: the revenue of a partial period is rounded once, here, and adds up from then on.
+            revenue = (period.prorate(tenant.billing.monthly_price, tenant.billing.start, tenant.billing.end)
+                       * rate).quantize(CENT)
             plan = tenant.billing.plan
         if total == 0 and revenue is None and not tenant:
             continue  # an unmapped account with nothing in the period
