@@ -17,6 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--root", type=Path, default=Path("."), help="directory holding Pulumi.yaml")
     parser.add_argument("--refresh", action="store_true", help="read the live state first (like pulumi up --refresh)")
     parser.add_argument("--force", action="store_true", help="with unlock: clear the lock even if its holder may live")
+    parser.add_argument("--diff", action="store_true", help="show each changed property, old → new (secrets masked)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -50,9 +51,9 @@ def run(args: argparse.Namespace) -> int:
         err.print(f"{args.action} failed: {getattr(error, 'message', error)}", style="red", markup=False,
                   highlight=False)
         return 1
-    print_steps(result.steps, args.action, err)
+    print_steps(result.steps, args.action, err, diff=args.diff)
     if args.action != "preview":
-        print_tenants(result.outputs, Console(width=None if sys.stdout.isatty() else 160))
+        print_tenants(result.outputs, Console())  # the terminal width, or COLUMNS, or 80: long values fold
     return 0
 
 

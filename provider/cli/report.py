@@ -14,22 +14,30 @@ SYMBOL = {"create": "[green]+ create[/]", "update": "[yellow]~ update[/]", "repl
           "delete": "[red]- delete[/]", "refresh": "  refresh", "gone": "[red]  gone[/]"}
 
 
-def print_steps(steps: list[Step], action: str, console: Console) -> None:
+def print_steps(steps: list[Step], action: str, console: Console, diff: bool = False) -> None:
+    """One line per change: what, whose (tenant/entry), and with `diff` every property old → new."""
     changed = [s for s in steps if s.op != "same" and not (s.op == "refresh" and not s.detail)]
     for step in changed:
         kind, name = step.urn.split("::")[-2].split("$")[-1], step.urn.split("::")[-1]
+        label = step.label or name
+        shown = label if label == name else f"{label} ({name})"
         detail = f" ({step.detail})" if step.detail else ""
-        console.print(f"{SYMBOL.get(step.op, step.op)} {escape(kind.split(':')[-1])} {escape(name)}{escape(detail)}",
+        console.print(f"{SYMBOL.get(step.op, step.op)} {escape(kind.split(':')[-1])} {escape(shown)}{escape(detail)}",
                       highlight=False)
+        if diff:
+            for prop, before, after in step.changes:
+                console.print(f"      {escape(prop)}: {escape(repr(before))} → {escape(repr(after))}",
+                              highlight=False)
     summary = ", ".join(f"{n} {op}" for op, n in sorted(count_steps(steps).items())) or "nothing"
     console.print(f"{action}: {summary}", highlight=False)
 
 
 def print_tenants(outputs: dict[str, Any], console: Console) -> None:
+    """Readable at 80 columns (long values fold, never cut); `tenantctl local output` has every detail."""
     tenants = reveal(outputs).get("tenants") or {}
     table = Table(title=f"{len(tenants)} tenant(s)")
     for column in ("tenant", "status", "subaccount", "numbers", "API key"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for tenant_id, t in sorted(tenants.items()):
         numbers = "\n".join(f"{name}: {n['phone_number']}" for name, n in sorted((t.get("phone_numbers") or {}).items()))
         table.add_row(tenant_id, t.get("status") or "", t.get("account_sid") or "", numbers or "-",

@@ -38,6 +38,39 @@ class Step:
     op: str  # create | update | replace | delete | same | alias | refresh | gone
     urn: str
     detail: str = ""
+    label: str = ""  # which tenant and entry the resource is, e.g. northside-pharmacy/main
+    changes: list[tuple[str, Any, Any]] = field(default_factory=list)  # (property, old, new); secrets masked
+
+
+SECRET_HINTS = ("token", "secret", "password")
+
+
+def label_of(inputs: dict[str, Any], urn: str) -> str:
+    """The tenant/entry a resource belongs to, from its friendly name (exact numbers are named by the number);
+    otherwise its resource name, which the program already makes tenant-based (x/status, x/budget-80pct)."""
+    name = inputs.get("friendly_name")
+    if isinstance(name, str) and name.startswith("tenant:"):
+        return name[len("tenant:"):]
+    return urn.split("::")[-1]
+
+
+def property_changes(old: dict[str, Any], new: dict[str, Any], secret: Sequence[str] = (),
+                     prefix: str = "") -> list[tuple[str, Any, Any]]:
+    """Every input that differs, nested maps by key (webhooks.voice_url), as `pulumi preview --diff` lists them;
+    values of secret properties are shown as [secret]."""
+    out: list[tuple[str, Any, Any]] = []
+    for key in sorted(set(old) | set(new)):
+        if key.startswith("__") or old.get(key) == new.get(key):
+            continue
+        path = f"{prefix}{key}"
+        before, after = old.get(key), new.get(key)
+        if isinstance(before, dict) and isinstance(after, dict):
+            out += property_changes(before, after, secret, f"{path}.")
+            continue
+        if key in secret or any(hint in key.lower() for hint in SECRET_HINTS):
+            before, after = ("[secret]" if before is not None else None), ("[secret]" if after is not None else None)
+        out.append((path, before, after))
+    return out
 
 
 def count_steps(steps: list[Step]) -> dict[str, int]:
@@ -102,7 +135,7 @@ class LocalEngine:
         if failures:
             raise ApplyError(f"{urn}: " + "; ".join(f"{prop}: {reason}" for prop, reason in failures))
         if old is None:
-            self._step("create", urn, self._create_detail(checked))
+            self._step("create", urn, self._create_detail(checked), label_of(checked, urn))
             if self.preview:
                 return {k: (v if v is not None else UNKNOWN) for k, v in checked.items()}
             id_, outs = self.server.create(urn, checked)
@@ -113,11 +146,12 @@ class LocalEngine:
             return outs
         diff = self.server.diff(urn, old.id, old.outputs, checked)
         if not diff.changes:
-            self._step("same", urn)
+            self._step("same", urn, label=label_of(checked, urn))
             old.inputs, old.protect = checked, protect
             return old.outputs
         if diff.replaces:
-            self._step("replace", urn, ", ".join(diff.replaces))
+            self._step("replace", urn, ", ".join(diff.replaces), label_of(checked, urn),
+                       property_changes(old.inputs, checked, old.secret_outputs))
             if old.protect:
                 raise ApplyError(f"{urn} is protected and would be replaced ({', '.join(diff.replaces)})")
             if self.preview:
@@ -129,7 +163,8 @@ class LocalEngine:
                                                           list(secret_outputs))
             self._on_change()
             return outs
-        self._step("update", urn)
+        self._step("update", urn, label=label_of(checked, urn),
+                   changes=property_changes(old.inputs, checked, old.secret_outputs))
         if self.preview:
             return {**old.outputs, **checked}
         outs = self.server.update(urn, old.id, old.outputs, checked)
@@ -146,9 +181,10 @@ class LocalEngine:
             return f"adopt or transfer {checked['number']}"
         return ""
 
-    def _step(self, op: str, urn: str, detail: str = "") -> None:
+    def _step(self, op: str, urn: str, detail: str = "", label: str = "",
+              changes: Optional[list[tuple[str, Any, Any]]] = None) -> None:
         with self._lock:
-            self.steps.append(Step(op, urn, detail))
+            self.steps.append(Step(op, urn, detail, label, changes or []))
 
     def finish(self) -> list[Step]:
         """Delete what the program no longer registers (protected resources refuse), then replaced originals."""
@@ -159,7 +195,7 @@ class LocalEngine:
             raise ApplyError("refusing to delete protected resource(s): " + ", ".join(protected) +
                              ". A tenant is offboarded by setting `status: closed` first; see README")
         for resource in leftovers + self._replaced:
-            self.steps.append(Step("delete", resource.urn))
+            self.steps.append(Step("delete", resource.urn, label=label_of(resource.inputs, resource.urn)))
             if self.preview:
                 continue
             self.server.delete(resource.urn, resource.id, resource.outputs)

@@ -1,0 +1,47 @@
+"""What an operator reads: every change named by tenant and entry, `--diff` with each property old → new, and a
+tenant table that stays whole at 80 columns."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from provider.localengine.deploy import deploy
+from provider.localengine.state_store import reveal
+
+from .cli import tenantctl
+from .conftest import PASSPHRASE
+
+ENV = {"PULUMI_CONFIG_PASSPHRASE": PASSPHRASE, "COLUMNS": "80"}
+
+
+def local(root: Path, *args: str):
+    return tenantctl("local", *args, "--stack", "test", "--root", str(root), env=ENV, timeout=120)
+
+
+def test_preview_diff_names_the_tenant_and_every_changed_property(small_project: Path) -> None:
+    first = deploy("up", root=small_project, stack="test", passphrase=PASSPHRASE)
+    number = reveal(first.outputs)["tenants"]["bravo"]["phone_numbers"]["main"]["phone_number"]
+    path = small_project / "tenants" / "bravo.yaml"
+    path.write_text(path.read_text().replace("https://crm.example.com/bravo/voice", "https://crm.example.com/b2/v")
+                    .replace("    search: {country: US, type: local, capabilities: [voice, sms]}",
+                             f'    number: "{number}"', 1))
+    preview = local(small_project, "preview", "--diff")
+    assert preview.returncode == 0, preview.stderr
+    out = preview.stderr
+    assert re.search(r"~ update PhoneNumber bravo/main \(number-\+1[0-9]+\)", out), out
+    assert "webhooks.voice_url: 'https://crm.example.com/bravo/voice' → 'https://crm.example.com/b2/v'" in out
+    assert "~ update PhoneNumber bravo/second" in out
+    plain = local(small_project, "preview")
+    assert "webhooks.voice_url" not in plain.stderr, "without --diff, one line per resource"
+
+
+def test_the_tenant_table_stays_whole_at_80_columns(small_project: Path) -> None:
+    up = local(small_project, "up")
+    assert up.returncode == 0, up.stderr
+    deployed = reveal(deploy("preview", root=small_project, stack="test", passphrase=PASSPHRASE).outputs)["tenants"]
+    assert max(len(line) for line in up.stdout.splitlines()) <= 80
+    rows = [line.split("│") for line in up.stdout.splitlines() if line.startswith("│")]
+    column = {name: "".join(cells[i].strip() for cells in rows) for i, name in ((3, "subaccount"), (5, "key"))}
+    for tenant in deployed.values():
+        assert tenant["account_sid"] in column["subaccount"], "folded, never cut"
+        assert tenant["api_key_sid"] in column["key"]
