@@ -1,0 +1,74 @@
+"""The README is run as typed: its sample tenant is valid next to the examples, every `./tenantctl` command in it
+parses with the real argument parser, and every script, benchmark and file it names exists."""
+from __future__ import annotations
+
+import argparse
+import re
+import shlex
+import shutil
+from pathlib import Path
+
+import pytest
+
+from provider.cli import build_parser
+from provider.tenancy import load_tenants
+
+from .conftest import EXAMPLES, REPO
+
+README = (REPO / "README.md").read_text()
+
+
+def code_blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README, re.S)
+
+
+def commands() -> list[str]:
+    found = []
+    for block in code_blocks("sh"):
+        for line in block.splitlines():
+            line = re.split(r"\s+# ", line)[0].strip()
+            if line:
+                found.append(line)
+    found += [m for m in re.findall(r"`(\./tenantctl [^`]+)`", README)]
+    return found
+
+
+def test_the_sample_tenant_is_valid_next_to_the_examples(tmp_path: Path) -> None:
+    sample = code_blocks("yaml")[0]
+    tenant_id = re.search(r"^id: (\S+)$", sample, re.M).group(1)  # type: ignore[union-attr]
+    directory = tmp_path / "tenants"
+    shutil.copytree(EXAMPLES, directory)
+    (directory / f"{tenant_id}.yaml").write_text(sample)
+    result = load_tenants([directory])
+    assert result.ok, result.problems
+    assert tenant_id in {t.id for t in result.tenants}
+
+
+def subparser(words: list[str]) -> argparse.ArgumentParser:
+    parser = build_parser()
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return action.choices[words[0]]
+
+
+@pytest.mark.parametrize("command", sorted(set(c for c in commands() if c.startswith("./tenantctl "))))
+def test_every_tenantctl_command_in_the_readme_is_accepted(command: str) -> None:
+    """Runnable examples parse as typed; synopses (with [optional] parts or a|b choices) name only real options."""
+    words = shlex.split(command.replace("$(date +%Y-%m)", "2026-10").replace("\\|", "|"))[1:]
+    if any("[" in w or "|" in w for w in words):
+        known = {flag for action in subparser(words)._actions for flag in action.option_strings}
+        for flag in re.findall(r"--[a-z][\w-]*", command):
+            assert flag in known, f"{command}: {flag} is not an option of tenantctl {words[0]}"
+        return
+    try:
+        build_parser().parse_args(words)
+    except SystemExit as exit_:
+        raise AssertionError(f"README command does not parse: {command}") from exit_
+
+
+def test_every_script_and_benchmark_the_readme_names_exists() -> None:
+    for command in commands():
+        for path in re.findall(r"(?:bash|python) ((?:scripts|bench)/[\w./-]+)", command):
+            assert (REPO / path).exists(), path
+    for path in set(re.findall(r"`((?:scripts|bench|specs|tests|provider)/[\w./-]+\.\w+)`", README)):
+        assert (REPO / path).exists(), path
+    assert (REPO / "tenantctl").exists() and (REPO / "fx-rates.yaml").exists()
