@@ -111,3 +111,22 @@ def test_admin_endpoints_answer_400_to_bad_input(sandbox: SandboxServer, method:
                                 auth=(sandbox.account_sid, sandbox.auth_token))
     assert response.status_code == 400, response.text
     assert "message" in response.json()
+
+
+@pytest.mark.parametrize("text,line,words", [
+    ("id: northside-pharmacy\ndisplay_name: N\nstatus: active\nwebhooks:\n\tvoice_url: https://a.example.com\n", 5,
+     "tab characters are not allowed"),
+    ("id: northside-pharmacy\ndisplay_name: N\n  status: active\n", 3, "indentation"),
+    ("id: northside-pharmacy\ndisplay_name: Northside: the pharmacy\nstatus: active\n", 2, "put the value in quotes"),
+    ('id: northside-pharmacy\ndisplay_name: "Northside\nstatus: active\n', 2, "never closed"),
+    ("id: northside-pharmacy\ndisplay_name: N\nstatus: active\nlabels: {region: west\napi_key: true\n", 4,
+     "not closed with }"),
+    ("id: northside-pharmacy\ndisplay_name: N\nstatus: active\nphone_numbers:\n  - name: main\n"
+     "   search: {country: US}\n", 6, "indentation"),
+])
+def test_yaml_syntax_errors_say_what_to_fix_at_the_line_to_fix(tmp_path: Path, text: str, line: int,
+                                                                words: str) -> None:
+    path = one_tenant(tmp_path)
+    path.write_text(text)
+    problems = load_tenants([tmp_path / "tenants"]).problems
+    assert len(problems) == 1 and problems[0].line == line and words in problems[0].message, problems
