@@ -10,6 +10,8 @@ from typing import Iterator
 
 import pytest
 
+from .support.processes import descendants
+
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "tenants"
 
@@ -22,30 +24,12 @@ def tenant_dir(tmp_path: Path) -> Path:
     return target
 
 
-def _descendants(pid: int) -> list[int]:
-    """Live (not zombie) descendants of `pid`, from /proc (Linux); [] where /proc is missing."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if fields[0] != "Z":
-            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
 @pytest.fixture(scope="session", autouse=True)
 def _no_process_left_behind() -> Iterator[None]:
     """The run fails if a process it started (provider server, stand-in, Prism) is still alive at its end."""
     yield
     deadline = time.monotonic() + 5
-    while (left := _descendants(os.getpid())) and time.monotonic() < deadline:
+    while (left := descendants(os.getpid())) and time.monotonic() < deadline:
         time.sleep(0.1)
     described = []
     for pid in left:
@@ -114,26 +98,7 @@ def parent(connect: Connect) -> Client:
 # ---- a small engine-less project: generated tenants and a `test` stack pointing at the stand-in ----
 from provider.stackfiles import write_stack_file  # noqa: E402
 
-PASSPHRASE = "safety-passphrase"
-TENANT = """\
-id: {id}
-display_name: {id}
-status: active
-webhooks:
-  voice_url: https://crm.example.com/{id}/voice
-phone_numbers:
-  - name: main
-    search: {{country: US, type: local, capabilities: [voice, sms]}}
-  - name: second
-    search: {{country: US, type: local, capabilities: [voice]}}
-api_key: true
-"""
-
-
-def write_tenants(directory: Path, ids: list[str]) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
-    for tenant_id in ids:
-        (directory / f"{tenant_id}.yaml").write_text(TENANT.format(id=tenant_id))
+from .support.projects import PASSPHRASE, write_tenants  # noqa: E402
 
 
 @pytest.fixture

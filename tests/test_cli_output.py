@@ -9,7 +9,7 @@ from provider.localengine.deploy import deploy
 from provider.localengine.state_store import reveal
 
 from .cli import tenantctl
-from .conftest import PASSPHRASE
+from .support.projects import PASSPHRASE
 
 ENV = {"PULUMI_CONFIG_PASSPHRASE": PASSPHRASE, "COLUMNS": "80"}
 

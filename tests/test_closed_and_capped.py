@@ -15,7 +15,7 @@ from provider.sandbox import SandboxServer
 from provider.usage.job import run_usage
 
 from .cli import tenantctl
-from .conftest import PASSPHRASE
+from .support.projects import PASSPHRASE
 from .test_usage import request, world  # noqa: F401 - the usage world fixture
 
 

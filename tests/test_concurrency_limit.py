@@ -14,7 +14,7 @@ from provider.localengine.deploy import deploy
 from provider.sandbox import SandboxServer
 from provider.usage.job import run_usage
 
-from .conftest import PASSPHRASE, write_tenants
+from .support.projects import PASSPHRASE, write_tenants
 from .test_usage import request, world  # noqa: F401 - the usage world fixture
 
 API = "/2010-04-01"

@@ -20,7 +20,7 @@ from provider.localengine.state_store import reveal
 from provider.sandbox import SandboxServer
 
 from .cli import REPO, tenantctl
-from .conftest import PASSPHRASE, TENANT, write_tenants
+from .support.projects import PASSPHRASE, TENANT, write_tenants
 
 def live_secrets(sandbox: SandboxServer) -> set[str]:
     backend = sandbox.backend

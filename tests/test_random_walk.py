@@ -18,7 +18,7 @@ from provider.localengine.deploy import deploy
 from provider.localengine.state_store import reveal
 from provider.sandbox import SandboxServer
 
-from .conftest import PASSPHRASE
+from .support.projects import PASSPHRASE
 
 STEPS = 30
 SEED = 1125

@@ -12,7 +12,7 @@ from provider.localengine.state_store import reveal
 from provider.sandbox import SandboxServer
 
 from .cli import tenantctl
-from .conftest import PASSPHRASE
+from .support.projects import PASSPHRASE
 
 
 def up(root: Path, action: str = "up", **kwargs):
