@@ -149,7 +149,7 @@ def test_yaml_one_point_two_scalars_country_no_stays_text(tmp_path: Path) -> Non
         ("# only a comment\n", 1, 1, "is empty"),
         ("- id: a\n- id: b\n", 1, 1, "must be a mapping of fields, not a list"),
         ("just a string\n", 1, 1, "not a single value"),
-        ("id: pharmacy-x\ndisplay_name: [unclosed\nstatus: active\n", 3, 7, "YAML syntax error"),
+        ("id: pharmacy-x\ndisplay_name: [unclosed\nstatus: active\n", 2, 15, "YAML syntax error: a [list] opened here"),
         ("id: pharmacy-x\n\tdisplay_name: tab\n", 2, 1, "YAML syntax error"),
         ("id: pharmacy-x\nid: pharmacy-y\n", 2, 1, "duplicate key `id`"),
         ("base: &b {a: 1}\nid: pharmacy-x\n", 1, 7, "anchors"),

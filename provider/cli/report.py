@@ -36,7 +36,9 @@ def print_tenants(outputs: dict[str, Any], console: Console) -> None:
     """Readable at 80 columns (long values fold, never cut); `tenantctl local output` has every detail."""
     tenants = reveal(outputs).get("tenants") or {}
     table = Table(title=f"{len(tenants)} tenant(s)")
-    for column in ("tenant", "status", "subaccount", "numbers", "API key"):
+    widest = max((len(tenant_id) for tenant_id in tenants), default=6)
+    table.add_column("tenant", no_wrap=True, min_width=min(widest, 32))  # names whole; long SIDs fold
+    for column in ("status", "subaccount", "numbers", "API key"):
         table.add_column(column, overflow="fold")
     for tenant_id, t in sorted(tenants.items()):
         numbers = "\n".join(f"{name}: {n['phone_number']}" for name, n in sorted((t.get("phone_numbers") or {}).items()))
