@@ -83,3 +83,15 @@ def test_the_usage_report_under_a_low_limit_gives_the_same_totals(world, tmp_pat
     assert server.backend.counters["throttled 20429"] > 0
     assert [(line.label, line.cost) for line in limited.lines] == [(line.label, line.cost) for line in calm.lines]
     assert limited.reconciled and sum((line.cost for line in limited.lines), Decimal(0)) > 0
+
+
+def test_refresh_reads_in_parallel_and_still_reads_everything(small_project: Path, sandbox: SandboxServer) -> None:
+    """Engine-less refresh keeps the provider server busy (4 reads at once); under a limit of 1 in flight some are
+    refused with 20429 and retried: proof they were concurrent, and the refresh is still complete and exact."""
+    first = deploy("up", root=small_project, stack="test", passphrase=PASSPHRASE)
+    sandbox.app.limit.configure(1)
+    sandbox.faults.configure(latency_ms=30)
+    refreshed = deploy("refresh", root=small_project, stack="test", passphrase=PASSPHRASE)
+    assert sandbox.backend.counters["throttled 20429"] > 0
+    assert refreshed.counts == {"refresh": sum(first.counts.values())}
+    assert not [s for s in refreshed.steps if s.detail == "drift"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
@@ -43,6 +44,7 @@ class Step:
 
 
 SECRET_HINTS = ("token", "secret", "password")
+PROVIDER_SERVER_THREADS = 4  # pulumi.dynamic's server: ThreadPoolExecutor(max_workers=4)
 
 
 def label_of(inputs: dict[str, Any], urn: str) -> str:
@@ -215,14 +217,19 @@ class LocalEngine:
                 if number in leaving:
                     step.detail = f"transfer {number} from {leaving[number]} (same number, same SID)"
 
-    def refresh(self) -> list[Step]:
-        for urn, resource in list(self.state.resources.items()):
-            id_, outs = self.server.read(urn, resource.id, resource.outputs)
+    def refresh(self, parallel: int = PROVIDER_SERVER_THREADS) -> list[Step]:
+        """Read every resource, `parallel` at a time (the provider server serves at most 4 calls at once, under
+        the real CLI as well); results are applied in state order, so the outcome does not depend on timing."""
+        resources = list(self.state.resources.items())
+        with ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="refresh") as pool:
+            reads = list(pool.map(lambda item: self.server.read(item[0], item[1].id, item[1].outputs), resources))
+        for (urn, resource), (id_, outs) in zip(resources, reads, strict=True):
             if not id_:
-                self.steps.append(Step("gone", urn))
+                self.steps.append(Step("gone", urn, label=label_of(resource.inputs, urn)))
                 del self.state.resources[urn]
             else:
                 changed = outs != resource.outputs
-                self.steps.append(Step("refresh", urn, "drift" if changed else ""))
+                self.steps.append(Step("refresh", urn, "drift" if changed else "", label_of(resource.inputs, urn)))
                 resource.outputs = outs
+        self._on_change()
         return self.steps
