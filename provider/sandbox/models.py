@@ -29,6 +29,7 @@ from .exceptions import (
 
 ACCOUNT_STATUSES = ("active", "suspended", "closed")
 DELETED_AFTER_DAYS = 30  # Twilio deletes a closed subaccount this long after it was closed
+JOURNAL_COMPACT_MIN_BYTES = 1 << 20  # the --state journal is folded into a new snapshot past this size
 DEFAULT_MAX_SUBACCOUNTS = 1000  # per parent, until Twilio raises it on request (error 21480 beyond)
 DEMO_PARENT_NUMBERS = ("+14155550100", "+13125550199")
 # A subaccount made before this repository existed, with a number, at fixed SIDs so a tenant file can adopt them.
@@ -176,8 +177,10 @@ class TwilioBackend:
                  account_sid: Optional[str] = None, auth_token: Optional[str] = None,
                  state_file: Optional[Path] = None, demo_numbers: Iterable[str] = DEMO_PARENT_NUMBERS,
                  demo_legacy: bool = False,
-                 log_limit: int = 500_000, max_subaccounts: int = DEFAULT_MAX_SUBACCOUNTS):
+                 log_limit: int = 100_000, max_subaccounts: int = DEFAULT_MAX_SUBACCOUNTS):
         self.lock = threading.RLock()
+        self._snapshot_bytes = 0
+        self._journal_bytes = 0
         self.clock = clock or Clock()
         self.max_subaccounts = max_subaccounts
         self._rng = random.Random(seed)
@@ -193,6 +196,7 @@ class TwilioBackend:
         self.state_file = state_file
         if state_file is not None and state_file.exists():
             self._restore(json.loads(state_file.read_text()))
+            self._snapshot_bytes = state_file.stat().st_size
             if account_sid and account_sid not in self.accounts:
                 raise ValueError(f"state file {state_file} has no account {account_sid}")
             self.parent_sid = account_sid or next(a.sid for a in self.accounts.values() if a.is_parent)
@@ -284,7 +288,7 @@ class TwilioBackend:
             if existing >= self.max_subaccounts:
                 raise SubaccountLimit(existing, self.max_subaccounts)
             account = self._new_account(name, principal.account)
-            self._persist()
+            self._persist(account.sid)
             return account
 
     def subaccount_count(self, parent: Account) -> int:
@@ -338,7 +342,7 @@ class TwilioBackend:
                     for number in [n for n in self.numbers.values() if n.account_sid == account.sid]:
                         self._release(number)
             account.date_updated = now
-            self._persist()
+            self._persist(account.sid)
             return account
 
     # ---- phone numbers -----------------------------------------------------------------------------
@@ -393,7 +397,7 @@ class TwilioBackend:
                 chosen = found[0].phone_number
             number = self._buy(account, chosen)
             self._apply_number_settings(number, settings)
-            self._persist()
+            self._persist(account.sid)
             return number
 
     def _owned(self, table: dict[str, Any], account: Account, sid: str, path: str) -> Any:
@@ -446,7 +450,7 @@ class TwilioBackend:
                 number.account_sid = transfer_to
                 self._start_ownership(number, today)
             number.date_updated = self.clock.now()
-            self._persist()
+            self._persist(account.sid, number.account_sid)  # the source and, after a transfer, the target
             return number
 
     @staticmethod
@@ -474,7 +478,7 @@ class TwilioBackend:
     def release_number(self, account: Account, sid: str) -> None:
         with self.lock:
             self._release(self.fetch_number(account, sid))
-            self._persist()
+            self._persist(account.sid)
 
     def _rekey_number(self, number: IncomingNumber, sid: str) -> None:
         del self.numbers[number.sid]
@@ -507,7 +511,7 @@ class TwilioBackend:
             key = ApiKey(sid=self._sid("SK"), account_sid=account.sid, friendly_name=friendly_name or "",
                          secret=self._secret(), date_created=now, date_updated=now)
             self.keys[key.sid] = key
-            self._persist()
+            self._persist(account.sid)
             return key
 
     def list_keys(self, principal: Principal, account: Account) -> list[ApiKey]:
@@ -525,14 +529,14 @@ class TwilioBackend:
                 _check_length("FriendlyName", friendly_name, 64)
                 key.friendly_name = friendly_name
                 key.date_updated = self.clock.now()
-                self._persist()
+                self._persist(account.sid)
             return key
 
     def delete_key(self, principal: Principal, account: Account, sid: str) -> None:
         with self.lock:
             key = self.fetch_key(principal, account, sid)
             del self.keys[key.sid]
-            self._persist()
+            self._persist(account.sid)
 
     # ---- usage triggers ----------------------------------------------------------------------------
     def create_trigger(self, account: Account, fields: dict[str, Optional[str]]) -> UsageTrigger:
@@ -564,7 +568,7 @@ class TwilioBackend:
                 usage_category=fields["usage_category"] or "", recurring=recurring, trigger_by=trigger_by,
                 date_created=now, date_updated=now)
             self.triggers[trigger.sid] = trigger
-            self._persist()
+            self._persist(account.sid)
             return trigger
 
     def list_triggers(self, account: Account, *, recurring: Optional[str], trigger_by: Optional[str],
@@ -589,13 +593,13 @@ class TwilioBackend:
                 _check_length("FriendlyName", fields["friendly_name"] or "", 64)
                 trigger.friendly_name = fields["friendly_name"] or ""
             trigger.date_updated = self.clock.now()
-            self._persist()
+            self._persist(account.sid)
             return trigger
 
     def delete_trigger(self, account: Account, sid: str) -> None:
         with self.lock:
             del self.triggers[self.fetch_trigger(account, sid).sid]
-            self._persist()
+            self._persist(account.sid)
 
     # ---- usage records -----------------------------------------------------------------------------
     def usage_records(self, account: Account, *, start: Optional[date], end: Optional[date],
@@ -653,21 +657,61 @@ class TwilioBackend:
             return self._seq
 
     # ---- persistence -------------------------------------------------------------------------------
+    @staticmethod
+    def _plain(obj: Any) -> Any:
+        return json.loads(json.dumps(asdict(obj), default=str))
+
     def snapshot(self) -> dict[str, Any]:
         with self.lock:
-            def plain(obj: Any) -> Any:
-                return json.loads(json.dumps(asdict(obj), default=str))
             return {
                 "version": 1,
                 "parent_sid": self.parent_sid,
-                "accounts": [plain(a) for a in self.accounts.values()],
-                "numbers": [plain(n) for n in self.numbers.values()],
-                "keys": [plain(k) for k in self.keys.values()],
-                "triggers": [plain(t) for t in self.triggers.values()],
-                "ownership": [plain(o) for held in self.ownership.values() for o in held],
+                "accounts": [self._plain(a) for a in self.accounts.values()],
+                "numbers": [self._plain(n) for n in self.numbers.values()],
+                "keys": [self._plain(k) for k in self.keys.values()],
+                "triggers": [self._plain(t) for t in self.triggers.values()],
+                "ownership": [self._plain(o) for held in self.ownership.values() for o in held],
             }
 
+    def _account_records(self, sids: Iterable[str]) -> dict[str, Any]:
+        """Everything that belongs to these accounts: what one write can have changed."""
+        wanted = set(sids)
+        return {
+            "sids": sorted(wanted),
+            "accounts": [self._plain(self.accounts[sid]) for sid in sorted(wanted) if sid in self.accounts],
+            "numbers": [self._plain(n) for n in self.numbers.values() if n.account_sid in wanted],
+            "keys": [self._plain(k) for k in self.keys.values() if k.account_sid in wanted],
+            "triggers": [self._plain(t) for t in self.triggers.values() if t.account_sid in wanted],
+            "ownership": [self._plain(o) for sid in sorted(wanted) for o in self.ownership.get(sid, ())],
+        }
+
     def _restore(self, state: dict[str, Any]) -> None:
+        self._load_records(state)
+        journal = self._journal_path()
+        if journal is not None and journal.exists():
+            for line in journal.read_text().splitlines():
+                try:
+                    entry = json.loads(line)
+                except ValueError:
+                    break  # a write torn by a crash: it was never acknowledged
+                self._replace_accounts(entry)
+        self._rng = random.Random(os.urandom(16))
+
+    def _replace_accounts(self, entry: dict[str, Any]) -> None:
+        """Journal replay: the accounts' records become exactly the entry's (idempotent, so replays are safe)."""
+        sids = set(entry["sids"])
+        for number in [n for n in self.numbers.values() if n.account_sid in sids]:
+            del self.numbers[number.sid]
+            self.number_by_e164.pop(number.phone_number, None)
+        for table in (self.keys, self.triggers):
+            for key in [k for k, item in table.items() if item.account_sid in sids]:
+                del table[key]
+        for sid in sids:
+            self.accounts.pop(sid, None)
+            self.ownership.pop(sid, None)
+        self._load_records(entry)
+
+    def _load_records(self, state: dict[str, Any]) -> None:
         def when(text: str) -> datetime:
             return datetime.fromisoformat(text)
         for a in state["accounts"]:
@@ -688,12 +732,39 @@ class TwilioBackend:
             owned = usage.Ownership(o["account_sid"], o["phone_number"], o["number_type"],
                                     date.fromisoformat(o["start"]), date.fromisoformat(o["end"]) if o["end"] else None)
             self.ownership.setdefault(owned.account_sid, []).append(owned)
-        self._rng = random.Random(os.urandom(16))
 
-    def _persist(self) -> None:
-        """Atomic: write a sibling temp file, then rename over the state file."""
-        if self.state_file is None:
+    def _journal_path(self) -> Optional[Path]:
+        return None if self.state_file is None else self.state_file.with_name(self.state_file.name + ".journal")
+
+    def _persist(self, *account_sids: str) -> None:
+        """Durable before the answer goes out, O(1) amortized: a write appends the records of the accounts it
+        touched to a journal (fsync); when the journal outgrows the snapshot, a new snapshot replaces both.
+        A crash loses nothing acknowledged: replay applies the journal, entry by entry, onto the snapshot."""
+        journal = self._journal_path()
+        if journal is None:
             return
+        if not account_sids or not self.state_file.exists():  # type: ignore[union-attr]
+            self._compact()
+            return
+        line = json.dumps(self._account_records(account_sids), separators=(",", ":")) + "\n"
+        with open(journal, "a") as handle:
+            handle.write(line)
+            handle.flush()
+            os.fsync(handle.fileno())
+            self._journal_bytes = handle.tell()
+        if self._journal_bytes > max(JOURNAL_COMPACT_MIN_BYTES, self._snapshot_bytes):
+            self._compact()
+
+    def close(self) -> None:
+        """On a clean stop, fold the journal into the snapshot (a crash instead leaves it for replay)."""
+        with self.lock:
+            journal = self._journal_path()
+            if journal is not None and journal.exists():
+                self._compact()
+
+    def _compact(self) -> None:
+        """The whole state, atomically (temp file, fsync, rename), then an empty journal."""
+        assert self.state_file is not None
         data = json.dumps(self.snapshot(), separators=(",", ":"))
         directory = self.state_file.resolve().parent
         directory.mkdir(parents=True, exist_ok=True)
@@ -707,6 +778,11 @@ class TwilioBackend:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        self._snapshot_bytes = len(data)
+        journal = self._journal_path()
+        if journal is not None:
+            journal.unlink(missing_ok=True)  # replaying it onto the new snapshot would change nothing either
+        self._journal_bytes = 0
 
 
 def _bucket(day: date, granularity: str, start: date, end: date) -> tuple[date, date]:

@@ -298,6 +298,7 @@ class SandboxServer:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout=30)
             self._loop = None
+            self.backend.close()
 
     def __enter__(self) -> "SandboxServer":
         return self.start()
@@ -315,3 +316,4 @@ class SandboxServer:
             await asyncio.Event().wait()
         finally:
             await self._runner.cleanup()  # type: ignore[union-attr]
+            self.backend.close()
