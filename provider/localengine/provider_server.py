@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
@@ -39,12 +40,16 @@ class DiffOutcome:
     delete_before_replace: bool
 
 
+_loops = threading.local()
+
+
 def _run(coro: Any) -> Any:
-    loop = asyncio.new_event_loop()
-    try:
-        return loop.run_until_complete(coro)
-    finally:
-        loop.close()
+    """One event loop per calling thread, kept for the thread's life: serializing a call's properties must not
+    cost a new event loop each time (the engine's threads make thousands of calls)."""
+    loop = getattr(_loops, "loop", None)
+    if loop is None or loop.is_closed():
+        loop = _loops.loop = asyncio.new_event_loop()
+    return loop.run_until_complete(coro)
 
 
 def serialize(props: dict[str, Any]) -> struct_pb2.Struct:
