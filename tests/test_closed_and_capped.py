@@ -80,6 +80,7 @@ def test_the_cap_is_reported_clearly_and_validate_warns_before_it(small_project:
         deploy("up", root=small_project, stack="test", passphrase=PASSPHRASE)
     message = str(raised.value)
     assert "subaccount cap" in message and "21480" in message and "raise the cap" in message
+    assert "it has 4 subaccounts" in message, "how many exist"
     created = [r for r in sandbox.backend.requests(before) if r.is_write and r.status == 201 and
                r.path.endswith("/Accounts.json")]
     assert len(created) == 3

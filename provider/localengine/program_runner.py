@@ -18,7 +18,8 @@ from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
 from pulumi.runtime.stack import massage, run_pulumi_func
 
-from .engine import LocalEngine
+from .engine import ApplyError, LocalEngine
+from .provider_server import ProviderCallError
 
 
 RECORDED_OUTPUTS = ("sid", "auth_token", "owner_account_sid", "secret", "phone_number")
@@ -95,11 +96,22 @@ class EngineMonitor(pulumi_mocks.MockMonitor):
         return (resource.id if resource else None), outputs
 
 
+def _quiet_about_reported_failures(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """When one registration fails the run fails with that error; the other registrations' futures, failed
+    alike, are then dropped unread. asyncio would print each one, formatting tracebacks from whatever thread
+    collects the future (CPython 3.11's traceback formatting is not thread-safe: it parses source with ast).
+    Those failures are already reported by the run's own error: say nothing more."""
+    if isinstance(context.get("exception"), (ApplyError, ProviderCallError)):
+        return
+    loop.default_exception_handler(context)
+
+
 def run_program(program: Callable[[], Any], *, engine: Optional[LocalEngine], stack: str,
                 config: dict[str, str], project: str = "twilio-tenants", preview: bool = False) -> EngineMonitor:
     """Run `program` once against `engine`; returns the monitor with registrations and stack outputs."""
     monitor = EngineMonitor(engine)
     loop = asyncio.new_event_loop()
+    loop.set_exception_handler(_quiet_about_reported_failures)
     asyncio.set_event_loop(loop)
     try:
         pulumi.runtime.set_all_config(config, secret_keys=[k for k in config if k.endswith("authToken")])

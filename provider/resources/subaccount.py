@@ -97,9 +97,15 @@ class SubaccountProvider(TwilioProvider):
         except TwilioRestException as error:
             if error.code != SUBACCOUNT_CAP:
                 raise
+            try:
+                existing = sum(1 for a in self.session.client.api.v2010.accounts.list(page_size=1000)
+                               if a.sid != self.session.parent_sid)
+                count = f"it has {existing} subaccounts, closed ones included until Twilio deletes them"
+            except Exception:  # noqa: BLE001 - the count is a courtesy; the refusal is the news
+                count = "its subaccounts could not be counted"
             raise ProvisioningError(
-                f"Twilio refused to create the subaccount: the parent "
-                f"{self.session.parent_sid} has reached its subaccount cap (error 21480: {error.msg}). Nothing was "
+                f"Twilio refused to create the subaccount: the parent {self.session.parent_sid} has reached its "
+                f"subaccount cap ({count}; error 21480: {error.msg}). Nothing was "
                 "created. Close tenants that are gone (a closed subaccount stops counting when Twilio deletes it, "
                 "30 days after closing), ask Twilio support to raise the cap (then set "
                 "`twilio-tenants:subaccountCap` in the stack file), or put new tenants in a stack with another "
