@@ -10,6 +10,7 @@ SUBCOMMANDS = {
     "validate": ("validate", "Validate tenant files; nothing is sent to Twilio."),
     "sandbox": ("sandbox", "Run the local Twilio API stand-in (the sandbox)."),
     "local": ("local", "preview / up / refresh a stack without the Pulumi CLI (engine-less mode)."),
+    "fleet": ("fleet", "preview / up / refresh every shard's stack, several at once, one summary."),
     "usage": ("usage", "Per-tenant usage, cost and gross margin for a period (finance)."),
     "credentials": ("credentials", "Print a tenant's Twilio credentials from the stack outputs (for the CRM)."),
 }

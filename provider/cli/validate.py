@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write("\n")
         print(message, file=sys.stderr)
         return 1
-    result = _within_subaccount_cap(result, args.stack, args.root.resolve())
+    result = _fleet_rules(result, args.stack, args.root.resolve())
     if args.against_stack:
         compared = _against_stack(result, args.against_stack, args.root.resolve())
         if compared is None:
@@ -79,46 +79,55 @@ def run(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
-DEFAULT_SUBACCOUNT_CAP = 1000  # Twilio's default per parent; raised on request
 CAP_WARNING_SHARE = 0.9
 
 
-def subaccount_cap(stack: str, root: Path) -> int:
-    """`twilio-tenants:subaccountCap` in Pulumi.<stack>.yaml (for a parent whose cap Twilio raised), else 1,000."""
-    import yaml
+def _fleet_rules(result: LoadResult, stack: str, root: Path) -> LoadResult:
+    """What only the stack files can tell: a shard no stack serves, and the subaccount cap of the stack's parent
+    (every stack on that parent counts): a warning near it, an error beyond it."""
+    from ..tenancy.shards import stack_info, stacks
 
-    path = root / f"Pulumi.{stack}.yaml"
-    try:
-        config = (yaml.safe_load(path.read_text()) or {}).get("config") or {}
-        return int(config.get("twilio-tenants:subaccountCap", DEFAULT_SUBACCOUNT_CAP))
-    except (OSError, ValueError, TypeError, AttributeError, yaml.YAMLError):
-        return DEFAULT_SUBACCOUNT_CAP
-
-
-def _within_subaccount_cap(result: LoadResult, stack: str, root: Path) -> LoadResult:
-    """Each open tenant needs a subaccount of the stack's parent: warn near the cap, refuse beyond it."""
-    cap = subaccount_cap(stack, root)
-    open_tenants = sorted((t for t in result.tenants if t.status != "closed"), key=lambda t: t.id)
+    known = stacks(root)
+    problems = set(result.problems)
+    if known:
+        served = {s.shard for s in known}
+        for tenant in result.tenants:
+            if tenant.shard is not None and tenant.shard not in served:
+                located = result.located.get(tenant.source.file)
+                mark = located.mark_of(("shard",)) if located else None
+                problems.add(Problem(tenant.source.file, mark.line if mark else 1, mark.column if mark else 1,
+                                     "shard", f"no stack serves shard {tenant.shard!r}: add a Pulumi.<stack>.yaml "
+                                     f"with `twilio-tenants:shard: {tenant.shard}`, or fix the name (served: "
+                                     f"{', '.join(sorted(s or '(no shard)' for s in served))})"))
+    info = stack_info(root, stack)
+    same_parent = [s for s in known if info.parent and s.parent == info.parent] or [info]
+    shards = {s.shard for s in same_parent}
+    open_tenants = sorted((t for t in result.tenants if t.status != "closed" and t.shard in shards),
+                          key=lambda t: t.id)
+    cap = info.cap
     if len(open_tenants) > cap:
         first_over = open_tenants[cap]
-        problem = Problem(first_over.source.file, first_over.source.line, 1, "id",
-                          f"more open tenants ({len(open_tenants)}) than the parent may have subaccounts ({cap}, "
-                          f"stack {stack}); Twilio refuses the rest with error 21480. Ask Twilio to raise the cap "
-                          "and set twilio-tenants:subaccountCap, or move tenants to a stack with another parent")
-        return LoadResult(result.tenants, tuple(sorted(set(result.problems) | {problem})), result.files,
-                          result.located)
-    if len(open_tenants) >= CAP_WARNING_SHARE * cap:
+        problems.add(Problem(first_over.source.file, first_over.source.line, 1, "id",
+                             f"more open tenants ({len(open_tenants)}) than the parent may have subaccounts ({cap}, "
+                             f"stack {stack}); Twilio refuses the rest with error 21480. Ask Twilio to raise the cap "
+                             "and set twilio-tenants:subaccountCap, or move tenants to a shard with another parent"))
+    elif len(open_tenants) >= CAP_WARNING_SHARE * cap:
         print(f"warning: {len(open_tenants)} of the parent's {cap} subaccounts would be used by open tenants "
               f"(stack {stack}; closed ones also count until Twilio deletes them, 30 days after closing). Plan "
-              "for more: ask Twilio to raise the cap (then set twilio-tenants:subaccountCap), or add a stack with "
+              "for more: ask Twilio to raise the cap (then set twilio-tenants:subaccountCap), or add a shard with "
               "another parent", file=sys.stderr)
-    return result
+    if problems == set(result.problems):
+        return result
+    bad = {p.file for p in problems}
+    return LoadResult(tuple(t for t in result.tenants if t.source.file not in bad), tuple(sorted(problems)),
+                      result.files, result.located)
 
 
 def _against_stack(result: LoadResult, stack: str, root: Path) -> LoadResult | None:
     """The files plus what only the deployed stack can tell; notices (moves, adoptions) go to stderr."""
     from ..crm import CredentialsError, StackNotDeployed, stack_outputs
     from ..tenancy.deployed import compare_with_deployed
+    from ..tenancy.shards import stack_info
 
     try:
         deployed = stack_outputs(stack, work_dir=root).get("tenants") or {}
@@ -128,7 +137,7 @@ def _against_stack(result: LoadResult, stack: str, root: Path) -> LoadResult | N
     except CredentialsError as error:
         print(f"cannot read the deployed outputs of stack {stack}: {error}", file=sys.stderr)
         return None
-    problems, notices = compare_with_deployed(result, deployed)
+    problems, notices = compare_with_deployed(result, deployed, stack_info(root, stack.rsplit("/", 1)[-1]).shard)
     for notice in notices:
         print(f"note: {notice}", file=sys.stderr)
     bad = {p.file for p in problems}

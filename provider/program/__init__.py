@@ -7,6 +7,7 @@ from typing import Optional
 import pulumi
 
 from ..tenancy import ValidationPolicy, load_tenants
+from ..tenancy.shards import served_by
 from .claims import FleetClaims
 from .tenant import TenantResources
 
@@ -23,9 +24,12 @@ def run(tenants_dir: Optional[str] = None) -> dict[str, TenantResources]:
     if not result.ok:
         raise TenantFilesError(f"{len(result.problems)} problem(s) in tenant files; nothing was applied:\n" +
                                "\n".join(str(p) for p in result.problems))
+    # Files are checked as one fleet (ids, numbers and SIDs unique across every shard); this stack deploys only
+    # the tenants of its shard (twilio-tenants:shard; none: the tenants without a `shard` field).
+    served = served_by(result.tenants, pulumi.Config().get("shard"))
     claims = FleetClaims()
     # Tenants that create their subaccount first: an adopting tenant is checked against all of theirs.
-    ordered = sorted(result.tenants, key=lambda t: (t.subaccount_sid is not None, t.id))
+    ordered = sorted(served, key=lambda t: (t.subaccount_sid is not None, t.id))
     components = {t.id: TenantResources(t, claims) for t in ordered}
     for component in components.values():
         component.add_exact_numbers(claims)

@@ -12,6 +12,7 @@ from typing import Any, Optional
 from twilio.rest import Client
 
 from ..twilio_api import make_client
+from ..twilio_api.budget import configure_budget
 from ..twilio_api.credentials import Credentials, MissingCredentials, credentials_from
 
 __all__ = ["Credentials", "MissingCredentials", "Session", "configure", "credentials_from", "current", "use"]
@@ -24,6 +25,7 @@ class Session:
 
     def __init__(self, credentials: Credentials, client: Optional[Client] = None):
         self.credentials = credentials
+        configure_budget(credentials.max_in_flight)
         self.client = client or make_client(credentials.account_sid, credentials.auth_token, credentials.base_url,
                                             timeout=credentials.timeout_s)
         self._fresh_accounts: set[str] = set()

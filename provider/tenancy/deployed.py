@@ -8,7 +8,7 @@ nothing here talks to Pulumi or Twilio.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, Optional
 
 from .loader import LoadResult
 from .problems import Problem, format_field
@@ -26,10 +26,13 @@ class Notice:
         return f"{self.file}:{self.line} {self.message}"
 
 
-def compare_with_deployed(result: LoadResult, deployed: Mapping[str, Any]) -> tuple[list[Problem], list[Notice]]:
+def compare_with_deployed(result: LoadResult, deployed: Mapping[str, Any], shard: Optional[str] = None
+                          ) -> tuple[list[Problem], list[Notice]]:
+    """`shard`: the shard the compared stack serves (None: the unsharded stack)."""
     problems: list[Problem] = []
     notices: list[Notice] = []
-    declared = {t.id: t for t in result.tenants}
+    everywhere = {t.id: t for t in result.tenants}
+    declared = {t.id: t for t in result.tenants if t.shard == shard}
     account_owner = {d.get("account_sid"): tid for tid, d in deployed.items() if d.get("account_sid")}
     number_owner: dict[str, tuple[str, str]] = {}
     for tid, d in deployed.items():
@@ -82,6 +85,14 @@ def compare_with_deployed(result: LoadResult, deployed: Mapping[str, Any]) -> tu
                                           f"{tenant.id} (entry `{spec.name}`): a transfer in place, same SID"))
     for tid, d in sorted(deployed.items()):
         if tid in declared or d.get("status") == "closed":
+            continue
+        if tid in everywhere:
+            moved = everywhere[tid]
+            problems.append(at(moved.source.file, ("shard",),
+                               f"tenant {tid} is deployed by the stack of shard {shard or '(none)'}; moving it to "
+                               f"shard {moved.shard or '(none)'} is refused: its subaccount cannot change parent "
+                               "account, and the old stack would delete its numbers and key. Put the shard back; "
+                               "to re-home a tenant, close it and create a new tenant in the other shard"))
             continue
         problems.append(Problem(
             f"tenants/{tid}.yaml", 1, 1, "",

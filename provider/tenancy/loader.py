@@ -196,6 +196,7 @@ def _build_tenant(located: LocatedData, display: str) -> Tenant:
         status=data["status"],
         source=SourceRef(display, located.mark_of(("id",)).line),
         owner=data.get("owner"),
+        shard=data.get("shard"),
         labels=tuple(sorted((data.get("labels") or {}).items())),
         subaccount_sid=data.get("subaccount_sid"),
         webhooks=_webhooks(data.get("webhooks")),

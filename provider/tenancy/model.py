@@ -101,6 +101,7 @@ class Tenant:
     source: SourceRef
     owner: Optional[str] = None
     labels: tuple[tuple[str, str], ...] = ()
+    shard: Optional[str] = None  # the stack that deploys it (twilio-tenants:shard); None: the unsharded stack
     subaccount_sid: Optional[str] = None
     webhooks: Webhooks = Webhooks()
     phone_numbers: tuple[PhoneNumberSpec, ...] = ()

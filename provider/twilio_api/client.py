@@ -10,6 +10,7 @@ from twilio.http.response import Response
 from twilio.rest import Client
 from urllib3.exceptions import NewConnectionError
 
+from .budget import slot
 from .retry import RETRYABLE_STATUS, AmbiguousCreate, Deadline, RetryPolicy, is_create
 
 TWILIO_BASE_URL = "https://api.twilio.com"
@@ -50,8 +51,10 @@ class RedirectingHttpClient(TwilioHttpClient):
         return url
 
     def send(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
-        """One attempt, no retry: the seam the contract checker in the tests hooks into."""
-        return super().request(method, self.target(url), *args, **kwargs)
+        """One attempt, no retry: the seam the contract checker in the tests hooks into. Waits for a slot of the
+        process's in-flight budget, if one is set (budget.py)."""
+        with slot():
+            return super().request(method, self.target(url), *args, **kwargs)
 
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
         creating = is_create(method, url)

@@ -22,6 +22,7 @@ class Credentials:
     auth_token: str
     base_url: Optional[str] = None
     timeout_s: float = DEFAULT_TIMEOUT_S
+    max_in_flight: Optional[int] = None  # this process's share of the parent's concurrency budget (budget.py)
 
     def __repr__(self) -> str:  # never show the token, not even in a traceback
         return f"Credentials(account_sid={self.account_sid!r}, auth_token='***', base_url={self.base_url!r})"
@@ -39,9 +40,11 @@ def credentials_from(config: Any = None, environ: Optional[dict[str, str]] = Non
     token = setting("twilio:authToken", "TWILIO_AUTH_TOKEN")
     base_url = setting("twilio:apiBaseUrl", "TWILIO_API_BASE_URL")
     timeout = setting("twilio:httpTimeoutSeconds", "TWILIO_HTTP_TIMEOUT_SECONDS")
+    in_flight = setting("twilio:maxInFlight", "TWILIO_MAX_IN_FLIGHT")
     if not sid or not token:
         missing = [name for name, value in (("twilio:accountSid", sid), ("twilio:authToken", token)) if not value]
         raise MissingCredentials(
             f"Twilio credentials are missing ({', '.join(missing)}): run `pulumi config set twilio:accountSid AC...` "
             "and `pulumi config set --secret twilio:authToken ...`, or set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN")
-    return Credentials(sid, token, base_url, float(timeout) if timeout else DEFAULT_TIMEOUT_S)
+    return Credentials(sid, token, base_url, float(timeout) if timeout else DEFAULT_TIMEOUT_S,
+                       int(in_flight) if in_flight else None)

@@ -13,6 +13,7 @@ import requests
 
 from ..tenancy import ValidationPolicy, load_tenants
 from ..twilio_api import Credentials, MissingCredentials, credentials_from, make_client
+from ..twilio_api.budget import configure_budget
 from .categories import problem as category_problem
 from .fetch import FetchError, UsageFetcher
 from .fx import FxError, load_fx
@@ -139,6 +140,7 @@ def run_usage(request: UsageRequest, on_progress: ProgressCallback = lambda done
         raise UsageJobError(str(error), 2) from None
     credentials = resolve_credentials(request.stack, request.root)
     require_reachable(credentials, request.stack)
+    configure_budget(credentials.max_in_flight)
     fetcher = UsageFetcher(lambda: make_client(credentials.account_sid, credentials.auth_token, credentials.base_url,
                                                timeout=credentials.timeout_s), request.concurrency,
                           request.page_size)

@@ -1,0 +1,59 @@
+"""Which stack deploys which tenant: a fleet of stacks (shards), each with its own state and possibly its own
+parent account (Twilio caps a parent at 1,000 subaccounts, and subaccounts never move between parents).
+
+A tenant names its shard in its own file (`shard: eu-1`, reviewed like everything else); a stack serves the shard
+its `Pulumi.<stack>.yaml` names in `twilio-tenants:shard`. A stack without that setting serves the tenants
+without a `shard` field, so a single-stack setup needs nothing. Reading stack files here needs no passphrase:
+only plain settings are read.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Optional
+
+import yaml
+
+from .model import Tenant
+
+SHARD_KEY = "twilio-tenants:shard"
+CAP_KEY = "twilio-tenants:subaccountCap"
+DEFAULT_CAP = 1000
+
+
+@dataclass(frozen=True)
+class StackInfo:
+    name: str
+    shard: Optional[str]  # None: serves the tenants without a shard field
+    parent: Optional[str]  # twilio:accountSid
+    cap: int
+
+
+def stack_info(root: Path, stack: str) -> StackInfo:
+    path = root / f"Pulumi.{stack}.yaml"
+    try:
+        config = (yaml.safe_load(path.read_text()) or {}).get("config") or {}
+    except (OSError, yaml.YAMLError, AttributeError):
+        config = {}
+    shard = config.get(SHARD_KEY)
+    try:
+        cap = int(config.get(CAP_KEY, DEFAULT_CAP))
+    except (TypeError, ValueError):
+        cap = DEFAULT_CAP
+    parent = config.get("twilio:accountSid")
+    return StackInfo(stack, str(shard) if shard else None, str(parent) if parent else None, cap)
+
+
+def stacks(root: Path) -> list[StackInfo]:
+    """Every stack file beside Pulumi.yaml, sorted by name."""
+    return [stack_info(root, p.name[len("Pulumi."):-len(".yaml")])
+            for p in sorted(root.glob("Pulumi.*.yaml"))]
+
+
+def shard_stacks(root: Path) -> list[StackInfo]:
+    """The stacks of the fleet: those that declare a shard."""
+    return [s for s in stacks(root) if s.shard]
+
+
+def served_by(tenants: Iterable[Tenant], shard: Optional[str]) -> list[Tenant]:
+    return [t for t in tenants if t.shard == shard]

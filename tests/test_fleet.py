@@ -1,0 +1,102 @@
+"""Many stacks, one fleet: tenants choose their shard in their own file, each shard's stack deploys only its own,
+`tenantctl fleet` runs them side by side, a failing shard does not stop the others, a tenant cannot silently move
+between shards, and shards of one parent stay within its concurrency budget."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from provider.localengine.deploy import state_path
+from provider.sandbox import SandboxServer
+from provider.stackfiles import write_stack_file
+
+from .cli import tenantctl
+from .support.projects import PASSPHRASE, TENANT
+
+ENV = {"PULUMI_CONFIG_PASSPHRASE": PASSPHRASE}
+SHARDS = {"a": ["alpha", "bravo"], "b": ["charlie", "delta"]}
+
+
+@pytest.fixture
+def fleet(tmp_path: Path, sandbox: SandboxServer) -> Path:
+    (tmp_path / "tenants").mkdir()
+    for shard, tenants in SHARDS.items():
+        for tenant_id in tenants:
+            (tmp_path / "tenants" / f"{tenant_id}.yaml").write_text(TENANT.format(id=tenant_id) + f"shard: {shard}\n")
+        stack_file(tmp_path, f"shard-{shard}", sandbox, {"twilio-tenants:shard": shard})
+    return tmp_path
+
+
+def stack_file(root: Path, stack: str, sandbox: SandboxServer, extra: dict[str, str],
+               token: str | None = None) -> None:
+    write_stack_file(root / f"Pulumi.{stack}.yaml", {
+        "twilio:accountSid": sandbox.account_sid, "twilio:authToken": token or sandbox.auth_token,
+        "twilio:apiBaseUrl": sandbox.base_url, **extra}, {"twilio:authToken"}, PASSPHRASE)
+
+
+def fleet_cli(root: Path, *args: str):
+    return tenantctl("fleet", *args, "--engine", "local", "--root", str(root), env=ENV, timeout=300)
+
+
+def deployed_tenants(root: Path, stack: str) -> set[str]:
+    shown = tenantctl("local", "output", "tenants", "--stack", stack, "--root", str(root), env=ENV)
+    return set(json.loads(shown.stdout))
+
+
+def test_each_shard_deploys_its_own_tenants_side_by_side(fleet: Path, sandbox: SandboxServer) -> None:
+    listed = fleet_cli(fleet, "list", "--format", "json")
+    assert json.loads(listed.stdout) == [{"stack": "shard-a", "shard": "a"}, {"stack": "shard-b", "shard": "b"}]
+    up = fleet_cli(fleet, "up", "--parallel", "2")
+    assert up.returncode == 0, up.stderr
+    assert "shard-a: ok" in up.stderr and "shard-b: ok" in up.stderr
+    for shard, tenants in SHARDS.items():
+        assert deployed_tenants(fleet, f"shard-{shard}") == set(tenants)
+    names = {a.friendly_name for a in sandbox.backend.accounts.values()}
+    assert {f"tenant:{t}" for ts in SHARDS.values() for t in ts} <= names
+    again = fleet_cli(fleet, "up")
+    assert again.returncode == 0 and again.stdout.count("same") >= 2 and "create" not in again.stdout
+
+
+def test_a_failing_shard_does_not_stop_the_others(fleet: Path, sandbox: SandboxServer) -> None:
+    stack_file(fleet, "shard-b", sandbox, {"twilio-tenants:shard": "b"}, token="wrong-token")
+    up = fleet_cli(fleet, "up", "--parallel", "2")
+    assert up.returncode == 1
+    assert "shard-a: ok" in up.stderr and "shard-b: FAILED" in up.stderr
+    assert deployed_tenants(fleet, "shard-a") == set(SHARDS["a"])
+
+
+def test_moving_a_tenant_to_another_shard_is_refused_before_any_shard_runs(fleet: Path,
+                                                                           sandbox: SandboxServer) -> None:
+    assert fleet_cli(fleet, "up").returncode == 0
+    path = fleet / "tenants" / "bravo.yaml"
+    path.write_text(path.read_text().replace("shard: a", "shard: b"))
+    before = sandbox.backend.last_seq
+    moved = fleet_cli(fleet, "up")
+    assert moved.returncode == 1 and "tenant bravo is deployed by shard a" in moved.stderr
+    assert [r for r in sandbox.backend.requests(before) if r.is_write] == []
+    check = tenantctl("validate", "--stack", "shard-a", "--against-stack", "shard-a", "--root", str(fleet), "tenants",
+                      cwd=fleet, env=ENV)
+    assert check.returncode == 1 and "moving it to shard b is refused" in check.stdout
+
+
+def test_validate_knows_which_shards_exist(fleet: Path) -> None:
+    path = fleet / "tenants" / "alpha.yaml"
+    path.write_text(path.read_text().replace("shard: a", "shard: c"))
+    result = tenantctl("validate", "--stack", "shard-a", "--root", str(fleet), "tenants", cwd=fleet)
+    assert result.returncode == 1 and "no stack serves shard 'c'" in result.stdout
+
+
+def test_shards_of_one_parent_share_its_concurrency_budget(fleet: Path, sandbox: SandboxServer) -> None:
+    """Twilio allows 2 in flight here; each shard's provider server would send 4. With the parent's budget of 2
+    split between the two shards running at once, Twilio never has to refuse anything."""
+    sandbox.app.limit.configure(2)
+    sandbox.faults.configure(latency_ms=20)
+    for shard in SHARDS:
+        stack_file(fleet, f"shard-{shard}", sandbox,
+                   {"twilio-tenants:shard": shard, "twilio-tenants:parentInFlightBudget": "2"})
+    up = fleet_cli(fleet, "up", "--parallel", "2")
+    assert up.returncode == 0, up.stderr
+    assert sandbox.backend.counters["throttled 20429"] == 0
+    assert state_path(fleet, "shard-a").exists() and state_path(fleet, "shard-b").exists()
