@@ -37,12 +37,17 @@ def test_pull_request_validates_tests_and_comments_the_preview() -> None:
     assert "secrets.PULUMI_ACCESS_TOKEN" in preview["env"]["PULUMI_ACCESS_TOKEN"]
 
 
-def test_deploy_is_serialized_and_never_cancelled() -> None:
+def test_deploy_is_serialized_per_stack_and_never_cancelled() -> None:
     document = yaml.safe_load((REPO / ".github" / "workflows" / "deploy.yml").read_text())
-    assert document["concurrency"] == {"group": "pulumi-prod", "cancel-in-progress": False}
     assert document[True]["push"]["branches"] == ["main"]  # YAML 1.1 reads the `on:` key as True
+    deploy = document["jobs"]["deploy"]
+    assert deploy["concurrency"] == {"group": "pulumi-${{ matrix.stack }}", "cancel-in-progress": False}
+    assert deploy["strategy"]["fail-fast"] is False, "a failing shard does not stop the others"
+    assert "fromJSON(needs.stacks.outputs.stacks)" in deploy["strategy"]["matrix"]["stack"]
+    listing = " ".join(s.get("run", "") for s in document["jobs"]["stacks"]["steps"])
+    assert "tenantctl fleet list --with-unsharded --format json" in listing
     up = next(s for s in _steps("deploy.yml") if str(s.get("uses", "")).startswith("pulumi/actions@v7") and "with" in s)
-    assert up["with"]["command"] == "up"
+    assert up["with"]["command"] == "up" and "matrix.stack" in up["with"]["stack-name"]
 
 
 def test_the_real_cli_is_installed_before_the_tests_and_forks_skip_prod_with_a_notice() -> None:

@@ -33,6 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="pulumi: the CLI; local: engine-less; auto: pulumi if installed")
     parser.add_argument("--root", type=Path, default=Path("."), help="directory holding Pulumi.yaml")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="with list: json for a CI matrix")
+    parser.add_argument("--with-unsharded", action="store_true",
+                        help="with list: also the stacks without a shard that talk to the real Twilio (prod), as "
+                             "the deploy workflow's matrix needs")
 
 
 @dataclass
@@ -116,11 +119,14 @@ def run(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from ..tenancy.shards import shard_stacks
+    from ..tenancy.shards import stacks as all_stacks
 
     root = args.root.resolve()
     stacks = shard_stacks(root)
     err = Console(stderr=True, soft_wrap=True)
     if args.action == "list":
+        if args.with_unsharded:
+            stacks = [s for s in all_stacks(root) if s.shard or not s.sandboxed]
         if args.format == "json":
             print(json.dumps([{"stack": s.name, "shard": s.shard} for s in stacks]))
         else:

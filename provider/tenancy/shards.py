@@ -27,6 +27,7 @@ class StackInfo:
     shard: Optional[str]  # None: serves the tenants without a shard field
     parent: Optional[str]  # twilio:accountSid
     cap: int
+    sandboxed: bool = False  # talks to a stand-in (twilio:apiBaseUrl), not to the real Twilio
 
 
 def stack_info(root: Path, stack: str) -> StackInfo:
@@ -41,7 +42,8 @@ def stack_info(root: Path, stack: str) -> StackInfo:
     except (TypeError, ValueError):
         cap = DEFAULT_CAP
     parent = config.get("twilio:accountSid")
-    return StackInfo(stack, str(shard) if shard else None, str(parent) if parent else None, cap)
+    return StackInfo(stack, str(shard) if shard else None, str(parent) if parent else None, cap,
+                     bool(config.get("twilio:apiBaseUrl")))
 
 
 def stacks(root: Path) -> list[StackInfo]:
