@@ -100,3 +100,18 @@ def test_shards_of_one_parent_share_its_concurrency_budget(fleet: Path, sandbox:
     assert up.returncode == 0, up.stderr
     assert sandbox.backend.counters["throttled 20429"] == 0
     assert state_path(fleet, "shard-a").exists() and state_path(fleet, "shard-b").exists()
+
+
+def test_the_crm_and_the_usage_report_find_tenants_in_any_shard(fleet: Path, sandbox: SandboxServer,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    assert fleet_cli(fleet, "up", "--parallel", "2").returncode == 0
+    stack_file(fleet, "prod", sandbox, {})  # the unsharded stack of the same parent: deploys nobody here
+    found = tenantctl("credentials", "charlie", "--stack", "shard-a", "--source", "local", "--root", str(fleet),
+                      env=ENV)
+    assert found.returncode == 0, found.stderr
+    creds = json.loads(found.stdout)
+    assert sandbox.backend.accounts[creds["account_sid"]].friendly_name == "tenant:charlie"
+    from provider.usage.job import stack_account_map
+    monkeypatch.setenv("PULUMI_CONFIG_PASSPHRASE", PASSPHRASE)
+    mapping = stack_account_map("prod", fleet)
+    assert set(mapping) == {t for ts in SHARDS.values() for t in ts}, "every shard of the parent, in one map"

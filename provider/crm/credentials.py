@@ -91,13 +91,38 @@ def stack_outputs(stack: str, *, source: str = "auto", work_dir: Path = REPO_ROO
     return _pulumi_outputs(stack, work_dir) if source == "pulumi" else _local_outputs(stack, work_dir, passphrase)
 
 
+def _in_fleet(tenant_id: str, stack: str, source: str, work_dir: Path,
+              passphrase: Optional[str]) -> Optional[dict[str, Any]]:
+    """The tenant's outputs from whichever shard of the stack's fleet holds it (tenants.shards), or None."""
+    from ..tenancy.shards import shard_stacks, stack_info
+
+    parent = stack_info(work_dir, stack).parent
+    for info in shard_stacks(work_dir):
+        if info.name == stack or (parent and info.parent and info.parent != parent):
+            continue
+        try:
+            tenants = stack_outputs(info.name, source=source, work_dir=work_dir, passphrase=passphrase).get(
+                "tenants") or {}
+        except CredentialsError:
+            continue
+        if tenant_id in tenants:
+            return dict(tenants[tenant_id])
+    return None
+
+
 def tenant_credentials(tenant_id: str, stack: str = "prod", *, source: str = "auto",
                        work_dir: Path = REPO_ROOT, passphrase: Optional[str] = None) -> TenantCredentials:
-    outputs = stack_outputs(stack, source=source, work_dir=work_dir, passphrase=passphrase)
-    tenants = outputs.get("tenants") or {}
-    if tenant_id not in tenants:
+    """From `stack`, or from whichever shard of its fleet (same parent) holds the tenant."""
+    try:
+        tenants = stack_outputs(stack, source=source, work_dir=work_dir, passphrase=passphrase).get("tenants") or {}
+    except StackNotDeployed:
+        tenants = {}
+        if not (work_dir / f"Pulumi.{stack}.yaml").exists():
+            raise
+    t = tenants.get(tenant_id) or _in_fleet(tenant_id, stack, source, work_dir, passphrase)
+    if t is None:
         known = ", ".join(sorted(tenants)) or "none"
-        raise CredentialsError(f"no tenant {tenant_id!r} in stack {stack!r} (tenants: {known})")
-    t = tenants[tenant_id]
+        raise CredentialsError(f"no tenant {tenant_id!r} in stack {stack!r} or its shards (tenants of {stack}: "
+                               f"{known})")
     return TenantCredentials(tenant_id, t["account_sid"], t["auth_token"], t["status"], t.get("api_key_sid"),
                              t.get("api_key_secret"), t.get("phone_numbers") or {})
