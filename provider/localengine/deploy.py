@@ -59,7 +59,7 @@ class _Checkpointer:
 
 def deploy(action: str, *, root: Path, stack: str, tenants_dir: Optional[str] = None,
            passphrase: Optional[str] = None, env: Optional[dict[str, str]] = None,
-           refresh_first: bool = False) -> DeployResult:
+           refresh_first: bool = False, refresh_parallel: int = 4) -> DeployResult:
     """action: preview | up | refresh. refresh_first reads the live state before a preview or up (`--refresh`).
 
     `up` first runs the whole program as a preview against a copy of the state: a run bound to fail (a bad
@@ -82,7 +82,7 @@ def deploy(action: str, *, root: Path, stack: str, tenants_dir: Optional[str] = 
             server.configure(config)
             engine = LocalEngine(server, state, preview=True)
             if refresh_first:
-                engine.refresh()
+                engine.refresh(refresh_parallel)
             outputs = program_pass(engine, preview=True)
         return DeployResult(engine.steps, outputs, store.path, count_steps(engine.steps))
 
@@ -95,7 +95,7 @@ def deploy(action: str, *, root: Path, stack: str, tenants_dir: Optional[str] = 
             checkpoint.state = engine.state
             try:
                 if action == "refresh" or refresh_first:
-                    engine.refresh()
+                    engine.refresh(refresh_parallel)
                 if action == "up":
                     program_pass(LocalEngine(server, copy.deepcopy(engine.state), preview=True), preview=True)
                     outputs = program_pass(engine, preview=False)

@@ -1,0 +1,132 @@
+"""Benchmark: N tenants in one stack vs split into S shards run by `tenantctl fleet --parallel S` (first up, no-op
+up, refresh), and the engine-less refresh one read at a time vs four at a time, all at a realistic stand-in latency,
+in one run. Same end state, no duplicates. Targets (issue: fleet scale): shards >= 3x faster, refresh >= 3.5x.
+
+The stand-in runs in its own process; every deploy is engine-less (the CLI cannot be installed here).
+Run: python bench/bench_fleet.py [--tenants 800] [--shards 4] [--latency-ms 50]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import requests
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from provider.localengine.deploy import deploy  # noqa: E402
+from provider.stackfiles import write_stack_file  # noqa: E402
+
+PASSPHRASE = "bench"
+TENANT = """id: {id}
+display_name: {id}
+status: active
+webhooks:
+  voice_url: https://crm.example.com/{id}/voice
+phone_numbers:
+  - name: main
+    search: {{country: US, type: local, capabilities: [voice, sms]}}
+{shard}"""
+
+
+class Sandbox:
+    def __init__(self, tenants: int) -> None:
+        self.process = subprocess.Popen([sys.executable, "-m", "provider.cli", "sandbox", "--seed", "8",
+                                         "--max-subaccounts", str(2 * tenants + 10), "--max-in-flight", "100"],
+                                        stdout=subprocess.PIPE, text=True, cwd=REPO)
+        self.info = json.loads(self.process.stdout.readline())  # type: ignore[union-attr]
+        self.auth = (self.info["account_sid"], self.info["auth_token"])
+
+    def admin(self, method: str, path: str, **kwargs) -> dict:
+        response = requests.request(method, f"{self.info['base_url']}/__sandbox/{path}", auth=self.auth, timeout=60,
+                                    **kwargs)
+        response.raise_for_status()
+        return response.json()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def project(root: Path, sandbox: Sandbox, tenants: int, shards: int, prefix: str) -> list[str]:
+    (root / "tenants").mkdir(parents=True)
+    stacks = []
+    for s in range(shards):
+        stack = f"shard-{s}" if shards > 1 else "single"
+        extra = {"twilio-tenants:shard": f"s{s}"} if shards > 1 else {}
+        write_stack_file(root / f"Pulumi.{stack}.yaml", {"twilio:accountSid": sandbox.auth[0],
+                         "twilio:authToken": sandbox.auth[1], "twilio:apiBaseUrl": sandbox.info["base_url"], **extra},
+                         {"twilio:authToken"}, PASSPHRASE)
+        stacks.append(stack)
+    for i in range(tenants):
+        shard = f"shard: s{i % shards}\n" if shards > 1 else ""
+        tenant_id = f"{prefix}-{i:05d}"
+        (root / "tenants" / f"{tenant_id}.yaml").write_text(TENANT.format(id=tenant_id, shard=shard))
+    return stacks
+
+
+def fleet(root: Path, action: str, shards: int) -> float:
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "provider.cli", "fleet", action, "--parallel", str(shards),
+                             "--engine", "local", "--root", str(root)], capture_output=True, text=True, cwd=REPO,
+                            env={**os.environ, "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE})
+    if result.returncode != 0:
+        raise SystemExit(f"fleet {action} failed:\n{result.stderr[-3000:]}")
+    return time.perf_counter() - start
+
+
+def single(root: Path, action: str, refresh_parallel: int = 4) -> float:
+    start = time.perf_counter()
+    deploy(action, root=root, stack="single", passphrase=PASSPHRASE, refresh_parallel=refresh_parallel)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tenants", type=int, default=800)
+    parser.add_argument("--shards", type=int, default=4)
+    parser.add_argument("--latency-ms", type=float, default=50)
+    args = parser.parse_args()
+    sandbox = Sandbox(args.tenants)
+    try:
+        sandbox.admin("POST", "faults", json={"latency_ms": args.latency_ms})
+        with tempfile.TemporaryDirectory() as one, tempfile.TemporaryDirectory() as many:
+            project(Path(one), sandbox, args.tenants, 1, "one")
+            project(Path(many), sandbox, args.tenants, args.shards, "many")
+            times = {"single": {}, "fleet": {}}
+            times["single"]["up"] = single(Path(one), "up")
+            times["single"]["no-op up"] = single(Path(one), "up")
+            times["single"]["refresh (1 at a time)"] = single(Path(one), "refresh", refresh_parallel=1)
+            times["single"]["refresh"] = single(Path(one), "refresh")
+            times["fleet"]["up"] = fleet(Path(many), "up", args.shards)
+            times["fleet"]["no-op up"] = fleet(Path(many), "up", args.shards)
+            times["fleet"]["refresh"] = fleet(Path(many), "refresh", args.shards)
+        state = sandbox.admin("GET", "state")
+    finally:
+        sandbox.stop()
+    names = Counter(a["friendly_name"] for a in state["accounts"] if a["friendly_name"].startswith("tenant:"))
+    numbers = Counter(n["friendly_name"] for n in state["numbers"] if n["friendly_name"].startswith("tenant:"))
+    complete = (len(names) == 2 * args.tenants and set(names.values()) == {1}
+                and len(numbers) == 2 * args.tenants and set(numbers.values()) == {1})
+    print(f"{args.tenants} tenants (subaccount, bought number, status each) at {args.latency_ms:.0f} ms; "
+          f"{args.shards} shards run {args.shards} at a time; 2 cores")
+    print(f"{'operation':<28} {'one stack':>10} {'fleet':>10} {'speed-up':>9}")
+    for op in ("up", "no-op up", "refresh"):
+        a, b = times["single"][op], times["fleet"][op]
+        print(f"{op:<28} {a:>9.1f}s {b:>9.1f}s {a / b:>8.1f}x")
+    seq, par = times["single"]["refresh (1 at a time)"], times["single"]["refresh"]
+    print(f"{'refresh, one stack':<28} {seq:>9.1f}s one read at a time vs {par:.1f}s four at a time: {seq / par:.1f}x")
+    print(f"end state: every tenant exactly one subaccount and one number in both setups: {complete}")
+    return 0 if complete else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
