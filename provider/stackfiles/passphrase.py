@@ -10,12 +10,20 @@ import base64
 import hashlib
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 ROUNDS = 1_000_000
 CHECK_TEXT = "pulumi"
+
+
+@lru_cache(maxsize=8)
+def _derived_key(passphrase: str, salt: bytes) -> bytes:
+    """A million PBKDF2 rounds take a quarter of a second: one process (a deploy reads the stack file and its
+    state with the same key) derives each key once."""
+    return hashlib.pbkdf2_hmac("sha256", passphrase.encode(), salt, ROUNDS, 32)
 
 
 class IncorrectPassphrase(Exception):
@@ -33,7 +41,7 @@ class PassphraseCrypter:
 
     @classmethod
     def derive(cls, passphrase: str, salt: bytes) -> "PassphraseCrypter":
-        return cls(hashlib.pbkdf2_hmac("sha256", passphrase.encode(), salt, ROUNDS, 32), salt)
+        return cls(_derived_key(passphrase, salt), salt)
 
     @classmethod
     def new(cls, passphrase: str) -> tuple["PassphraseCrypter", str]:
