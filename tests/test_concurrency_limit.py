@@ -95,3 +95,13 @@ def test_refresh_reads_in_parallel_and_still_reads_everything(small_project: Pat
     assert sandbox.backend.counters["throttled 20429"] > 0
     assert refreshed.counts == {"refresh": sum(first.counts.values())}
     assert not [s for s in refreshed.steps if s.detail == "drift"]
+
+
+def test_many_buyers_with_the_same_search_all_get_a_number(small_project: Path, sandbox: SandboxServer) -> None:
+    """Twenty tenants buying from one search at once collide on the first offers (21422); each collision widens
+    the choice, so every tenant ends with exactly one number and nobody gives up."""
+    write_tenants(small_project / "tenants", [f"crowd{i:02d}" for i in range(16)])
+    sandbox.faults.configure(latency_ms=10)
+    deploy("up", root=small_project, stack="test", passphrase=PASSPHRASE)
+    bought = Counter(n.friendly_name for n in sandbox.backend.numbers.values() if n.friendly_name.startswith("tenant:"))
+    assert len(bought) == 2 * 20 and set(bought.values()) == {1}

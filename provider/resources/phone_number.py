@@ -17,8 +17,9 @@ NUMBER_SID = re.compile(r"PN[0-9a-f]{32}")
 SEARCH_TYPES = {"local": "local", "mobile": "mobile", "toll_free": "toll_free"}
 OUTPUTS = ("sid", "phone_number", "capabilities")
 NUMBER_TAKEN = 21422  # someone bought the offered number between our search and our purchase
-BUY_ATTEMPTS = 5
-SEARCH_SPREAD = 10
+BUY_ATTEMPTS = 8
+SEARCH_SPREAD = 10  # first search: pick among this many offers; each collision doubles it (up to MAX_SPREAD)
+MAX_SPREAD = 200
 
 
 def normalized_webhooks(webhooks: Optional[dict[str, Any]]) -> dict[str, str]:
@@ -186,16 +187,22 @@ class PhoneNumberProvider(TwilioProvider):
         if search.get("contains"):
             filters["contains"] = search["contains"]
         settings = {k: v for k, v in props["webhooks"].items() if v}
+        spread, taken = SEARCH_SPREAD, set[str]()
         for _ in range(BUY_ATTEMPTS):
             try:
-                offered = listing.list(limit=SEARCH_SPREAD, page_size=SEARCH_SPREAD,
-                                       **{k: v for k, v in filters.items() if v is not None})
+                offered = [n for n in listing.list(limit=spread, page_size=spread,
+                                                   **{k: v for k, v in filters.items() if v is not None})
+                           if n.phone_number not in taken]
             except Exception as error:
                 raise explain(f"search numbers for {props['friendly_name']}", error) from None
             if not offered:
+                if taken:  # everything offered was bought by others meanwhile: look further
+                    spread = min(spread * 2, MAX_SPREAD)
+                    continue
                 raise ProvisioningError(f"no {search['type']} number in {search['country']} matches {search} "
                                         f"for {props['friendly_name']}; widen the search")
-            # Concurrent buyers see the same first results: pick among the first few to rarely collide.
+            # Concurrent buyers (other tenants, other shards) see the same first results: pick at random among
+            # them, and after each collision among twice as many, never the one just lost.
             choice = random.choice(offered).phone_number
             try:
                 return self._numbers(props["account_sid"]).create(phone_number=choice,
@@ -203,6 +210,8 @@ class PhoneNumberProvider(TwilioProvider):
             except TwilioRestException as error:
                 if error.code != NUMBER_TAKEN:
                     raise
+                taken.add(choice)
+                spread = min(spread * 2, MAX_SPREAD)
         raise ProvisioningError(f"every number offered for {props['friendly_name']} was taken by someone else "
                                 f"{BUY_ATTEMPTS} times in a row; run again")
 
