@@ -127,9 +127,11 @@ class SandboxApp:
                 raise ServiceUnavailable("Service Unavailable (injected)")
             principal = self.backend.authenticate(*_basic_auth(request.headers.get("Authorization")))
             account_sid = principal.account.sid
-            route = urls.resolve(request.path)
+            host = request.headers.get("X-Forwarded-Host", urls.API_HOST)
+            route = urls.resolve(request.path, host)
             if route is None:
-                raise NotFound(request.path)
+                raise NotFound(request.path if host == urls.API_HOST else f"{host}{request.path} (this stand-in "
+                               f"serves {', '.join(urls.SERVED_HOSTS)})")
             methods, args = route
             handler = methods.get(request.method)
             if handler is None:

@@ -37,9 +37,16 @@ ROUTES: list[tuple[re.Pattern[str], dict[str, Handler]]] = [
     (re.compile(pattern + r"\Z"), methods) for pattern, methods in _ROUTE_SPECS]
 
 
-def resolve(path: str) -> Optional[tuple[dict[str, Handler], dict[str, str]]]:
-    """The handlers for the path and its named parts, or None for an unknown path."""
-    for pattern, methods in ROUTES:
+API_HOST = "api.twilio.com"
+# One base URL serves every Twilio host: the client rewrites https://<product>.twilio.com and says which host it
+# meant in X-Forwarded-Host. Only the REST API 2010-04-01 (api.twilio.com) is served so far.
+ROUTES_BY_HOST = {API_HOST: ROUTES}
+SERVED_HOSTS = tuple(sorted(ROUTES_BY_HOST))
+
+
+def resolve(path: str, host: str = API_HOST) -> Optional[tuple[dict[str, Handler], dict[str, str]]]:
+    """The handlers for the path (on that Twilio host) and its named parts, or None for an unknown one."""
+    for pattern, methods in ROUTES_BY_HOST.get(host, []):
         match = pattern.match(path)
         if match:
             return methods, {k: v for k, v in match.groupdict().items() if v is not None}

@@ -2,6 +2,7 @@
 retried where that is safe (see retry.py). The SDK itself never retries a 429."""
 from __future__ import annotations
 
+import re
 from typing import Any, Optional
 
 import requests
@@ -35,8 +36,12 @@ def _never_sent(error: BaseException) -> bool:
     return False
 
 
+TWILIO_HOST = re.compile(r"https://(?P<host>[a-z0-9-]+(?:\.[a-z0-9-]+)*\.twilio\.com)(?P<path>/.*)?\Z")
+
+
 class RedirectingHttpClient(TwilioHttpClient):
-    """Rewrites https://api.twilio.com to `base_url`, and retries with backoff where repeating is safe."""
+    """Rewrites every https://<product>.twilio.com to `base_url` (saying which host was meant in
+    X-Forwarded-Host: one stand-in serves them all), and retries with backoff where repeating is safe."""
 
     def __init__(self, base_url: Optional[str] = None, timeout: float = DEFAULT_TIMEOUT_S,
                  retry: Optional[RetryPolicy] = None, **kwargs: Any):
@@ -46,15 +51,20 @@ class RedirectingHttpClient(TwilioHttpClient):
         self.retries = 0
 
     def target(self, url: str) -> str:
-        if self.base_url != TWILIO_BASE_URL and url.startswith(TWILIO_BASE_URL):
-            return self.base_url + url[len(TWILIO_BASE_URL):]
-        return url
+        match = TWILIO_HOST.match(url.split("?", 1)[0]) if self.base_url != TWILIO_BASE_URL else None
+        if match is None:
+            return url
+        return self.base_url + url[len("https://") + len(match.group("host")):]
 
-    def send(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
+    def send(self, method: str, url: str, params: Any = None, data: Any = None, headers: Any = None,
+             *args: Any, **kwargs: Any) -> Response:
         """One attempt, no retry: the seam the contract checker in the tests hooks into. Waits for a slot of the
         process's in-flight budget, if one is set (budget.py)."""
+        match = TWILIO_HOST.match(url.split("?", 1)[0])
+        if match is not None and self.base_url != TWILIO_BASE_URL:
+            headers = {**(headers or {}), "X-Forwarded-Host": match.group("host")}
         with slot():
-            return super().request(method, self.target(url), *args, **kwargs)
+            return super().request(method, self.target(url), params, data, headers, *args, **kwargs)
 
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
         creating = is_create(method, url)
