@@ -8,7 +8,6 @@ Run: python bench/bench_fleet.py [--tenants 800] [--shards 4] [--latency-ms 50]
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -17,13 +16,13 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import requests
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from provider.localengine.deploy import deploy  # noqa: E402
 from provider.stackfiles import write_stack_file  # noqa: E402
+from standin import Sandbox  # noqa: E402 - bench/standin.py, beside this script
 
 PASSPHRASE = "bench"
 TENANT = """id: {id}
@@ -35,25 +34,6 @@ phone_numbers:
   - name: main
     search: {{country: US, type: local, capabilities: [voice, sms]}}
 {shard}"""
-
-
-class Sandbox:
-    def __init__(self, tenants: int) -> None:
-        self.process = subprocess.Popen([sys.executable, "-m", "provider.cli", "sandbox", "--seed", "8",
-                                         "--max-subaccounts", str(2 * tenants + 10), "--max-in-flight", "100"],
-                                        stdout=subprocess.PIPE, text=True, cwd=REPO)
-        self.info = json.loads(self.process.stdout.readline())  # type: ignore[union-attr]
-        self.auth = (self.info["account_sid"], self.info["auth_token"])
-
-    def admin(self, method: str, path: str, **kwargs) -> dict:
-        response = requests.request(method, f"{self.info['base_url']}/__sandbox/{path}", auth=self.auth, timeout=60,
-                                    **kwargs)
-        response.raise_for_status()
-        return response.json()
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
 
 
 def project(root: Path, sandbox: Sandbox, tenants: int, shards: int, prefix: str) -> list[str]:
@@ -95,7 +75,8 @@ def main() -> int:
     parser.add_argument("--shards", type=int, default=4)
     parser.add_argument("--latency-ms", type=float, default=50)
     args = parser.parse_args()
-    sandbox = Sandbox(args.tenants)
+    sandbox = Sandbox("--seed", "8", "--max-subaccounts", str(2 * args.tenants + 10), "--max-in-flight",
+                      "100")
     try:
         sandbox.admin("POST", "faults", json={"latency_ms": args.latency_ms})
         with tempfile.TemporaryDirectory() as one, tempfile.TemporaryDirectory() as many:

@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import requests
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from provider.localengine.deploy import deploy  # noqa: E402
 from provider.stackfiles import write_stack_file  # noqa: E402
+from standin import Sandbox  # noqa: E402 - bench/standin.py, beside this script
 
 PASSPHRASE = "bench"
 TENANT = """id: {id}
@@ -38,30 +37,6 @@ EXTRA = """api_key: true
 budget: {monthly_limit_usd: "100.00", alert_callback_url: "https://crm.example.com/budget"}
 """
 AREAS = ["206", "212", "305", "312", "404", "415", "503", "510", "512", "612", "617", "619"]
-
-
-class Sandbox:
-    def __init__(self) -> None:
-        self.process = subprocess.Popen([sys.executable, "-m", "provider.cli", "sandbox", "--seed", "3"],
-                                        stdout=subprocess.PIPE, text=True, cwd=REPO)
-        self.info = json.loads(self.process.stdout.readline())  # type: ignore[union-attr]
-        self.auth = (self.info["account_sid"], self.info["auth_token"])
-
-    def admin(self, method: str, path: str, **kwargs) -> dict:
-        response = requests.request(method, f"{self.info['base_url']}/__sandbox/{path}", auth=self.auth, timeout=30,
-                                    **kwargs)
-        response.raise_for_status()
-        return response.json()
-
-    def seq(self) -> int:
-        return self.admin("GET", "counters")["last_seq"]
-
-    def calls(self, since: int) -> list[dict]:
-        return self.admin("GET", "requests", params={"since": since})["requests"]
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
 
 
 def project(root: Path, sandbox: Sandbox) -> None:
@@ -95,7 +70,7 @@ def main() -> int:
     parser.add_argument("--limited-tenants", type=int, default=20)
     args = parser.parse_args()
     rows = []
-    sandbox = Sandbox()
+    sandbox = Sandbox("--seed", "3")
     try:
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp)
