@@ -74,13 +74,15 @@ def budgets(stacks: list[StackInfo], parallel: int, root: Path) -> dict[str, int
     return shares
 
 
-def shard_moves(stacks: list[StackInfo], root: Path, engine: str) -> list[str]:
-    """Tenants deployed by one shard whose file now names another. The other shard would find the subaccount by
-    its name and adopt it while the first still holds it: refused for the whole fleet, before any shard runs."""
+def deployed_problems(stacks: list[StackInfo], root: Path, engine: str) -> list[str]:
+    """What `validate --against-stack` would refuse, for every shard (a tenant moved to another shard, a hijack,
+    a removed open tenant). A moved tenant's new shard would find the subaccount by its name and adopt it while
+    the old one still holds it: refused for the whole fleet, before any shard runs."""
     from ..crm import CredentialsError, StackNotDeployed, stack_outputs
     from ..tenancy import ValidationPolicy, load_tenants
+    from ..tenancy.deployed import compare_with_deployed
 
-    files = {t.id: t for t in load_tenants([root / "tenants"], ValidationPolicy(allow_private_hosts=True)).tenants}
+    files = load_tenants([root / "tenants"], ValidationPolicy(allow_private_hosts=True))
     found = []
     for info in stacks:
         try:
@@ -91,13 +93,7 @@ def shard_moves(stacks: list[StackInfo], root: Path, engine: str) -> list[str]:
         except CredentialsError as error:
             found.append(f"cannot read the deployed outputs of stack {info.name}: {error}")
             continue
-        for tenant_id, state in sorted(deployed.items()):
-            tenant = files.get(tenant_id)
-            if tenant is not None and tenant.shard != info.shard and state.get("status") != "closed":
-                found.append(f"{tenant.source.file}: tenant {tenant_id} is deployed by shard {info.shard} (stack "
-                             f"{info.name}) but its file says shard {tenant.shard or '(none)'}. Moving a tenant "
-                             "between shards is not supported: put `shard: " + str(info.shard) + "` back; to "
-                             "re-home it, close it and create a new tenant in the other shard")
+        found += [f"stack {info.name}: {problem}" for problem in compare_with_deployed(files, deployed, info.shard)[0]]
     return found
 
 
@@ -141,9 +137,10 @@ def run(args: argparse.Namespace) -> int:
         err.print("tenantctl fleet: --parallel must be at least 1", markup=False)
         return 2
     engine = args.engine if args.engine != "auto" else ("pulumi" if shutil.which("pulumi") else "local")
-    moved = shard_moves(stacks, root, engine)
-    if moved:
-        err.print("tenantctl fleet: refused, nothing was run:\n" + "\n".join(moved), markup=False, highlight=False)
+    refused = deployed_problems(stacks, root, engine)
+    if refused:
+        err.print("tenantctl fleet: refused, nothing was run:\n" + "\n".join(refused), markup=False,
+                  highlight=False)
         return 1
     shares = budgets(stacks, args.parallel, root)
     runs = [ShardRun(s.name, s.shard or "") for s in stacks]

@@ -88,17 +88,15 @@ def _fleet_rules(result: LoadResult, stack: str, root: Path) -> LoadResult:
     from ..tenancy.shards import stack_info, stacks
 
     known = stacks(root)
-    problems = set(result.problems)
+    problems = []
     if known:
         served = {s.shard for s in known}
         for tenant in result.tenants:
             if tenant.shard is not None and tenant.shard not in served:
-                located = result.located.get(tenant.source.file)
-                mark = located.mark_of(("shard",)) if located else None
-                problems.add(Problem(tenant.source.file, mark.line if mark else 1, mark.column if mark else 1,
-                                     "shard", f"no stack serves shard {tenant.shard!r}: add a Pulumi.<stack>.yaml "
-                                     f"with `twilio-tenants:shard: {tenant.shard}`, or fix the name (served: "
-                                     f"{', '.join(sorted(s or '(no shard)' for s in served))})"))
+                problems.append(result.problem_at(
+                    tenant.source.file, ("shard",),
+                    f"no stack serves shard {tenant.shard!r}: add a Pulumi.<stack>.yaml with `twilio-tenants:shard: "
+                    f"{tenant.shard}`, or fix the name (served: {', '.join(sorted(s or '(no shard)' for s in served))})"))
     info = stack_info(root, stack)
     same_parent = [s for s in known if info.parent and s.parent == info.parent] or [info]
     shards = {s.shard for s in same_parent}
@@ -107,7 +105,7 @@ def _fleet_rules(result: LoadResult, stack: str, root: Path) -> LoadResult:
     cap = info.cap
     if len(open_tenants) > cap:
         first_over = open_tenants[cap]
-        problems.add(Problem(first_over.source.file, first_over.source.line, 1, "id",
+        problems.append(Problem(first_over.source.file, first_over.source.line, 1, "id",
                              f"more open tenants ({len(open_tenants)}) than the parent may have subaccounts ({cap}, "
                              f"stack {stack}); Twilio refuses the rest with error 21480. Ask Twilio to raise the cap "
                              "and set twilio-tenants:subaccountCap, or move tenants to a shard with another parent"))
@@ -116,11 +114,7 @@ def _fleet_rules(result: LoadResult, stack: str, root: Path) -> LoadResult:
               f"(stack {stack}; closed ones also count until Twilio deletes them, 30 days after closing). Plan "
               "for more: ask Twilio to raise the cap (then set twilio-tenants:subaccountCap), or add a shard with "
               "another parent", file=sys.stderr)
-    if problems == set(result.problems):
-        return result
-    bad = {p.file for p in problems}
-    return LoadResult(tuple(t for t in result.tenants if t.source.file not in bad), tuple(sorted(problems)),
-                      result.files, result.located)
+    return result.with_problems(problems)
 
 
 def _against_stack(result: LoadResult, stack: str, root: Path) -> LoadResult | None:
@@ -140,6 +134,4 @@ def _against_stack(result: LoadResult, stack: str, root: Path) -> LoadResult | N
     problems, notices = compare_with_deployed(result, deployed, stack_info(root, stack.rsplit("/", 1)[-1]).shard)
     for notice in notices:
         print(f"note: {notice}", file=sys.stderr)
-    bad = {p.file for p in problems}
-    return LoadResult(tuple(t for t in result.tenants if t.source.file not in bad),
-                      tuple(sorted(set(result.problems) | set(problems))), result.files, result.located)
+    return result.with_problems(problems)

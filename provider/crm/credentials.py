@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -91,23 +91,21 @@ def stack_outputs(stack: str, *, source: str = "auto", work_dir: Path = REPO_ROO
     return _pulumi_outputs(stack, work_dir) if source == "pulumi" else _local_outputs(stack, work_dir, passphrase)
 
 
-def _in_fleet(tenant_id: str, stack: str, source: str, work_dir: Path,
-              passphrase: Optional[str]) -> Optional[dict[str, Any]]:
-    """The tenant's outputs from whichever shard of the stack's fleet holds it (tenants.shards), or None."""
+def fleet_tenants(stack: str, *, source: str = "auto", work_dir: Path = REPO_ROOT,
+                  passphrase: Optional[str] = None) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(stack, its `tenants` output) for `stack` and every shard stack on the same parent account, each one that
+    can be read: a tenant lives in whichever shard holds it."""
     from ..tenancy.shards import shard_stacks, stack_info
 
     parent = stack_info(work_dir, stack).parent
-    for info in shard_stacks(work_dir):
-        if info.name == stack or (parent and info.parent and info.parent != parent):
-            continue
+    names = [stack] + [s.name for s in shard_stacks(work_dir)
+                       if s.name != stack and (not parent or not s.parent or s.parent == parent)]
+    for name in names:
         try:
-            tenants = stack_outputs(info.name, source=source, work_dir=work_dir, passphrase=passphrase).get(
+            yield name, stack_outputs(name, source=source, work_dir=work_dir, passphrase=passphrase).get(
                 "tenants") or {}
         except CredentialsError:
             continue
-        if tenant_id in tenants:
-            return dict(tenants[tenant_id])
-    return None
 
 
 def tenant_credentials(tenant_id: str, stack: str = "prod", *, source: str = "auto",
@@ -119,7 +117,10 @@ def tenant_credentials(tenant_id: str, stack: str = "prod", *, source: str = "au
         tenants = {}
         if not (work_dir / f"Pulumi.{stack}.yaml").exists():
             raise
-    t = tenants.get(tenant_id) or _in_fleet(tenant_id, stack, source, work_dir, passphrase)
+    t = tenants.get(tenant_id) or next(
+        (held[tenant_id] for name, held in fleet_tenants(stack, source=source, work_dir=work_dir,
+                                                         passphrase=passphrase)
+         if name != stack and tenant_id in held), None)
     if t is None:
         known = ", ".join(sorted(tenants)) or "none"
         raise CredentialsError(f"no tenant {tenant_id!r} in stack {stack!r} or its shards (tenants of {stack}: "

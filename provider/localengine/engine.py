@@ -16,6 +16,7 @@ from typing import Any, Callable, Optional, Sequence
 
 from pulumi.runtime.rpc import UNKNOWN  # the SDK's marker for a value known only after apply
 
+from .. import naming
 from .provider_server import ProviderServer
 
 
@@ -51,8 +52,8 @@ def label_of(inputs: dict[str, Any], urn: str) -> str:
     """The tenant/entry a resource belongs to, from its friendly name (exact numbers are named by the number);
     otherwise its resource name, which the program already makes tenant-based (x/status, x/budget-80pct)."""
     name = inputs.get("friendly_name")
-    if isinstance(name, str) and name.startswith("tenant:"):
-        return name[len("tenant:"):]
+    if isinstance(name, str) and name.startswith(naming.PREFIX):
+        return name[len(naming.PREFIX):]
     return urn.split("::")[-1]
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
 from .loader import LoadResult
-from .problems import Problem, format_field
+from .problems import Problem
 
 
 @dataclass(frozen=True)
@@ -41,14 +41,10 @@ def compare_with_deployed(result: LoadResult, deployed: Mapping[str, Any], shard
                 if value:
                     number_owner[value] = (tid, entry)
 
-    def at(file: str, path: tuple[Any, ...], message: str) -> Problem:
-        located = result.located.get(file)
-        mark = located.mark_of(path) if located else None
-        return Problem(file, mark.line if mark else 1, mark.column if mark else 1, format_field(path), message)
+    at = result.problem_at
 
     def line_of(file: str, path: tuple[Any, ...]) -> int:
-        located = result.located.get(file)
-        return located.mark_of(path).line if located else 1
+        return at(file, path, "").line
 
     for tenant in result.tenants:
         file = tenant.source.file
@@ -89,7 +85,7 @@ def compare_with_deployed(result: LoadResult, deployed: Mapping[str, Any], shard
         if tid in everywhere:
             moved = everywhere[tid]
             problems.append(at(moved.source.file, ("shard",),
-                               f"tenant {tid} is deployed by the stack of shard {shard or '(none)'}; moving it to "
+                               f"tenant {tid} is deployed by shard {shard or '(none)'}; moving it to "
                                f"shard {moved.shard or '(none)'} is refused: its subaccount cannot change parent "
                                "account, and the old stack would delete its numbers and key. Put the shard back; "
                                "to re-home a tenant, close it and create a new tenant in the other shard"))

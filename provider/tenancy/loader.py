@@ -30,6 +30,21 @@ class LoadResult:
     def ok(self) -> bool:
         return not self.problems
 
+    def problem_at(self, file: str, path: tuple[PathPart, ...], message: str) -> Problem:
+        """A problem at a field of a loaded file, located by its marks (line 1 when the file is not at hand)."""
+        located = self.located.get(file)
+        mark = located.mark_of(path) if located else Mark(1, 1)
+        return Problem(file, mark.line, mark.column, format_field(path), message)
+
+    def with_problems(self, extra: Iterable[Problem]) -> "LoadResult":
+        """This result plus more problems: tenants of a file with any problem are no longer valid."""
+        problems = set(self.problems) | set(extra)
+        if problems == set(self.problems):
+            return self
+        bad = {p.file for p in problems}
+        return LoadResult(tuple(t for t in self.tenants if t.source.file not in bad), tuple(sorted(problems)),
+                          self.files, self.located)
+
     def require_valid(self) -> tuple[Tenant, ...]:
         """All tenants, or TenantFilesInvalid listing every problem: nothing is half-loaded."""
         if self.problems:

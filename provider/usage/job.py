@@ -111,20 +111,10 @@ def plain_failure(error: BaseException, stack: str) -> str:
 def stack_account_map(stack: str, root: Path) -> dict[str, str]:
     """tenant id -> subaccount SID from the outputs of the stack and of every shard on the same parent (the
     report covers the whole parent account), or {} when none can be read."""
-    from ..crm import CredentialsError, stack_outputs
-    from ..tenancy.shards import shard_stacks, stack_info
+    from ..crm import fleet_tenants
 
-    parent = stack_info(root, stack).parent
-    names = [stack] + [s.name for s in shard_stacks(root) if s.name != stack and (not parent or s.parent == parent)]
-    mapping: dict[str, str] = {}
-    for name in names:
-        try:
-            outputs = stack_outputs(name, work_dir=root)
-        except CredentialsError:
-            continue
-        mapping.update({tenant: t["account_sid"] for tenant, t in (outputs.get("tenants") or {}).items()
-                        if t.get("account_sid")})
-    return mapping
+    return {tenant: t["account_sid"] for _, held in fleet_tenants(stack, work_dir=root)
+            for tenant, t in held.items() if t.get("account_sid")}
 
 
 ProgressCallback = Callable[[int, int], None]  # (done, total) accounts fetched
