@@ -23,8 +23,6 @@ from typing import Optional
 
 from ..tenancy.shards import StackInfo
 
-DEFAULT_PARENT_BUDGET = 100
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=("list", "preview", "up", "refresh"))
@@ -55,19 +53,14 @@ def command(action: str, stack: str, root: Path, engine: str) -> list[str]:
     return [sys.executable, "-m", "provider.cli", "local", action, "--stack", stack, "--root", str(root)]
 
 
-def budgets(stacks: list[StackInfo], parallel: int, root: Path) -> dict[str, int]:
+def budgets(stacks: list[StackInfo], parallel: int) -> dict[str, int]:
     """Each shard's share of its parent's in-flight budget while `parallel` shards run at once."""
-    import yaml
-
     shares: dict[str, int] = {}
     by_parent: dict[Optional[str], list[StackInfo]] = {}
     for info in stacks:
         by_parent.setdefault(info.parent, []).append(info)
     for group in by_parent.values():
-        budget = DEFAULT_PARENT_BUDGET
-        for info in group:
-            config = (yaml.safe_load((root / f"Pulumi.{info.name}.yaml").read_text()) or {}).get("config") or {}
-            budget = min(budget, int(config.get("twilio-tenants:parentInFlightBudget", budget)))
+        budget = min(info.parent_in_flight_budget for info in group)
         running = max(1, min(parallel, len(group)))
         for info in group:
             shares[info.name] = max(1, budget // running)
@@ -142,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
         err.print("tenantctl fleet: refused, nothing was run:\n" + "\n".join(refused), markup=False,
                   highlight=False)
         return 1
-    shares = budgets(stacks, args.parallel, root)
+    shares = budgets(stacks, args.parallel)
     runs = [ShardRun(s.name, s.shard or "") for s in stacks]
     start = time.monotonic()
     with ThreadPoolExecutor(max_workers=args.parallel, thread_name_prefix="shard") as pool:

@@ -19,6 +19,8 @@ from .model import Tenant
 SHARD_KEY = "twilio-tenants:shard"
 CAP_KEY = "twilio-tenants:subaccountCap"
 DEFAULT_CAP = 1000
+BUDGET_KEY = "twilio-tenants:parentInFlightBudget"
+DEFAULT_PARENT_BUDGET = 100  # Twilio's concurrency limit per account
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class StackInfo:
     parent: Optional[str]  # twilio:accountSid
     cap: int
     sandboxed: bool = False  # talks to a stand-in (twilio:apiBaseUrl), not to the real Twilio
+    parent_in_flight_budget: int = DEFAULT_PARENT_BUDGET  # requests in flight all stacks of the parent may share
 
 
 def stack_info(root: Path, stack: str) -> StackInfo:
@@ -37,13 +40,15 @@ def stack_info(root: Path, stack: str) -> StackInfo:
     except (OSError, yaml.YAMLError, AttributeError):
         config = {}
     shard = config.get(SHARD_KEY)
-    try:
-        cap = int(config.get(CAP_KEY, DEFAULT_CAP))
-    except (TypeError, ValueError):
-        cap = DEFAULT_CAP
+    def number(key: str, default: int) -> int:
+        try:
+            return int(config.get(key, default))
+        except (TypeError, ValueError):
+            return default
+    cap, budget = number(CAP_KEY, DEFAULT_CAP), number(BUDGET_KEY, DEFAULT_PARENT_BUDGET)
     parent = config.get("twilio:accountSid")
     return StackInfo(stack, str(shard) if shard else None, str(parent) if parent else None, cap,
-                     bool(config.get("twilio:apiBaseUrl")))
+                     bool(config.get("twilio:apiBaseUrl")), budget)
 
 
 def stacks(root: Path) -> list[StackInfo]:
