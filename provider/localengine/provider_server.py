@@ -6,6 +6,7 @@ This is the process and the protocol the Pulumi engine uses; properties are (de)
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
 import subprocess
 import sys
@@ -40,20 +41,46 @@ class DiffOutcome:
     delete_before_replace: bool
 
 
-_loops = threading.local()
+class _LoopPool:
+    """Event loops lent to calling threads, one at a time each, and closed at exit.
+
+    Serializing a call's properties must not cost a new event loop each time (the engine's threads make thousands
+    of calls). Loops are not kept per thread: a thread-local loop is dropped unclosed when its thread ends, and
+    the garbage collector may then close its self-pipe socket before the loop, which makes the loop's finalizer
+    raise ("Invalid file descriptor: -1") on stderr."""
+
+    def __init__(self) -> None:
+        self._idle: list[asyncio.AbstractEventLoop] = []
+        self._all: list[asyncio.AbstractEventLoop] = []
+        self._lock = threading.Lock()
+        atexit.register(self.close)
+
+    def run(self, coro: Any) -> Any:
+        with self._lock:
+            loop = self._idle.pop() if self._idle else None
+            if loop is None:
+                loop = asyncio.new_event_loop()
+                self._all.append(loop)
+        try:
+            return loop.run_until_complete(coro)
+        finally:
+            with self._lock:
+                self._idle.append(loop)
+
+    def close(self) -> None:
+        with self._lock:
+            for loop in self._all:
+                if not loop.is_closed() and not loop.is_running():
+                    loop.close()
+            self._all.clear()
+            self._idle.clear()
 
 
-def _run(coro: Any) -> Any:
-    """One event loop per calling thread, kept for the thread's life: serializing a call's properties must not
-    cost a new event loop each time (the engine's threads make thousands of calls)."""
-    loop = getattr(_loops, "loop", None)
-    if loop is None or loop.is_closed():
-        loop = _loops.loop = asyncio.new_event_loop()
-    return loop.run_until_complete(coro)
+_loops = _LoopPool()
 
 
 def serialize(props: dict[str, Any]) -> struct_pb2.Struct:
-    return _run(rpc.serialize_properties(props, {}))
+    return _loops.run(rpc.serialize_properties(props, {}))
 
 
 def deserialize(struct: struct_pb2.Struct, keep_unknowns: bool = False) -> dict[str, Any]:
