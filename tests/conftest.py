@@ -83,9 +83,11 @@ Connect = Callable[..., Client]
 
 @pytest.fixture
 def connect(sandbox: SandboxServer, contract: ContractChecker) -> Connect:
-    """connect() for the parent, connect(sid, token) for anyone else; all through the contract check."""
-    def make(username: Optional[str] = None, password: Optional[str] = None, server: SandboxServer = sandbox) -> Client:
-        return make_client(username or server.account_sid, password or server.auth_token,
+    """connect() for the parent, connect(sid, token) for anyone else, connect(sid, secret, api_key=SK...) for a
+    key; all through the contract check."""
+    def make(username: Optional[str] = None, password: Optional[str] = None, server: SandboxServer = sandbox,
+             api_key: Optional[str] = None) -> Client:
+        return make_client(username or server.account_sid, password or server.auth_token, api_key=api_key,
                            http_client=ValidatingHttpClient(server.base_url, contract, timeout=10))
     return make
 

@@ -25,19 +25,24 @@ from openapi_core import Config, OpenAPI
 from openapi_core.datatypes import RequestParameters
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
-from provider.twilio_api import TWILIO_BASE_URL, RedirectingHttpClient
+from provider.twilio_api import RedirectingHttpClient
+from provider.twilio_api.client import TWILIO_HOST
 
 SPEC_DIR = Path(__file__).resolve().parents[1] / "specs" / "twilio-oai"
 SPEC_PATH = SPEC_DIR / "twilio_api_v2010.json"
+# The document that describes each Twilio host the product calls.
+SPEC_BY_HOST = {"api.twilio.com": "twilio_api_v2010.json", "iam.twilio.com": "twilio_iam_v1.json",
+                "accounts.twilio.com": "twilio_accounts_v1.json"}
 DECIMAL_TEXT = {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}
 STRING_NUMBERS = {"price", "latitude", "longitude"}
 E164 = r"^\+[1-9][0-9]{6,14}$"
 
 
-def spec_path() -> Path:
-    if not SPEC_PATH.exists():
-        raise FileNotFoundError(f"Twilio OpenAPI spec not found at {SPEC_PATH} (vendored in specs/twilio-oai/)")
-    return SPEC_PATH
+def spec_path(host: str = "api.twilio.com") -> Path:
+    path = SPEC_DIR / SPEC_BY_HOST[host]
+    if not path.exists():
+        raise FileNotFoundError(f"Twilio OpenAPI spec not found at {path} (vendored in specs/twilio-oai/)")
+    return path
 
 
 def _fix_quirks(node: Any) -> None:
@@ -71,9 +76,9 @@ def _fix_quirks(node: Any) -> None:
             _fix_quirks(value)
 
 
-@lru_cache(maxsize=1)
-def patched_spec() -> dict[str, Any]:
-    spec = json.loads(spec_path().read_text())
+@lru_cache(maxsize=None)
+def patched_spec(host: str = "api.twilio.com") -> dict[str, Any]:
+    spec = json.loads(spec_path(host).read_text())
     spec = copy.deepcopy(spec)
     _fix_quirks(spec)
     return spec
@@ -96,11 +101,11 @@ FORMATS = {
 }
 
 
-@lru_cache(maxsize=1)
-def openapi() -> OpenAPI:
+@lru_cache(maxsize=None)
+def openapi(host: str = "api.twilio.com") -> OpenAPI:
     config = Config(spec_validator_cls=None, response_properties_default_policy="required",
                     additional_properties_default_policy="forbid", extra_format_validators=FORMATS)
-    return OpenAPI.from_dict(patched_spec(), config=config)
+    return OpenAPI.from_dict(patched_spec(host), config=config)
 
 
 @dataclass
@@ -159,16 +164,19 @@ class ContractChecker:
     def check(self, method: str, url: str, params: Any, data: Any, auth: Optional[tuple[str, str]],
               status: int, body: str) -> None:
         request = ApiRequest(method, url, _pairs(params), _pairs(data), auth)
+        host = urlsplit(url).netloc
+        if host not in SPEC_BY_HOST:
+            raise ContractViolation(f"{method} {url}: no Twilio spec is vendored for {host}")
         problems = []
         try:
-            openapi().validate_request(request)
+            openapi(host).validate_request(request)
         except Exception as error:  # openapi-core raises a family of validation errors
             problems.append(f"request {method} {url}: {_explain(error)}")
         with self._lock:
             self.checked_requests += 1
         if 200 <= status < 300 and status != 204:
             try:
-                openapi().validate_response(request, ApiResponse(status, body.encode()))
+                openapi(host).validate_response(request, ApiResponse(status, body.encode()))
             except Exception as error:
                 problems.append(f"response {status} to {method} {url}: {_explain(error)}")
             with self._lock:
@@ -216,6 +224,6 @@ class ValidatingHttpClient(RedirectingHttpClient):
     def send(self, method: str, url: str, params: Any = None, data: Any = None, headers: Any = None,
              auth: Any = None, *args: Any, **kwargs: Any):
         response = super().send(method, url, params, data, headers, auth, *args, **kwargs)
-        if url.startswith(TWILIO_BASE_URL):
+        if TWILIO_HOST.match(url.split("?", 1)[0]):
             self.checker.check(method, url, params, data, auth, response.status_code, response.text)
         return response

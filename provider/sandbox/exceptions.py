@@ -134,3 +134,13 @@ class SubaccountLimit(TwilioApiError):
     def __init__(self, existing: int, limit: int):
         super().__init__(f"Reached maximum number of subaccounts ({existing} of {limit}); closed subaccounts count "
                          "until Twilio deletes them 30 days after closing")
+
+
+class AuthorizationFailed(TwilioApiError):
+    """70051: a Restricted key asked for something its policy does not allow (or restricted keys cannot do)."""
+
+    status, code = 401, 70051
+
+
+class NoSecondaryAuthToken(TwilioApiError):
+    status, code = 404, 20404

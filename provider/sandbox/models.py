@@ -23,9 +23,10 @@ from typing import Any, Iterable, Optional
 from . import inventory, usage
 from .exceptions import (
     AccountClosed, AccountNotActive, SubaccountLimit, InvalidAreaCode, InvalidParameter, InvalidPhoneNumber, InvalidStatus,
-    NoNumbersInAreaCode, NotFound, NumberNotAvailable, ParentStatusChange, PermissionDenied,
+    NoNumbersInAreaCode, NoSecondaryAuthToken, NotFound, NumberNotAvailable, ParentStatusChange, PermissionDenied,
     TransferNeedsParentCredentials, TransferTargetUnrelated, Unauthenticated,
 )
+from .permissions import GRANTABLE, MAX_POLICY_PERMISSIONS
 
 ACCOUNT_STATUSES = ("active", "suspended", "closed")
 DELETED_AFTER_DAYS = 30  # Twilio deletes a closed subaccount this long after it was closed
@@ -69,6 +70,7 @@ class Account:
     date_created: datetime
     date_updated: datetime
     status_log: list[tuple[date, str]] = field(default_factory=list)
+    secondary_auth_token: Optional[str] = None  # Accounts v1: authenticates too, until promoted or deleted
 
     @property
     def is_parent(self) -> bool:
@@ -124,6 +126,8 @@ class ApiKey:
     secret: str
     date_created: datetime
     date_updated: datetime
+    key_type: str = "standard"  # main (made in the Console only), standard, restricted (IAM v1, with a policy)
+    policy: list[str] = field(default_factory=list)  # a restricted key's allowed permissions
 
 
 @dataclass
@@ -236,7 +240,7 @@ class TwilioBackend:
                 principal = Principal(account, key)
             else:
                 found = self.accounts.get(username)
-                if found is None or found.auth_token != password:
+                if found is None or password not in (found.auth_token, found.secondary_auth_token):
                     raise Unauthenticated()
                 account = found
                 principal = Principal(account)
@@ -261,11 +265,6 @@ class TwilioBackend:
                 raise AccountNotActive(f"Account {account_sid} is not active: {account.status}", status=403)
             return account
 
-    @staticmethod
-    def require_not_standard_key(principal: Principal, what: str) -> None:
-        if principal.key is not None:
-            raise PermissionDenied(f"Standard API keys cannot access {what}; use account credentials")
-
     # ---- accounts ----------------------------------------------------------------------------------
     def _new_account(self, friendly_name: str, owner: Optional[Account], sid: Optional[str] = None,
                      token: Optional[str] = None) -> Account:
@@ -279,7 +278,6 @@ class TwilioBackend:
 
     def create_subaccount(self, principal: Principal, friendly_name: Optional[str]) -> Account:
         with self.lock:
-            self.require_not_standard_key(principal, "/Accounts")
             if not principal.account.is_parent:
                 raise PermissionDenied("Subaccounts cannot create subaccounts")
             name = friendly_name or f"SubAccount Created at {self.clock.now():%Y-%m-%d %I:%M %p}"
@@ -299,7 +297,6 @@ class TwilioBackend:
 
     def list_accounts(self, principal: Principal, friendly_name: Optional[str], status: Optional[str]) -> list[Account]:
         with self.lock:
-            self.require_not_standard_key(principal, "/Accounts")
             if status is not None and status not in ACCOUNT_STATUSES:
                 raise InvalidStatus(f"Status must be one of {', '.join(ACCOUNT_STATUSES)}")
             caller = principal.account
@@ -313,13 +310,11 @@ class TwilioBackend:
 
     def fetch_account(self, principal: Principal, sid: str) -> Account:
         with self.lock:
-            self.require_not_standard_key(principal, "/Accounts")
             return self.target_account(principal, sid)
 
     def update_account(self, principal: Principal, sid: str, friendly_name: Optional[str],
                        status: Optional[str]) -> Account:
         with self.lock:
-            self.require_not_standard_key(principal, "/Accounts")
             account = self.target_account(principal, sid)
             if status is not None:
                 if status not in ACCOUNT_STATUSES:
@@ -502,41 +497,91 @@ class TwilioBackend:
                 held[i] = usage.Ownership(owned.account_sid, owned.phone_number, owned.number_type, owned.start, day)
 
     # ---- API keys ----------------------------------------------------------------------------------
-    def create_key(self, principal: Principal, account: Account, friendly_name: Optional[str]) -> ApiKey:
+    def create_key(self, principal: Principal, account: Account, friendly_name: Optional[str],
+                   key_type: str = "standard", policy: Optional[list[str]] = None) -> ApiKey:
+        """v2010 Keys make Standard keys whatever is asked; IAM v1 makes Standard or Restricted ones; Main keys
+        come only from the Console (`create_main_key`)."""
         with self.lock:
-            self.require_not_standard_key(principal, "/Keys")
             now = self.clock.now()
             if friendly_name is not None:
                 _check_length("FriendlyName", friendly_name, 64)
             key = ApiKey(sid=self._sid("SK"), account_sid=account.sid, friendly_name=friendly_name or "",
-                         secret=self._secret(), date_created=now, date_updated=now)
+                         secret=self._secret(), date_created=now, date_updated=now, key_type=key_type,
+                         policy=_checked_policy(key_type, policy))
             self.keys[key.sid] = key
             self._persist(account.sid)
             return key
 
+    def create_main_key(self, account: Account, friendly_name: str = "Main key") -> ApiKey:
+        """What the Console's "create API key: Main" does; no API can."""
+        return self.create_key(Principal(account), account, friendly_name, key_type="main")
+
     def list_keys(self, principal: Principal, account: Account) -> list[ApiKey]:
-        self.require_not_standard_key(principal, "/Keys")
         return self._of_account(self.keys, account)
 
     def fetch_key(self, principal: Principal, account: Account, sid: str) -> ApiKey:
-        self.require_not_standard_key(principal, "/Keys")
         return self._owned(self.keys, account, sid, "Keys")
 
-    def update_key(self, principal: Principal, account: Account, sid: str, friendly_name: Optional[str]) -> ApiKey:
+    def key_by_sid(self, principal: Principal, sid: str, *, write: bool = False) -> ApiKey:
+        """IAM v1 names keys by SID alone: the caller must be the key's account or its parent."""
+        with self.lock:
+            key = self.keys.get(sid)
+            if key is None:
+                raise NotFound(f"/v1/Keys/{sid}")
+            self.target_account(principal, key.account_sid, write=write)
+            return key
+
+    def update_key(self, principal: Principal, account: Account, sid: str, friendly_name: Optional[str],
+                   policy: Optional[list[str]] = None) -> ApiKey:
         with self.lock:
             key = self.fetch_key(principal, account, sid)
             if friendly_name is not None:
                 _check_length("FriendlyName", friendly_name, 64)
                 key.friendly_name = friendly_name
-                key.date_updated = self.clock.now()
-                self._persist(account.sid)
+            if policy is not None:
+                key.policy = _checked_policy(key.key_type, policy)
+            key.date_updated = self.clock.now()
+            self._persist(account.sid)
             return key
 
     def delete_key(self, principal: Principal, account: Account, sid: str) -> None:
+        """A deleted key stops authenticating at once."""
         with self.lock:
             key = self.fetch_key(principal, account, sid)
             del self.keys[key.sid]
             self._persist(account.sid)
+
+    # ---- auth tokens (Accounts v1: they act on the account that authenticated) ----------------------
+    def create_secondary_token(self, principal: Principal) -> Account:
+        with self.lock:
+            account = principal.account
+            if account.secondary_auth_token is not None:
+                raise InvalidParameter("A secondary Auth Token already exists for this account; delete or promote "
+                                       "it first")
+            account.secondary_auth_token = f"{self._rng.getrandbits(128):032x}"
+            account.date_updated = self.clock.now()
+            self._persist(account.sid)
+            return account
+
+    def delete_secondary_token(self, principal: Principal) -> None:
+        with self.lock:
+            account = principal.account
+            if account.secondary_auth_token is None:
+                raise NoSecondaryAuthToken("The requested resource /v1/AuthTokens/Secondary was not found")
+            account.secondary_auth_token = None
+            self._persist(account.sid)
+
+    def promote_secondary_token(self, principal: Principal) -> Account:
+        """The secondary becomes the primary; the old primary stops authenticating at once."""
+        with self.lock:
+            account = principal.account
+            if account.secondary_auth_token is None:
+                raise NoSecondaryAuthToken("The requested resource /v1/AuthTokens/Secondary was not found: there "
+                                           "is no secondary Auth Token to promote")
+            account.auth_token, account.secondary_auth_token = account.secondary_auth_token, None
+            account.date_updated = self.clock.now()
+            self._persist(account.sid)
+            return account
 
     # ---- usage triggers ----------------------------------------------------------------------------
     def create_trigger(self, account: Account, fields: dict[str, Optional[str]]) -> UsageTrigger:
@@ -812,3 +857,20 @@ def _check_decimal(name: str, value: str) -> None:
             raise ValueError
     except Exception:
         raise InvalidParameter(f"{name} must be a number, got {value!r}") from None
+
+
+def _checked_policy(key_type: str, policy: Optional[list[str]]) -> list[str]:
+    """Restricted keys need a policy of known permissions (at most 100); other keys take none."""
+    if key_type != "restricted":
+        if policy:
+            raise InvalidParameter("Policy is only accepted for restricted keys (KeyType=restricted)")
+        return []
+    if not policy:
+        raise InvalidParameter("A restricted key needs a Policy with at least one allowed permission")
+    unknown = sorted(set(policy) - GRANTABLE)
+    if unknown:
+        raise InvalidParameter(f"Policy names unknown permission(s): {', '.join(unknown)}")
+    if len(set(policy)) > MAX_POLICY_PERMISSIONS:
+        raise InvalidParameter(f"A restricted key has at most {MAX_POLICY_PERMISSIONS} permissions; got "
+                               f"{len(set(policy))}")
+    return sorted(set(policy))

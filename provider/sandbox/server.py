@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
-from . import urls
+from . import authz, urls
 from .exceptions import (
     InvalidParameter, MethodNotAllowed, NotFound, PayloadTooLarge, ServerError, ServiceUnavailable,
     TooManyRequests, TwilioApiError, Unauthenticated,
@@ -137,6 +137,7 @@ class SandboxApp:
             if handler is None:
                 raise MethodNotAllowed(f"Method {request.method} not allowed on {request.path}; "
                                        f"allowed: {', '.join(sorted(methods))}")
+            authz.authorize(principal, handler, request.path)
             params = dict(request.query)
             if len(request.query) != len(set(request.query.keys())):
                 raise InvalidParameter("A query parameter was given more than once")
@@ -203,6 +204,11 @@ class SandboxApp:
                     raise ValueError("advance_days must be a finite number >= 0")
                 self.backend.clock.advance(timedelta(days=days))
             return _json(200, {"now": self.backend.clock.now().isoformat()})
+        if action == "main-keys" and request.method == "POST":
+            # The Console's "create API key, type Main": the only way Twilio makes one.
+            data = await _json_object(request)
+            key = self.backend.create_main_key(self.backend.parent, str(data.get("friendly_name") or "Main key"))
+            return _json(201, {"sid": key.sid, "secret": key.secret, "key_type": key.key_type})
         if action == "limits" and request.method == "POST":
             data = await _json_object(request)
             self.limit.configure(data["max_in_flight"])

@@ -1,9 +1,10 @@
-"""Routing: Twilio 2010-04-01 paths to the response functions that serve them."""
+"""Routing: Twilio paths, per Twilio host, to the response functions that serve them."""
 from __future__ import annotations
 
 import re
 from typing import Callable, Optional
 
+from . import credential_responses as c
 from . import responses as r
 
 _ACCOUNT = r"/2010-04-01/Accounts/(?P<account>AC[0-9a-f]{32})"
@@ -33,14 +34,28 @@ _ROUTE_SPECS: list[tuple[str, dict[str, Handler]]] = [
     (_ACCOUNT + r"/Usage/Triggers/" + _SID.format(prefix="UT") + r"\.json",
      {"GET": r.fetch_trigger, "POST": r.update_trigger, "DELETE": r.delete_trigger}),
 ]
-ROUTES: list[tuple[re.Pattern[str], dict[str, Handler]]] = [
-    (re.compile(pattern + r"\Z"), methods) for pattern, methods in _ROUTE_SPECS]
+_IAM_SPECS: list[tuple[str, dict[str, Handler]]] = [
+    (r"/v1/Keys", {"GET": c.iam_list_keys, "POST": c.iam_create_key}),
+    (r"/v1/Keys/" + _SID.format(prefix="SK"), {"GET": c.iam_fetch_key, "POST": c.iam_update_key,
+                                                "DELETE": c.iam_delete_key}),
+]
+_ACCOUNTS_SPECS: list[tuple[str, dict[str, Handler]]] = [
+    (r"/v1/AuthTokens/Secondary", {"POST": c.create_secondary_token, "DELETE": c.delete_secondary_token}),
+    (r"/v1/AuthTokens/Promote", {"POST": c.promote_secondary_token}),
+]
 
+
+def _compiled(specs: list[tuple[str, dict[str, Handler]]]) -> list[tuple[re.Pattern[str], dict[str, Handler]]]:
+    return [(re.compile(pattern + r"\Z"), methods) for pattern, methods in specs]
+
+
+ROUTES = _compiled(_ROUTE_SPECS)
 
 API_HOST = "api.twilio.com"
 # One base URL serves every Twilio host: the client rewrites https://<product>.twilio.com and says which host it
-# meant in X-Forwarded-Host. Only the REST API 2010-04-01 (api.twilio.com) is served so far.
-ROUTES_BY_HOST = {API_HOST: ROUTES}
+# meant in X-Forwarded-Host (paths are kept as they are).
+ROUTES_BY_HOST = {API_HOST: ROUTES, "iam.twilio.com": _compiled(_IAM_SPECS),
+                  "accounts.twilio.com": _compiled(_ACCOUNTS_SPECS)}
 SERVED_HOSTS = tuple(sorted(ROUTES_BY_HOST))
 
 

@@ -91,9 +91,10 @@ class RedirectingHttpClient(TwilioHttpClient):
             return response
 
 
-def make_client(account_sid: str, auth_token: str, base_url: Optional[str] = None,
+def make_client(account_sid: str, secret: str, base_url: Optional[str] = None,
                 http_client: Optional[TwilioHttpClient] = None, timeout: float = DEFAULT_TIMEOUT_S,
-                retry: Optional[RetryPolicy] = None) -> Client:
-    """A client for `account_sid`; `base_url` None means the real Twilio."""
-    return Client(account_sid, auth_token,
+                retry: Optional[RetryPolicy] = None, api_key: Optional[str] = None) -> Client:
+    """A client for `account_sid`, authenticating with its auth token, or with `api_key` (SK...) and that key's
+    secret; `base_url` None means the real Twilio."""
+    return Client(api_key or account_sid, secret, account_sid=account_sid,
                   http_client=http_client or RedirectingHttpClient(base_url, timeout, retry=retry))

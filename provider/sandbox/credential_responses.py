@@ -1,0 +1,127 @@
+"""HTTP in and out for the credential APIs: IAM v1 Keys (iam.twilio.com) and Accounts v1 AuthTokens
+(accounts.twilio.com). Their JSON differs from 2010-04-01: ISO dates on Accounts v1, a `meta` paging envelope."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, Optional
+from urllib.parse import urlencode
+
+from .exceptions import InvalidParameter
+from .models import Account, ApiKey
+from .responses import Call, Response, rfc2822
+
+IAM_BASE = "https://iam.twilio.com"
+ACCOUNTS_BASE = "https://accounts.twilio.com"
+
+
+def _policy_json(key: ApiKey) -> Optional[dict[str, Any]]:
+    return {"allow": list(key.policy)} if key.key_type == "restricted" else None
+
+
+def _key_json(key: ApiKey) -> dict[str, Any]:
+    return {"sid": key.sid, "friendly_name": key.friendly_name, "date_created": rfc2822(key.date_created),
+            "date_updated": rfc2822(key.date_updated), "policy": _policy_json(key)}
+
+
+def _policy_param(call: Call) -> Optional[list[str]]:
+    """Policy arrives as a JSON object {"allow": [permission, ...]} (the SDK serializes it)."""
+    raw = call.params.get("Policy")
+    if raw is None:
+        return None
+    try:
+        policy = json.loads(raw)
+    except ValueError:
+        raise InvalidParameter("Policy must be a JSON object") from None
+    allow = policy.get("allow") if isinstance(policy, dict) else None
+    if not isinstance(allow, list) or not all(isinstance(p, str) for p in allow) or set(policy) != {"allow"}:
+        raise InvalidParameter('Policy must be {"allow": [permission, ...]}')
+    return allow
+
+
+# ---- IAM v1 Keys -------------------------------------------------------------------------------------
+def iam_create_key(call: Call) -> Response:
+    p = call.params
+    account_sid, name, key_type = p.get("AccountSid"), p.get("FriendlyName"), p.get("KeyType")
+    policy = _policy_param(call)
+    p.reject_unknown()
+    if not account_sid:
+        raise InvalidParameter("AccountSid is required")
+    if key_type not in (None, "restricted"):
+        raise InvalidParameter(f"KeyType must be restricted (or absent for a standard key), got {key_type!r}")
+    account = call.backend.target_account(call.principal, account_sid, write=True)
+    key = call.backend.create_key(call.principal, account, name, key_type or "standard", policy)
+    return 201, {**_key_json(key), "secret": key.secret}
+
+
+def iam_list_keys(call: Call) -> Response:
+    p = call.params
+    account_sid = p.get("AccountSid")
+    size, number = p.int("PageSize", 50, 1, 1000), p.int("Page", 0, 0, 10**9)
+    p.get("PageToken")
+    p.reject_unknown()
+    if not account_sid:
+        raise InvalidParameter("AccountSid is required")
+    account = call.backend.target_account(call.principal, account_sid)
+    keys = call.backend.list_keys(call.principal, account)
+    chunk = keys[number * size:(number + 1) * size]
+
+    def url(page_number: int) -> str:
+        return f"{IAM_BASE}/v1/Keys?" + urlencode({"AccountSid": account_sid, "PageSize": size, "Page": page_number})
+
+    return 200, {
+        "keys": [{"sid": k.sid, "friendly_name": k.friendly_name, "date_created": rfc2822(k.date_created),
+                  "date_updated": rfc2822(k.date_updated), "flags": ["rest_api", "signing"]} for k in chunk],
+        "meta": {"page": number, "page_size": size, "first_page_url": url(0), "url": url(number), "key": "keys",
+                 "previous_page_url": url(number - 1) if number > 0 else None,
+                 "next_page_url": url(number + 1) if (number + 1) * size < len(keys) else None},
+    }
+
+
+def iam_fetch_key(call: Call) -> Response:
+    call.params.reject_unknown()
+    return 200, _key_json(call.backend.key_by_sid(call.principal, call.args["sid"]))
+
+
+def iam_update_key(call: Call) -> Response:
+    name, policy = call.params.get("FriendlyName"), _policy_param(call)
+    call.params.reject_unknown()
+    key = call.backend.key_by_sid(call.principal, call.args["sid"], write=True)
+    account = call.backend.accounts[key.account_sid]
+    return 200, _key_json(call.backend.update_key(call.principal, account, key.sid, name, policy))
+
+
+def iam_delete_key(call: Call) -> Response:
+    call.params.reject_unknown()
+    key = call.backend.key_by_sid(call.principal, call.args["sid"], write=True)
+    call.backend.delete_key(call.principal, call.backend.accounts[key.account_sid], key.sid)
+    return 204, None
+
+
+# ---- Accounts v1 AuthTokens --------------------------------------------------------------------------
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _token_json(account: Account, path: str) -> dict[str, Any]:
+    return {"account_sid": account.sid, "date_created": _iso(account.date_created),
+            "date_updated": _iso(account.date_updated), "url": f"{ACCOUNTS_BASE}{path}"}
+
+
+def create_secondary_token(call: Call) -> Response:
+    call.params.reject_unknown()
+    account = call.backend.create_secondary_token(call.principal)
+    return 201, {**_token_json(account, "/v1/AuthTokens/Secondary"),
+                 "secondary_auth_token": account.secondary_auth_token}
+
+
+def delete_secondary_token(call: Call) -> Response:
+    call.params.reject_unknown()
+    call.backend.delete_secondary_token(call.principal)
+    return 204, None
+
+
+def promote_secondary_token(call: Call) -> Response:
+    call.params.reject_unknown()
+    account = call.backend.promote_secondary_token(call.principal)
+    return 200, {**_token_json(account, "/v1/AuthTokens/Promote"), "auth_token": account.auth_token}
