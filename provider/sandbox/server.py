@@ -207,8 +207,8 @@ class SandboxApp:
         if action == "main-keys" and request.method == "POST":
             # The Console's "create API key, type Main": the only way Twilio makes one.
             data = await _json_object(request)
-            key = self.backend.create_main_key(self.backend.parent, str(data.get("friendly_name") or "Main key"))
-            return _json(201, {"sid": key.sid, "secret": key.secret, "key_type": key.key_type})
+            main = self.backend.create_main_key(self.backend.parent, str(data.get("friendly_name") or "Main key"))
+            return _json(201, {"sid": main.sid, "secret": main.secret, "key_type": main.key_type})
         if action == "limits" and request.method == "POST":
             data = await _json_object(request)
             self.limit.configure(data["max_in_flight"])
