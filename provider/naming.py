@@ -24,8 +24,9 @@ def number_friendly_name(tenant_id: str, number_name: str) -> str:
     return f"{PREFIX}{tenant_id}/{number_name}"
 
 
-def api_key_friendly_name(tenant_id: str) -> str:
-    return f"{PREFIX}{tenant_id}/crm"
+def api_key_friendly_name(tenant_id: str, name: str = "crm", generation: int = 1) -> str:
+    """Generation 1 has no suffix, so the key made by `api_key: true` keeps its name."""
+    return f"{PREFIX}{tenant_id}/{name}" + (f"-g{generation}" if generation > 1 else "")
 
 
 def usage_trigger_friendly_name(tenant_id: str, percent: int) -> str:

@@ -79,9 +79,10 @@ class World:
                 "search": number.search, "adopt_sid": None, "webhooks": number.webhooks, "sid": None,
                 "phone_number": None, "capabilities": None})
         if tenant.api_key:
-            engine.register(urn("ApiKey", tenant.id), "ApiKey", {
+            engine.register(urn("ApiKey", f"{tenant.id}/key-crm-g1"), "ApiKey", {
                 "__provider": PROVIDERS["ApiKey"], "account_sid": sub["sid"],
-                "friendly_name": naming.api_key_friendly_name(tenant.id), "sid": None, "secret": None})
+                "friendly_name": naming.api_key_friendly_name(tenant.id), "permissions": None, "role": "current",
+                "sid": None, "secret": None})
         if tenant.budget_usd:
             engine.register(urn("UsageTrigger", f"{tenant.id}-100"), "UsageTrigger", {
                 "__provider": PROVIDERS["UsageTrigger"], "account_sid": sub["sid"],

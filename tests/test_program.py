@@ -49,9 +49,11 @@ def test_every_tenant_gets_its_resources() -> None:
             if spec.number:
                 assert [a.split("::")[-1] for a in number.aliases] == [f"{tenant.id}/{spec.name}"], \
                     "pinning a bought number keeps it"
-        assert (tenant.id in keys) == tenant.api_key
+        key_name = f"{tenant.id}/key-crm-g1"
+        assert (key_name in keys) == tenant.api_key
         if tenant.api_key:
-            assert keys[tenant.id].additional_secret_outputs == ["secret"]
+            assert keys[key_name].additional_secret_outputs == ["secret"]
+            assert [a.split("::")[-1] for a in keys[key_name].aliases] == [tenant.id], "the key api_key: true made"
         expected_triggers = {f"{tenant.id}/budget-{p}pct": str(a) for p, a in
                              (tenant.budget.thresholds() if tenant.budget else ())}
         assert {n: t.inputs["trigger_value"] for n, t in triggers.items() if n.startswith(tenant.id + "/")} == \
@@ -63,9 +65,13 @@ def test_outputs_have_the_documented_shape_and_secrets_are_secret() -> None:
     tenants = monitor.stack_outputs["tenants"]
     assert not is_secret(tenants), "secret leaves, as the SDK sends them: SIDs stay readable"
     north = tenants["northside-pharmacy"]
-    assert set(north) == {"account_sid", "status", "auth_token", "phone_numbers", "api_key_sid", "api_key_secret"}
+    assert set(north) == {"account_sid", "status", "auth_token", "phone_numbers", "api_key_sid", "api_key_secret",
+                          "api_keys", "auth_token_secondary", "auth_token_rotation"}
+    crm = north["api_keys"]["crm"]
+    assert crm["previous"] is None and crm["current"]["sid"] == north["api_key_sid"]
+    assert is_secret(crm["current"]["secret"])
     assert is_secret(north["auth_token"]) and north["auth_token"]["value"] == "northside-pharmacy:auth_token"
-    assert is_secret(north["api_key_secret"]) and north["api_key_secret"]["value"] == "northside-pharmacy:secret"
+    assert is_secret(north["api_key_secret"]) and north["api_key_secret"]["value"] == "northside-pharmacy/key-crm-g1:secret"
     assert north["account_sid"] == "northside-pharmacy:sid" and not is_secret(north["phone_numbers"])
     assert set(north["phone_numbers"]) == {"main", "refills"}
     assert set(north["phone_numbers"]["main"]) == {"sid", "phone_number"}

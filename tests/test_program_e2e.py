@@ -88,7 +88,7 @@ def test_offboarding_path(project: Path, sandbox: SandboxServer) -> None:
     edit(project, "northside-pharmacy", "status: active", "status: closed")
     preview = up(project, "preview")
     deleted = {s.urn.split("::")[-1] for s in preview.steps if s.op == "delete"}
-    assert deleted == {"northside-pharmacy/main", "northside-pharmacy/refills", "northside-pharmacy",
+    assert deleted == {"northside-pharmacy/main", "northside-pharmacy/refills", "northside-pharmacy/key-crm-g1",
                        "northside-pharmacy/budget-80pct", "northside-pharmacy/budget-100pct"}, \
         "the preview shows the numbers going with the closed subaccount"
     up(project)

@@ -155,14 +155,14 @@ def test_refresh_reports_drift_and_outside_deletes(world: World, parent) -> None
     sub = world.outputs("Subaccount", "pharmacy-a")
     parent.api.v2010.accounts(sub["sid"]).incoming_phone_numbers(number["sid"]).update(
         voice_url="https://evil.example.com/x")
-    parent.api.v2010.accounts(sub["sid"]).keys(world.outputs("ApiKey", "pharmacy-a")["sid"]).delete()
+    parent.api.v2010.accounts(sub["sid"]).keys(world.outputs("ApiKey", "pharmacy-a/key-crm-g1")["sid"]).delete()
     before = world.sandbox.backend.last_seq
     engine = world.engine()
     steps = {s.urn: s for s in engine.refresh()}
     refresh_calls = world.sandbox.backend.requests(before)
     assert all(r.method == "GET" for r in refresh_calls)
     assert len(refresh_calls) == len(world.state.resources) + 1, "1 GET per resource (one of them is gone)"
-    assert steps[urn("ApiKey", "pharmacy-a")].op == "gone"
+    assert steps[urn("ApiKey", "pharmacy-a/key-crm-g1")].op == "gone"
     assert steps[urn("PhoneNumber", "pharmacy-a-main")].detail == "drift"
     assert world.outputs("PhoneNumber", "pharmacy-a-main")["webhooks"]["voice_url"] == "https://evil.example.com/x"
     world.apply([pharmacy()])  # heals both
@@ -206,7 +206,7 @@ def test_no_credential_in_serialized_provider_or_plain_outputs(world: World) -> 
         plain = {k: v for k, v in resource.outputs.items() if k not in secrets}
         assert token not in json.dumps(plain)
     sub_token = world.outputs("Subaccount", "pharmacy-a")["auth_token"]
-    key_secret = world.outputs("ApiKey", "pharmacy-a")["secret"]
+    key_secret = world.outputs("ApiKey", "pharmacy-a/key-crm-g1")["secret"]
     everything_plain = json.dumps([{k: v for k, v in r.outputs.items() if k not in secrets}
                                    for r in world.state.resources.values()])
     assert sub_token not in everything_plain and key_secret not in everything_plain

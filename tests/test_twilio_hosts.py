@@ -26,9 +26,12 @@ def test_every_twilio_host_is_rewritten_to_the_base_url() -> None:
 def test_the_stand_in_routes_by_the_host_the_client_meant(sandbox: SandboxServer) -> None:
     client = make_client(sandbox.account_sid, sandbox.auth_token, sandbox.base_url)
     assert client.api.v2010.accounts(sandbox.account_sid).fetch().sid == sandbox.account_sid
-    with pytest.raises(TwilioException) as raised:
+    with pytest.raises(TwilioException) as raised:  # served on accounts.twilio.com: nothing to promote yet
         client.accounts.v1.auth_token_promotion().update()
-    assert "accounts.twilio.com/v1/AuthTokens/Promote" in str(raised.value)
+    assert "no secondary Auth Token to promote" in str(raised.value)
+    with pytest.raises(TwilioException) as raised:  # messaging.twilio.com is not served (yet)
+        client.messaging.v1.services.create(friendly_name="x")
+    assert "messaging.twilio.com/v1/Services" in str(raised.value)
     path = f"/2010-04-01/Accounts/{sandbox.account_sid}.json"
     auth = (sandbox.account_sid, sandbox.auth_token)
     elsewhere = requests.get(sandbox.base_url + path, auth=auth, headers={"X-Forwarded-Host": "messaging.twilio.com"},

@@ -6,8 +6,8 @@ from typing import Any, Optional
 import pulumi
 
 from .. import naming
-from ..resources import ApiKey, PhoneNumber, Subaccount, SubaccountStatus, UsageTrigger
-from ..tenancy import PhoneNumberSpec, Tenant
+from ..resources import ApiKey, AuthTokenRotation, PhoneNumber, Subaccount, SubaccountStatus, UsageTrigger
+from ..tenancy import ApiKeySpec, PhoneNumberSpec, Tenant
 from .claims import FleetClaims
 
 COMPONENT_TYPE = "twilio-tenants:index:Tenant"
@@ -45,7 +45,8 @@ class TenantResources(pulumi.ComponentResource):
             claimed_by=claims.subaccount_holder(tenant) if tenant.subaccount_sid else None,
             opts=pulumi.ResourceOptions.merge(self._child, pulumi.ResourceOptions(protect=tenant.status != "closed")))
         self.numbers: dict[str, PhoneNumber] = {}
-        self.api_key: Optional[ApiKey] = None
+        self.keys: dict[str, dict[str, tuple[int, ApiKey]]] = {}  # key name -> role -> (generation, resource)
+        self.rotation: Optional[AuthTokenRotation] = None
         self.triggers: list[UsageTrigger] = []
         if tenant.subaccount_sid is None:
             claims.add_subaccount(tenant, self.subaccount.sid)
@@ -70,9 +71,12 @@ class TenantResources(pulumi.ComponentResource):
         (Twilio releases a closed subaccount's numbers, and refuses to move a suspended one's)."""
         tenant, account = self.tenant, self.subaccount.sid
         if tenant.status != "closed":
-            if tenant.api_key:
-                self.api_key = ApiKey(tenant.id, account_sid=account,
-                                      friendly_name=naming.api_key_friendly_name(tenant.id), opts=self._child)
+            for spec in tenant.api_keys:
+                self._api_key(spec)
+            if tenant.auth_token:
+                self.rotation = AuthTokenRotation(
+                    f"{tenant.id}/auth-token", tenant_id=tenant.id, account_sid=account,
+                    rotation=tenant.auth_token.rotation, step=tenant.auth_token.step, opts=self._child)
             if tenant.budget:
                 for percent, amount in tenant.budget.thresholds():
                     self.triggers.append(UsageTrigger(
@@ -80,14 +84,48 @@ class TenantResources(pulumi.ComponentResource):
                         friendly_name=naming.usage_trigger_friendly_name(tenant.id, percent),
                         callback_url=tenant.budget.alert_callback_url, trigger_value=str(amount), opts=self._child))
         children: list[pulumi.Resource] = [*self.numbers.values(), *self.triggers]
-        if self.api_key:
-            children.append(self.api_key)
+        children += [key for roles in self.keys.values() for _, key in roles.values()]
+        if self.rotation:
+            children.append(self.rotation)
         if tenant.status != "active":
             children += claims.exact_numbers_outside(tenant)
         self.status = SubaccountStatus(
             f"{tenant.id}/status", account_sid=account, status=tenant.status, tenant_id=tenant.id,
             opts=pulumi.ResourceOptions.merge(self._child, pulumi.ResourceOptions(depends_on=children)))
         self.register_outputs({"account_sid": account})
+
+    def _api_key(self, spec: ApiKeySpec) -> None:
+        """The current generation, and the previous one during a rotation's overlap. Each generation is its own
+        resource, so bumping the generation creates a key and never replaces one."""
+        roles = {"retired" if spec.retired else "current": spec.generation}
+        if spec.keep_previous:
+            roles["previous"] = spec.generation - 1
+        self.keys[spec.name] = {}
+        for role, generation in roles.items():
+            legacy = spec.name == "crm" and generation == 1  # the key `api_key: true` made, named by tenant id
+            self.keys[spec.name][role] = (generation, ApiKey(
+                f"{self.tenant.id}/key-{spec.name}-g{generation}", account_sid=self.subaccount.sid,
+                friendly_name=naming.api_key_friendly_name(self.tenant.id, spec.name, generation),
+                permissions=list(spec.permissions) if spec.permissions else None, role=role,
+                opts=pulumi.ResourceOptions.merge(self._child, pulumi.ResourceOptions(
+                    aliases=[pulumi.Alias(name=self.tenant.id)] if legacy else None))))
+
+    def _keys_output(self) -> dict[str, Any]:
+        """Per key name: the current key and, during an overlap, the previous one; secrets stay secrets."""
+        out: dict[str, Any] = {}
+        for spec in self.tenant.api_keys:
+            roles = self.keys.get(spec.name, {})
+            if spec.retired or "current" not in roles:
+                continue
+
+            def one(role: str) -> Optional[dict[str, Any]]:
+                if role not in roles:
+                    return None
+                generation, key = roles[role]
+                return {"sid": key.sid, "secret": pulumi.Output.secret(key.secret), "generation": generation}
+            out[spec.name] = {"type": spec.key_type, "permissions": list(spec.permissions or []),
+                              "current": one("current"), "previous": one("previous")}
+        return out
 
     def _number(self, spec: PhoneNumberSpec, claimed_by: Optional[pulumi.Output[Optional[str]]]) -> PhoneNumber:
         tenant = self.tenant
@@ -101,12 +139,19 @@ class TenantResources(pulumi.ComponentResource):
 
     def stack_output(self) -> dict[str, Any]:
         """The CRM's view of the tenant; secrets stay Pulumi secrets."""
+        keys = self._keys_output()
+        main = keys.get("crm") or next(iter(keys.values()), None)  # what api_key_sid/secret always meant
+        rotation = self.rotation
         return {
             "account_sid": self.subaccount.sid,
             "status": self.status.status,
-            "auth_token": pulumi.Output.secret(self.subaccount.auth_token),
+            "auth_token": pulumi.Output.secret(rotation.primary if rotation else self.subaccount.auth_token),
+            "auth_token_secondary": pulumi.Output.secret(rotation.secondary) if rotation else None,
+            "auth_token_rotation": {"rotation": self.tenant.auth_token.rotation, "step": self.tenant.auth_token.step}
+            if self.tenant.auth_token else None,
             "phone_numbers": {name: {"sid": n.sid, "phone_number": n.phone_number}
                               for name, n in self.numbers.items()},
-            "api_key_sid": self.api_key.sid if self.api_key else None,
-            "api_key_secret": pulumi.Output.secret(self.api_key.secret) if self.api_key else None,
+            "api_key_sid": main["current"]["sid"] if main else None,
+            "api_key_secret": main["current"]["secret"] if main else None,
+            "api_keys": keys,
         }

@@ -1,10 +1,11 @@
 """Pulumi dynamic resources for Twilio. Importable and side-effect free: the engine's provider process
 imports this module to unpickle providers by reference."""
 from .api_key import ApiKey, ApiKeyProvider
+from .auth_token import AuthTokenRotation, AuthTokenRotationProvider
 from .base import ProvisioningError
 from .phone_number import PhoneNumber, PhoneNumberProvider
 from .subaccount import Subaccount, SubaccountProvider, SubaccountStatus, SubaccountStatusProvider
 from .usage_trigger import UsageTrigger, UsageTriggerProvider
 
-__all__ = ["ApiKey", "ApiKeyProvider", "PhoneNumber", "PhoneNumberProvider", "ProvisioningError", "Subaccount",
+__all__ = ["ApiKey", "ApiKeyProvider", "AuthTokenRotation", "AuthTokenRotationProvider", "PhoneNumber", "PhoneNumberProvider", "ProvisioningError", "Subaccount",
            "SubaccountProvider", "SubaccountStatus", "SubaccountStatusProvider", "UsageTrigger", "UsageTriggerProvider"]

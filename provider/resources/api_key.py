@@ -1,4 +1,10 @@
-"""ApiKey: a standard key in the tenant's subaccount for the CRM. Twilio shows its secret once: keep it (secret)."""
+"""ApiKey: one generation of a tenant's CRM key (IAM v1: Standard, or Restricted with a policy).
+
+Twilio shows a key's secret once: it is kept at once as a Pulumi secret. A key's `role` says what the outputs do
+with it: `current` (handed to the CRM), `previous` (handed out too, during a rotation's overlap) or `retired`
+(no longer handed out). Deleting a key the CRM may still be using (`current`) is refused: a rotation first makes
+it `previous`, and a later, reviewed change deletes it.
+"""
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -6,61 +12,96 @@ from typing import Any, Optional
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
-from .base import TwilioProvider, create_once, explain
+from ..tenancy.permissions import KNOWN_PERMISSIONS
+from .base import ProvisioningError, TwilioProvider, create_once, explain
 
 OUTPUTS = ("sid", "secret")
+ROLES = ("current", "previous", "retired")
+
+
+def _policy(permissions: Optional[list[str]]) -> Optional[dict[str, list[str]]]:
+    return {"allow": sorted(permissions)} if permissions else None
 
 
 class ApiKeyProvider(TwilioProvider):
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        name = news.get("friendly_name")
+        name, permissions, role = news.get("friendly_name"), news.get("permissions"), news.get("role", "current")
+        unknown = sorted(set(permissions or []) - KNOWN_PERMISSIONS)
+        retyped = bool(olds) and bool(olds.get("permissions")) != bool(permissions)
         return self.checked(news, self.failures([
             ("friendly_name", None if isinstance(name, str) and 0 < len(name) <= 64
-             else "friendly_name must be 1 to 64 characters")]))
+             else "friendly_name must be 1 to 64 characters"),
+            ("permissions", f"unknown Twilio permission(s): {', '.join(unknown)}" if unknown else None),
+            ("permissions", "a key cannot change between standard and restricted in place (its secret would "
+                            "change under the CRM): bump `generation` with `keep_previous: true` instead"
+             if retyped else None),
+            ("role", None if role in ROLES else f"role must be one of {', '.join(ROLES)}"),
+        ]))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         replaces = ["account_sid"] if olds.get("account_sid") != news.get("account_sid") else []
-        changed = replaces or olds.get("friendly_name") != news.get("friendly_name")
+        olds = {"role": "current", "permissions": None, **olds}  # a key written before roles and policies
+        changed = replaces or any(olds.get(k) != news.get(k) for k in ("friendly_name", "permissions", "role"))
         return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
 
-    def _keys(self, account_sid: str) -> Any:
-        return self.session.client.api.v2010.accounts(account_sid)
+    def _iam(self) -> Any:
+        return self.session.client.iam.v1
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        account, name = props["account_sid"], props["friendly_name"]
+        account, name, permissions = props["account_sid"], props["friendly_name"], props.get("permissions")
         if not self.session.is_fresh(account):
             # A key left by a crashed run cannot be adopted (its secret was shown once and lost): revoke it.
             self._revoke_named(account, name)
+        extra = {"key_type": "restricted", "policy": _policy(permissions)} if permissions else {}
         key = create_once(f"create API key {name}",
-                          lambda: self._keys(account).new_keys.create(friendly_name=name),
+                          lambda: self._iam().new_api_key.create(account_sid=account, friendly_name=name, **extra),
                           lambda: self._revoke_named(account, name),
                           in_doubt=lambda: self.session.spoil(account))
         return CreateResult(key.sid, {**props, "sid": key.sid, "secret": key.secret})
 
     def _revoke_named(self, account: str, name: str) -> None:
         """Returns None always: an orphan found after an ambiguous create is revoked, then we create again."""
-        for orphan in self._keys(account).keys.list():
+        for orphan in self._iam().get_api_keys.list(account_sid=account):
             if orphan.friendly_name == name:  # already gone (a dropped answer to our own delete) counts as done
-                self.delete_quietly(self._keys(account).keys(orphan.sid).delete, account,
+                self.delete_quietly(self._iam().api_key(orphan.sid).delete, account,
                                     f"(revoke) orphaned API key {orphan.sid}")
         return None
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        key = self.fetch_live(lambda: self._keys(props["account_sid"]).keys(id_).fetch(), f"API key {id_}")
+        key = self.fetch_live(lambda: self._iam().api_key(id_).fetch(), f"API key {id_}")
         if key is None:
             return self.gone()
-        return ReadResult(id_, {**props, "friendly_name": key.friendly_name})
+        allowed = (key.policy or {}).get("allow") if isinstance(key.policy, dict) else None
+        return ReadResult(id_, {**props, "friendly_name": key.friendly_name,
+                                "permissions": sorted(allowed) if allowed else None})
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        try:
-            self._keys(news["account_sid"]).keys(id_).update(friendly_name=news["friendly_name"])
-        except Exception as error:
-            raise explain(f"rename API key {id_}", error) from None
+        renamed = olds.get("friendly_name") != news["friendly_name"]
+        repoliced = olds.get("permissions") != news.get("permissions")
+        if renamed or repoliced:
+            changes: dict[str, Any] = {"friendly_name": news["friendly_name"]}
+            if repoliced:
+                changes["policy"] = _policy(news.get("permissions"))
+            try:
+                self._iam().api_key(id_).update(**changes)
+            except Exception as error:
+                raise explain(f"update API key {id_}", error) from None
         return UpdateResult({**news, "sid": id_, "secret": olds.get("secret")})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        self.delete_quietly(lambda: self._keys(props["account_sid"]).keys(id_).delete(), props["account_sid"],
-                            f"(revoke) API key {id_}")
+        account = props["account_sid"]
+        if props.get("role", "current") == "current" and not self._account_closed(account):
+            raise ProvisioningError(
+                f"refusing to delete API key {id_} ({props.get('friendly_name')}): the stack outputs still hand it "
+                "to the CRM as the current key. Rotate first (bump `generation` with `keep_previous: true`), or "
+                "mark the key `retired: true`; deploy; then remove it in a later change")
+        self.delete_quietly(lambda: self._iam().api_key(id_).delete(), account, f"(revoke) API key {id_}")
+
+    def _account_closed(self, account_sid: str) -> bool:
+        """A closed tenant's keys are dead with its account: nothing to protect."""
+        account = self.fetch_live(lambda: self.session.client.api.v2010.accounts(account_sid).fetch(),
+                                  f"account {account_sid}")
+        return account is None or account.status == "closed"
 
 
 class ApiKey(Resource, module="twilio", name="ApiKey"):
@@ -70,7 +111,10 @@ class ApiKey(Resource, module="twilio", name="ApiKey"):
     secret: pulumi.Output[str]
 
     def __init__(self, resource_name: str, *, account_sid: pulumi.Input[str], friendly_name: str,
+                 permissions: Optional[list[str]] = None, role: str = "current",
                  opts: Optional[pulumi.ResourceOptions] = None):
-        props = {"account_sid": account_sid, "friendly_name": friendly_name, **{k: None for k in OUTPUTS}}
+        props = {"account_sid": account_sid, "friendly_name": friendly_name,
+                 "permissions": sorted(permissions) if permissions else None, "role": role,
+                 **{k: None for k in OUTPUTS}}
         secret = pulumi.ResourceOptions(additional_secret_outputs=["secret"])
         super().__init__(ApiKeyProvider(), resource_name, props, pulumi.ResourceOptions.merge(opts, secret))

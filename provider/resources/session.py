@@ -62,6 +62,11 @@ class Session:
                     named[:] = [a for a in named if a.sid != account.sid]
                 self._directory.setdefault(account.friendly_name, []).append(account)
 
+    def client_as(self, account_sid: str, auth_token: str) -> Client:
+        """A client authenticated as another account (a subaccount with its own token): Accounts v1 AuthTokens
+        act on whoever authenticates, so a subaccount's token is rotated with the subaccount's credentials."""
+        return make_client(account_sid, auth_token, self.credentials.base_url, timeout=self.credentials.timeout_s)
+
     @property
     def parent_sid(self) -> str:
         return self.credentials.account_sid

@@ -9,7 +9,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from .model import Billing, Budget, NumberSearch, PhoneNumberSpec, SourceRef, Tenant, Webhooks
+from .model import (
+    ApiKeySpec, AuthTokenRotation, Billing, Budget, NumberSearch, PhoneNumberSpec, SourceRef, Tenant, Webhooks,
+)
 from .problems import PathPart, Problem, TenantFilesInvalid, format_field
 from .rules import Claim, ValidationPolicy, claims_of, conflicting_claims, file_issues
 from .schema import schema_issues
@@ -201,6 +203,15 @@ def _phone_number(data: dict[str, Any]) -> PhoneNumberSpec:
     )
 
 
+def _api_keys(data: dict[str, Any]) -> tuple[ApiKeySpec, ...]:
+    if data.get("api_key"):  # the shorthand: one standard key named crm
+        return (ApiKeySpec("crm"),)
+    return tuple(ApiKeySpec(name=k["name"], generation=k.get("generation", 1),
+                            permissions=tuple(k["permissions"]) if "permissions" in k else None,
+                            keep_previous=bool(k.get("keep_previous")), retired=bool(k.get("retired")))
+                 for k in data.get("api_keys") or [])
+
+
 def _build_tenant(located: LocatedData, display: str) -> Tenant:
     data = located.data
     budget = data.get("budget")
@@ -216,7 +227,9 @@ def _build_tenant(located: LocatedData, display: str) -> Tenant:
         subaccount_sid=data.get("subaccount_sid"),
         webhooks=_webhooks(data.get("webhooks")),
         phone_numbers=tuple(_phone_number(n) for n in data.get("phone_numbers") or []),
-        api_key=bool(data.get("api_key", False)),
+        api_keys=_api_keys(data),
+        auth_token=AuthTokenRotation(data["auth_token"]["rotation"], data["auth_token"]["step"])
+        if data.get("auth_token") else None,
         budget=Budget(
             monthly_limit_usd=_decimal(budget["monthly_limit_usd"]),
             alert_callback_url=budget["alert_callback_url"],

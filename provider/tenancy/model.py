@@ -63,6 +63,27 @@ class PhoneNumberSpec:
 
 
 @dataclass(frozen=True)
+class ApiKeySpec:
+    """One CRM key. Each generation is its own Twilio key; `keep_previous` keeps generation-1 alive (the overlap)."""
+
+    name: str
+    generation: int = 1
+    permissions: Optional[tuple[str, ...]] = None  # None: a Standard key; otherwise a Restricted one
+    keep_previous: bool = False
+    retired: bool = False
+
+    @property
+    def key_type(self) -> str:
+        return "standard" if self.permissions is None else "restricted"
+
+
+@dataclass(frozen=True)
+class AuthTokenRotation:
+    rotation: str
+    step: Literal["secondary", "promoted"]
+
+
+@dataclass(frozen=True)
 class Budget:
     monthly_limit_usd: Decimal
     alert_callback_url: str
@@ -105,9 +126,15 @@ class Tenant:
     subaccount_sid: Optional[str] = None
     webhooks: Webhooks = Webhooks()
     phone_numbers: tuple[PhoneNumberSpec, ...] = ()
-    api_key: bool = False
+    api_keys: tuple[ApiKeySpec, ...] = ()
+    auth_token: Optional[AuthTokenRotation] = None
     budget: Optional[Budget] = None
     billing: Optional[Billing] = None
+
+    @property
+    def api_key(self) -> bool:
+        """Whether the CRM gets any key."""
+        return any(not key.retired for key in self.api_keys)
 
     def number_webhooks(self, number: PhoneNumberSpec) -> Webhooks:
         """Tenant defaults merged with the number's own overrides."""

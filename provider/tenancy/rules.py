@@ -1,6 +1,7 @@
 """Rules JSON Schema cannot express: URL safety, exact money, names unique within a tenant, and cross-file rules."""
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import socket
 import unicodedata
@@ -13,6 +14,7 @@ from urllib.parse import urlsplit
 
 import idna
 
+from .permissions import KNOWN_PERMISSIONS
 from .problems import PathPart
 
 _PRIVATE_SUFFIXES = (".localhost", ".local", ".internal", ".intranet", ".lan", ".home.arpa", ".corp")
@@ -184,6 +186,32 @@ def file_issues(data: dict[str, Any], file_stem: str, policy: ValidationPolicy) 
         if search and search.get("area_code") and search["country"] not in ("US", "CA"):
             yield RuleIssue(("phone_numbers", index, "search", "area_code"),
                             "area_code search is only available for US and CA numbers")
+    yield from _credential_issues(data)
+
+
+def _credential_issues(data: dict[str, Any]) -> Iterator[RuleIssue]:
+    if "api_key" in data and "api_keys" in data:
+        yield RuleIssue(("api_key",), "use either `api_key: true` (one standard key named crm) or `api_keys`, "
+                                      "not both")
+    seen: dict[str, int] = {}
+    for index, key in enumerate(data.get("api_keys") or []):
+        if key["name"] in seen:
+            yield RuleIssue(("api_keys", index, "name"),
+                            f"`{key['name']}` is already used by api_keys[{seen[key['name']]}]; names must be unique")
+        seen.setdefault(key["name"], index)
+        for p_index, permission in enumerate(key.get("permissions") or []):
+            if permission not in KNOWN_PERMISSIONS:
+                hint = difflib.get_close_matches(permission, sorted(KNOWN_PERMISSIONS), n=1)
+                yield RuleIssue(("api_keys", index, "permissions", p_index),
+                                f"unknown Twilio permission `{permission}`" +
+                                (f"; did you mean `{hint[0]}`?" if hint else
+                                 " (the list the project keeps: provider/tenancy/permissions.py)"))
+        if key.get("keep_previous") and key.get("generation", 1) < 2:
+            yield RuleIssue(("api_keys", index, "keep_previous"),
+                            "keeps the previous generation, but generation 1 has none; bump `generation` to rotate")
+        if key.get("retired") and key.get("keep_previous"):
+            yield RuleIssue(("api_keys", index, "retired"), "a retired key hands nothing to the CRM: drop "
+                                                            "keep_previous first")
 
 
 @dataclass(frozen=True)

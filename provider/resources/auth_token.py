@@ -1,0 +1,136 @@
+"""AuthTokenRotation: a subaccount's auth token rotated in two reviewed steps (Accounts v1).
+
+`secondary` creates a second token beside the primary: both authenticate, the outputs carry both, and Twilio keeps
+signing webhooks with the primary. `promoted` makes the secondary the primary: the old token stops working at once.
+
+Accounts v1 `AuthTokens/Secondary` and `AuthTokens/Promote` take no account SID: they act on the account that
+authenticates. So every call here authenticates as the subaccount, with its live primary token, which the parent's
+credentials read from the 2010 Accounts resource just before (never the parent's own credentials: they would
+rotate the parent's token). Reading it live also makes every step safe to repeat after a crash.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+
+from .base import ProvisioningError, TwilioProvider, explain, is_not_found
+
+STEPS = ("secondary", "promoted")
+OUTPUTS = ("primary", "secondary")
+
+
+class AuthTokenRotationProvider(TwilioProvider):
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        step, rotation = news.get("step"), news.get("rotation")
+        continuing = bool(olds) and olds.get("rotation") == rotation
+        problems = [("step", None if step in STEPS else f"step must be one of {', '.join(STEPS)}")]
+        if continuing and olds.get("step") == "promoted" and step == "secondary":
+            problems.append(("step", f"rotation {rotation} was promoted: the old token is gone for good; start a "
+                                     "new rotation (a new `rotation` name) instead"))
+        if not continuing and step == "promoted":
+            problems.append(("step", f"rotation {rotation} must start at `step: secondary` (deploy, give the CRM "
+                                     "both tokens) before `step: promoted`"))
+        if olds and not continuing and olds.get("step") == "secondary":
+            problems.append(("rotation", f"rotation {olds.get('rotation')} is halfway (secondary token created, "
+                                         "not promoted): promote it, or remove the auth_token block to abandon it, "
+                                         f"before starting {rotation}"))
+        return self.checked(news, self.failures(problems))
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        replaces = [k for k in ("account_sid", "rotation") if olds.get(k) != news.get(k)]
+        return DiffResult(changes=bool(replaces) or olds.get("step") != news.get("step"), replaces=replaces,
+                          delete_before_replace=False)
+
+    def _live_primary(self, account_sid: str) -> tuple[str, str]:
+        """(status, auth token) of the subaccount now, read with the parent's credentials."""
+        try:
+            account = self.session.client.api.v2010.accounts(account_sid).fetch()
+        except Exception as error:
+            raise explain(f"read subaccount {account_sid}", error) from None
+        return account.status, account.auth_token
+
+    def _as_subaccount(self, account_sid: str) -> Any:
+        status, primary = self._live_primary(account_sid)
+        if status != "active":
+            raise ProvisioningError(f"subaccount {account_sid} is {status}: its auth token can be rotated only "
+                                    "while it is active")
+        return self.session.client_as(account_sid, primary).accounts.v1
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        account = props["account_sid"]
+        accounts = self._as_subaccount(account)
+        # A secondary found now was never in the outputs (a crash lost the answer to our own create, or it was
+        # made by hand): nobody can hold it through us. Replace it, so the outputs hold one we know.
+        try:
+            accounts.secondary_auth_token().delete()
+        except Exception as error:
+            if not is_not_found(error):
+                raise explain(f"clear the secondary auth token of {account}", error) from None
+        try:
+            made = accounts.secondary_auth_token().create()
+        except Exception as error:
+            raise explain(f"create a secondary auth token for {account}", error) from None
+        _, primary = self._live_primary(account)
+        return CreateResult(f"{account}/{props['rotation']}",
+                            {**props, "primary": primary, "secondary": made.secondary_auth_token})
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        account = news["account_sid"]
+        if news["step"] != "promoted" or olds.get("step") == "promoted":
+            return UpdateResult({**news, "primary": olds.get("primary"), "secondary": olds.get("secondary")})
+        status, primary = self._live_primary(account)
+        if primary != olds.get("secondary"):  # not promoted yet (a crash after promoting leaves it promoted)
+            if status != "active":
+                raise ProvisioningError(f"subaccount {account} is {status}: promote its token once it is active")
+            try:
+                promoted = self.session.client_as(account, primary).accounts.v1.auth_token_promotion().update()
+            except Exception as error:
+                if is_not_found(error):
+                    raise ProvisioningError(
+                        f"subaccount {account} has no secondary auth token to promote (deleted outside this "
+                        "stack?): the old token stays valid; start a new rotation") from None
+                raise explain(f"promote the secondary auth token of {account}", error) from None
+            primary = promoted.auth_token
+        return UpdateResult({**news, "primary": primary, "secondary": None})
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        status, primary = self._live_primary(props["account_sid"])
+        secondary: Optional[str] = props.get("secondary")
+        if primary == secondary:  # promoted outside the stack
+            secondary = None
+        return ReadResult(id_, {**props, "primary": primary, "secondary": secondary})
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        account = props["account_sid"]
+        try:
+            status, _ = self._live_primary(account)
+        except ProvisioningError:
+            status = "closed"  # gone with its account
+        if status == "closed":
+            return
+        if props.get("step") == "promoted":
+            raise ProvisioningError(
+                f"refusing to forget auth-token rotation {props.get('rotation')}: the stack outputs take the "
+                "tenant's current auth token from it. Keep the auth_token block; start the next rotation by "
+                "giving it a new `rotation` name")
+        try:  # abandoning a rotation halfway: the secondary goes, the primary stays
+            self._as_subaccount(account).secondary_auth_token().delete()
+        except Exception as error:
+            if not is_not_found(error):
+                raise explain(f"delete the secondary auth token of {account}", error) from None
+
+
+class AuthTokenRotation(Resource, module="twilio", name="AuthTokenRotation"):
+    """`primary` and `secondary` are Pulumi secrets."""
+
+    primary: pulumi.Output[str]
+    secondary: pulumi.Output[Optional[str]]
+
+    def __init__(self, resource_name: str, *, tenant_id: str, account_sid: pulumi.Input[str], rotation: str,
+                 step: str, opts: Optional[pulumi.ResourceOptions] = None):
+        props = {"tenant_id": tenant_id, "account_sid": account_sid, "rotation": rotation, "step": step,
+                 **{k: None for k in OUTPUTS}}
+        secret = pulumi.ResourceOptions(additional_secret_outputs=list(OUTPUTS))
+        super().__init__(AuthTokenRotationProvider(), resource_name, props, pulumi.ResourceOptions.merge(opts, secret))
