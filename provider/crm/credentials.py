@@ -23,6 +23,18 @@ class StackNotDeployed(CredentialsError):
 
 
 @dataclass(frozen=True)
+class ApiKeyCredential:
+    name: str
+    sid: str
+    secret: str
+    generation: int
+    role: str  # current, or previous during a rotation's overlap
+
+    def __repr__(self) -> str:
+        return f"ApiKeyCredential(name={self.name!r}, sid={self.sid!r}, generation={self.generation}, role={self.role})"
+
+
+@dataclass(frozen=True)
 class TenantCredentials:
     tenant_id: str
     account_sid: str
@@ -31,21 +43,63 @@ class TenantCredentials:
     api_key_sid: Optional[str]
     api_key_secret: Optional[str]
     phone_numbers: dict[str, dict[str, str]]
+    auth_token_secondary: Optional[str] = None  # during a rotation: valid too, not yet what Twilio signs with
+    api_keys: tuple[ApiKeyCredential, ...] = ()  # per key name the current generation first, then the previous
 
     def __repr__(self) -> str:  # a credentials object printed in a log shows no secret
         return (f"TenantCredentials(tenant_id={self.tenant_id!r}, account_sid={self.account_sid!r}, "
-                f"auth_token='***', api_key_sid={self.api_key_sid!r}, api_key_secret='***')")
+                f"auth_token='***', api_key_sid={self.api_key_sid!r}, api_key_secret='***', "
+                f"api_keys={list(self.api_keys)!r})")
+
+    @property
+    def auth_tokens(self) -> list[str]:
+        """Every auth token that works now, the primary (what Twilio signs webhooks with) first."""
+        return [self.auth_token] + ([self.auth_token_secondary] if self.auth_token_secondary else [])
+
+    def keys_named(self, name: str) -> list[ApiKeyCredential]:
+        """The key's valid generations, newest first: use the first, fall back to the next."""
+        return [k for k in self.api_keys if k.name == name]
+
+    def valid_webhook_signature(self, url: str, params: dict[str, Any], signature: str) -> bool:
+        """Whether `signature` (X-Twilio-Signature) is valid for this tenant under any currently valid auth
+        token: during a rotation Twilio signs with the primary, after promotion with the new one."""
+        from twilio.request_validator import RequestValidator
+
+        return any(RequestValidator(token).validate(url, params, signature) for token in self.auth_tokens)
 
     def as_env(self) -> dict[str, str]:
+        """The usual names for the current values; `_SECONDARY` / `_PREVIOUS` for the other valid ones, and
+        `_<NAME>` per key when there are several."""
         env = {"TWILIO_ACCOUNT_SID": self.account_sid, "TWILIO_AUTH_TOKEN": self.auth_token}
+        if self.auth_token_secondary:
+            env["TWILIO_AUTH_TOKEN_SECONDARY"] = self.auth_token_secondary
         if self.api_key_sid and self.api_key_secret:
             env.update(TWILIO_API_KEY=self.api_key_sid, TWILIO_API_SECRET=self.api_key_secret)
+        names = list(dict.fromkeys(k.name for k in self.api_keys))
+        for key in self.api_keys:
+            suffix = "" if len(names) == 1 else "_" + key.name.upper().replace("-", "_")
+            suffix += "_PREVIOUS" if key.role == "previous" else ""
+            env[f"TWILIO_API_KEY{suffix}"] = key.sid
+            env[f"TWILIO_API_SECRET{suffix}"] = key.secret
         return env
 
     def as_dict(self) -> dict[str, Any]:
         return {"tenant_id": self.tenant_id, "account_sid": self.account_sid, "auth_token": self.auth_token,
+                "auth_token_secondary": self.auth_token_secondary,
                 "status": self.status, "api_key_sid": self.api_key_sid, "api_key_secret": self.api_key_secret,
+                "api_keys": [{"name": k.name, "sid": k.sid, "secret": k.secret, "generation": k.generation,
+                              "role": k.role} for k in self.api_keys],
                 "phone_numbers": self.phone_numbers}
+
+
+def _key_credentials(outputs: dict[str, Any]) -> tuple[ApiKeyCredential, ...]:
+    found = []
+    for name, key in (outputs.get("api_keys") or {}).items():
+        for role in ("current", "previous"):  # new first
+            one = key.get(role)
+            if one:
+                found.append(ApiKeyCredential(name, one["sid"], one["secret"], int(one["generation"]), role))
+    return tuple(found)
 
 
 def _pulumi_outputs(stack: str, work_dir: Path) -> dict[str, Any]:
@@ -126,4 +180,5 @@ def tenant_credentials(tenant_id: str, stack: str = "prod", *, source: str = "au
         raise CredentialsError(f"no tenant {tenant_id!r} in stack {stack!r} or its shards (tenants of {stack}: "
                                f"{known})")
     return TenantCredentials(tenant_id, t["account_sid"], t["auth_token"], t["status"], t.get("api_key_sid"),
-                             t.get("api_key_secret"), t.get("phone_numbers") or {})
+                             t.get("api_key_secret"), t.get("phone_numbers") or {},
+                             auth_token_secondary=t.get("auth_token_secondary"), api_keys=_key_credentials(t))

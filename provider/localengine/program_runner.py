@@ -114,7 +114,8 @@ def run_program(program: Callable[[], Any], *, engine: Optional[LocalEngine], st
     loop.set_exception_handler(_quiet_about_reported_failures)
     asyncio.set_event_loop(loop)
     try:
-        pulumi.runtime.set_all_config(config, secret_keys=[k for k in config if k.endswith("authToken")])
+        pulumi.runtime.set_all_config(config, secret_keys=[k for k in config
+                                                                  if k.endswith(("authToken", "apiSecret"))])
         pulumi_mocks.set_mocks(monitor.mocks, project=project, stack=stack, preview=preview, monitor=monitor)
         loop.run_until_complete(run_pulumi_func(program))
         exported = getattr(pulumi.runtime.settings.get_root_resource(), "outputs", None)  # the Stack's exports

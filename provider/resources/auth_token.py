@@ -39,9 +39,11 @@ class AuthTokenRotationProvider(TwilioProvider):
         return self.checked(news, self.failures(problems))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        replaces = [k for k in ("account_sid", "rotation") if olds.get(k) != news.get(k)]
-        return DiffResult(changes=bool(replaces) or olds.get("step") != news.get("step"), replaces=replaces,
-                          delete_before_replace=False)
+        # A new rotation is an update of the one record: replacing it would delete the record of the current
+        # token, which delete() refuses.
+        replaces = ["account_sid"] if olds.get("account_sid") != news.get("account_sid") else []
+        changed = any(olds.get(k) != news.get(k) for k in ("rotation", "step"))
+        return DiffResult(changes=bool(replaces) or changed, replaces=replaces, delete_before_replace=False)
 
     def _live_primary(self, account_sid: str) -> tuple[str, str]:
         """(status, auth token) of the subaccount now, read with the parent's credentials."""
@@ -59,6 +61,10 @@ class AuthTokenRotationProvider(TwilioProvider):
         return self.session.client_as(account_sid, primary).accounts.v1
 
     def create(self, props: dict[str, Any]) -> CreateResult:
+        return CreateResult(f"{props['account_sid']}/auth-token", self._start(props))
+
+    def _start(self, props: dict[str, Any]) -> dict[str, Any]:
+        """Step one of a rotation: a fresh secondary token beside the live primary."""
         account = props["account_sid"]
         accounts = self._as_subaccount(account)
         # A secondary found now was never in the outputs (a crash lost the answer to our own create, or it was
@@ -73,11 +79,12 @@ class AuthTokenRotationProvider(TwilioProvider):
         except Exception as error:
             raise explain(f"create a secondary auth token for {account}", error) from None
         _, primary = self._live_primary(account)
-        return CreateResult(f"{account}/{props['rotation']}",
-                            {**props, "primary": primary, "secondary": made.secondary_auth_token})
+        return {**props, "primary": primary, "secondary": made.secondary_auth_token}
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         account = news["account_sid"]
+        if news["rotation"] != olds.get("rotation"):  # the next rotation (check() saw the last one promoted)
+            return UpdateResult(self._start(news))
         if news["step"] != "promoted" or olds.get("step") == "promoted":
             return UpdateResult({**news, "primary": olds.get("primary"), "secondary": olds.get("secondary")})
         status, primary = self._live_primary(account)

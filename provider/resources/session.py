@@ -27,7 +27,7 @@ class Session:
         self.credentials = credentials
         configure_budget(credentials.max_in_flight)
         self.client = client or make_client(credentials.account_sid, credentials.auth_token, credentials.base_url,
-                                            timeout=credentials.timeout_s)
+                                            timeout=credentials.timeout_s, api_key=credentials.api_key)
         self._fresh_accounts: set[str] = set()
         self._lock = threading.Lock()
         self._directory: Optional[dict[str, list[Any]]] = None  # friendly name -> subaccounts, once loaded
@@ -109,7 +109,32 @@ def current() -> Session:
             if _credentials is None:
                 _credentials = credentials_from(None)
             _session = Session(_credentials)
+            if _credentials.api_key:
+                require_main_key(_session)
         return _session
+
+
+def require_main_key(session: Session) -> None:
+    """Every run manages Accounts and Keys, which only the auth token and Main keys may: a Standard or Restricted
+    key is named as such before the first write, instead of failing halfway through a deployment."""
+    from twilio.base.exceptions import TwilioRestException
+
+    key = session.credentials.api_key
+    try:
+        session.client.api.v2010.accounts(session.parent_sid).fetch()
+    except TwilioRestException as error:
+        kind = {20003: "a Standard API key", 70051: "a Restricted API key"}.get(error.code) \
+            if error.status in (401, 403) else None
+        if kind is None or error.status == 401 and error.code == 20003:
+            raise MissingCredentials(f"twilio:apiKey {key} was refused for the parent account "
+                                     f"{session.parent_sid} (HTTP {error.status}, error {error.code}): check the "
+                                     "key SID, its secret twilio:apiSecret, and that the key belongs to this "
+                                     "account") from None
+        raise MissingCredentials(
+            f"twilio:apiKey {key} is {kind}: only Main keys (or the auth token) may manage Accounts and Keys, "
+            "which every run needs. Create a Main key in the Twilio Console (only the Console creates Main keys) "
+            "and set it with `pulumi config set twilio:apiKey SK...` and `pulumi config set --secret "
+            "twilio:apiSecret ...`, or use twilio:authToken") from None
 
 
 def use(session: Optional[Session]) -> None:

@@ -18,14 +18,19 @@ class MissingCredentials(Exception):
 
 @dataclass(frozen=True)
 class Credentials:
+    """The parent account, and how it authenticates: its auth token, or (as Twilio recommends) a Main API key,
+    in which case `auth_token` holds the key's secret and `api_key` the key's SID."""
+
     account_sid: str
     auth_token: str
     base_url: Optional[str] = None
     timeout_s: float = DEFAULT_TIMEOUT_S
     max_in_flight: Optional[int] = None  # this process's share of the parent's concurrency budget (budget.py)
+    api_key: Optional[str] = None
 
     def __repr__(self) -> str:  # never show the token, not even in a traceback
-        return f"Credentials(account_sid={self.account_sid!r}, auth_token='***', base_url={self.base_url!r})"
+        return (f"Credentials(account_sid={self.account_sid!r}, auth_token='***', api_key={self.api_key!r}, "
+                f"base_url={self.base_url!r})")
 
 
 def credentials_from(config: Any = None, environ: Optional[dict[str, str]] = None) -> Credentials:
@@ -37,10 +42,21 @@ def credentials_from(config: Any = None, environ: Optional[dict[str, str]] = Non
         return str(value) if value else env.get(variable) or None
 
     sid = setting("twilio:accountSid", "TWILIO_ACCOUNT_SID")
+    # Not TWILIO_API_KEY: that is a tenant's key in `tenantctl credentials --format env`, never the parent's.
+    api_key = setting("twilio:apiKey", "TWILIO_MAIN_API_KEY")
+    api_secret = setting("twilio:apiSecret", "TWILIO_MAIN_API_SECRET")
     token = setting("twilio:authToken", "TWILIO_AUTH_TOKEN")
     base_url = setting("twilio:apiBaseUrl", "TWILIO_API_BASE_URL")
     timeout = setting("twilio:httpTimeoutSeconds", "TWILIO_HTTP_TIMEOUT_SECONDS")
     in_flight = setting("twilio:maxInFlight", "TWILIO_MAX_IN_FLIGHT")
+    if api_key or api_secret:
+        if not (sid and api_key and api_secret) or not api_key.startswith("SK"):
+            raise MissingCredentials(
+                "a Main API key needs twilio:accountSid (the parent, AC...), twilio:apiKey (the key's SID, SK...) "
+                "and the secret twilio:apiSecret: `pulumi config set twilio:apiKey SK...` and "
+                "`pulumi config set --secret twilio:apiSecret ...`")
+        return Credentials(sid, api_secret, base_url, float(timeout) if timeout else DEFAULT_TIMEOUT_S,
+                           int(in_flight) if in_flight else None, api_key=api_key)
     if not sid or not token:
         missing = [name for name, value in (("twilio:accountSid", sid), ("twilio:authToken", token)) if not value]
         raise MissingCredentials(

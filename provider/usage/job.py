@@ -140,7 +140,8 @@ def run_usage(request: UsageRequest, on_progress: ProgressCallback = lambda done
     require_reachable(credentials, request.stack)
     configure_budget(credentials.max_in_flight)
     fetcher = UsageFetcher(lambda: make_client(credentials.account_sid, credentials.auth_token, credentials.base_url,
-                                               timeout=credentials.timeout_s), request.concurrency,
+                                               timeout=credentials.timeout_s, api_key=credentials.api_key),
+                           request.concurrency,
                           request.page_size)
     try:
         accounts = fetcher.subaccounts(credentials.account_sid)
