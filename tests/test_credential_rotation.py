@@ -19,6 +19,7 @@ from provider.sandbox import SandboxServer
 from provider.stackfiles import write_stack_file
 from provider.twilio_api import make_client
 
+from .cli import tenantctl
 from .support.projects import PASSPHRASE
 from .test_engine_safety import clear_secrets_in, live_secrets, spawn_up
 
@@ -245,3 +246,32 @@ def test_a_rotation_killed_at_each_write_resumes_cleanly(project: Path, sandbox:
         assert now.auth_tokens == [t for t in (live.auth_token, live.secondary_auth_token) if t]
     assert tenant_keys(sandbox) == ["tenant:alpha/crm-g2"]
     assert creds(project).auth_token_secondary is None
+
+
+def review(project: Path):  # type: ignore[no-untyped-def]
+    """What CI prints for a PR: the files against the deployed stack, credential steps in words."""
+    return tenantctl("validate", "--stack", "test", "--against-stack", "test", "--root", str(project), "tenants",
+                     cwd=project, env={"PULUMI_CONFIG_PASSPHRASE": PASSPHRASE})
+
+
+def test_review_states_each_credential_step_and_refuses_a_rotation_without_overlap(
+        project: Path, sandbox: SandboxServer) -> None:
+    write(project, key("crm", 1))
+    up(project)
+    write(project, key("crm", 2))
+    refused = review(project)
+    assert refused.returncode != 0 and "would delete it in the same run" in refused.stdout + refused.stderr
+    write(project, key("crm", 2, keep_previous=True) + token_block("r1", "secondary"))
+    said = review(project)
+    assert said.returncode == 0, said.stdout + said.stderr
+    assert "generation 2 created; generation 1 kept as the previous key" in said.stderr
+    assert "a secondary token is created; both tokens work" in said.stderr
+    up(project)
+    write(project, key("crm", 2) + token_block("r1", "promoted"))
+    said = review(project)
+    assert "generation 1 is deleted and stops working at once" in said.stderr
+    assert "the old token stops working at once" in said.stderr
+    up(project)
+    write(project, key("crm", 2))
+    refused = review(project)
+    assert refused.returncode != 0 and "keep it" in refused.stdout + refused.stderr

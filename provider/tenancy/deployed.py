@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
+from .credential_plan import credential_changes
 from .loader import LoadResult
 from .problems import Problem
 
@@ -79,6 +80,12 @@ def compare_with_deployed(result: LoadResult, deployed: Mapping[str, Any], shard
                     notices.append(Notice(file, line_of(file, ("phone_numbers", index, "number")),
                                           f"moves {value} from tenant {owner} (entry `{entry}`) to tenant "
                                           f"{tenant.id} (entry `{spec.name}`): a transfer in place, same SID"))
+        if tenant.id in deployed and tenant.id in declared:
+            for is_problem, path, message in credential_changes(tenant, deployed[tenant.id]):
+                if is_problem:
+                    problems.append(at(file, path, message))
+                else:
+                    notices.append(Notice(file, line_of(file, path), f"{tenant.id}: {message}"))
     for tid, d in sorted(deployed.items()):
         if tid in declared or d.get("status") == "closed":
             continue
