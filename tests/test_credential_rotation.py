@@ -16,6 +16,7 @@ from provider.localengine import ApplyError, ProviderCallError
 from provider.localengine.deploy import deploy, state_path
 from provider.localengine.stack_lock import lock_path
 from provider.sandbox import SandboxServer
+from provider.sandbox.models import Principal
 from provider.stackfiles import write_stack_file
 from provider.twilio_api import make_client
 
@@ -275,3 +276,28 @@ def test_review_states_each_credential_step_and_refuses_a_rotation_without_overl
     write(project, key("crm", 2))
     refused = review(project)
     assert refused.returncode != 0 and "keep it" in refused.stdout + refused.stderr
+
+
+def _parent_key_stack(project: Path, sandbox: SandboxServer, sid: str, secret: str) -> None:
+    write_stack_file(project / "Pulumi.test.yaml",
+                     {"twilio:accountSid": sandbox.account_sid, "twilio:apiKey": sid, "twilio:apiSecret": secret,
+                      "twilio:apiBaseUrl": sandbox.base_url}, {"twilio:apiSecret"}, PASSPHRASE)
+
+
+def test_ci_may_use_a_main_key_and_a_standard_key_is_named_before_any_write(
+        project: Path, sandbox: SandboxServer) -> None:
+    parent = sandbox.backend.parent
+    standard = sandbox.backend.create_key(Principal(parent), parent, "ci standard")
+    _parent_key_stack(project, sandbox, standard.sid, standard.secret)
+    write(project, key("crm", 1))
+    before = sandbox.backend.last_seq
+    with pytest.raises(REFUSED) as refused:
+        up(project)
+    assert "is a Standard API key" in str(refused.value) and "only the Console creates Main keys" in str(refused.value)
+    assert [r for r in sandbox.backend.requests(before) if r.is_write] == [], "nothing applied"
+    assert standard.secret not in str(refused.value)
+    main = sandbox.backend.create_main_key(parent, "ci main")
+    _parent_key_stack(project, sandbox, main.sid, main.secret)
+    up(project)
+    assert works(sandbox, creds(project).account_sid, creds(project).auth_token)
+    assert main.secret not in state_path(project, "test").read_text()
