@@ -36,7 +36,7 @@ class TenantModel:
     id: str
     status: str = "active"
     entries: list[Entry] = field(default_factory=list)
-    api_key: bool = True
+    key: str = "on"  # on -> retired -> off -> on: a key the CRM uses is never deleted in one step
     voice_url: str = ""
 
     def yaml(self) -> str:
@@ -50,7 +50,10 @@ class TenantModel:
                     lines.append(f'    number: "{entry.number}"')
                 else:
                     lines.append(f"    search: {{country: US, type: local, capabilities: [{', '.join(entry.capabilities)}]}}")
-        lines.append(f"api_key: {'true' if self.api_key else 'false'}")
+        if self.key == "on":
+            lines.append("api_key: true")
+        elif self.key == "retired":
+            lines.append("api_keys:\n  - name: crm\n    retired: true")
         return "\n".join(lines) + "\n"
 
 
@@ -142,8 +145,8 @@ class Walk:
 
     def toggle_key(self) -> None:
         tenant = self.rng.choice(self.open_tenants("active"))
-        tenant.api_key = not tenant.api_key
-        self.log.append(f"{tenant.id}: api_key {tenant.api_key}")
+        tenant.key = {"on": "retired", "retired": "off", "off": "on"}[tenant.key]
+        self.log.append(f"{tenant.id}: key {tenant.key}")
 
     def step(self) -> None:
         for tenant_id in [t.id for t in self.tenants.values() if t.status == "closed"]:
@@ -184,7 +187,7 @@ class Walk:
                 if entry.number:
                     assert held[f"tenant:{tenant.id}/{entry.name}"].phone_number == entry.number
             keys = [k for k in backend.keys.values() if k.account_sid == sid]
-            assert len(keys) == (1 if tenant.api_key else 0), (tenant.id, self.log[-3:])
+            assert len(keys) == (0 if tenant.key == "off" else 1), (tenant.id, self.log[-3:])
         for closed in self.closed:
             assert all(a.status == "closed" for a in by_name.get(f"tenant:{closed}", []))
 
