@@ -109,7 +109,7 @@ def test_a_key_still_handed_to_the_crm_is_never_deleted(project: Path, sandbox: 
     with pytest.raises(REFUSED) as refused:
         up(project)
     assert "refusing to delete API key" in str(refused.value) and "keep_previous" in str(refused.value)
-    assert works(sandbox, current.sid and creds(project).account_sid, current.secret, current.sid)
+    assert works(sandbox, creds(project).account_sid, current.secret, current.sid)
     write(project, "")  # the whole entry removed: refused too
     with pytest.raises(REFUSED):
         up(project)
@@ -301,3 +301,20 @@ def test_ci_may_use_a_main_key_and_a_standard_key_is_named_before_any_write(
     up(project)
     assert works(sandbox, creds(project).account_sid, creds(project).auth_token)
     assert main.secret not in state_path(project, "test").read_text()
+
+
+def test_a_refused_parent_key_is_refused_on_every_call_not_only_the_first(sandbox: SandboxServer) -> None:
+    from provider.resources import session
+    from provider.twilio_api import MissingCredentials
+
+    parent = sandbox.backend.parent
+    standard = sandbox.backend.create_key(Principal(parent), parent, "ci standard")
+    session.use(None)
+    try:
+        session.configure({"twilio:accountSid": sandbox.account_sid, "twilio:apiKey": standard.sid,
+                           "twilio:apiSecret": standard.secret, "twilio:apiBaseUrl": sandbox.base_url})
+        for _ in range(2):  # the engine's other threads call next: none may get a session
+            with pytest.raises(MissingCredentials):
+                session.current()
+    finally:
+        session.use(None)

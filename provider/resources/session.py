@@ -108,9 +108,10 @@ def current() -> Session:
         if _session is None:
             if _credentials is None:
                 _credentials = credentials_from(None)
-            _session = Session(_credentials)
+            made = Session(_credentials)
             if _credentials.api_key:
-                require_main_key(_session)
+                require_main_key(made)  # before the session is shared: no call may slip past a refused key
+            _session = made
         return _session
 
 
