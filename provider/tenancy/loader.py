@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from .model import (
-    ApiKeySpec, AuthTokenRotation, Billing, Budget, NumberSearch, PhoneNumberSpec, SourceRef, Tenant, Webhooks,
+    ApiKeySpec, AuthTokenRotation, Billing, Budget, Discount, NumberSearch, PhoneNumberSpec, PlanChange, SourceRef,
+    Tenant, Webhooks,
 )
 from .problems import PathPart, Problem, TenantFilesInvalid, format_field
 from .rules import Claim, ValidationPolicy, claims_of, conflicting_claims, file_issues
@@ -235,14 +236,30 @@ def _build_tenant(located: LocatedData, display: str) -> Tenant:
             alert_callback_url=budget["alert_callback_url"],
             alert_at_percent=tuple(budget.get("alert_at_percent") or (100,)),
         ) if budget else None,
-        billing=Billing(
-            plan=billing["plan"],
-            monthly_price=_decimal(billing["monthly_price"]),
-            currency=billing["currency"],
-            start=date.fromisoformat(billing["start"]) if billing.get("start") else None,
-            end=date.fromisoformat(billing["end"]) if billing.get("end") else None,
-        ) if billing else None,
+        billing=_billing(billing) if billing else None,
     )
+
+
+def _billing(data: dict[str, Any]) -> Billing:
+    return Billing(
+        plan=data["plan"],
+        monthly_price=_decimal(data["monthly_price"]),
+        currency=data["currency"],
+        start=_date(data.get("start")),
+        end=_date(data.get("end")),
+        acquisition_cost=_decimal(data["acquisition_cost"]) if "acquisition_cost" in data else None,
+        changes=tuple(PlanChange(date.fromisoformat(c["from"]), c.get("plan"),
+                                 _decimal(c["monthly_price"]) if "monthly_price" in c else None)
+                      for c in data.get("changes") or []),
+        discounts=tuple(Discount(_decimal(d["percent"]) if "percent" in d else None,
+                                 _decimal(d["monthly_amount"]) if "monthly_amount" in d else None,
+                                 _date(d.get("from")), _date(d.get("until")), d.get("note") or "")
+                        for d in data.get("discounts") or []),
+    )
+
+
+def _date(value: Any) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
 def load_tenants_or_raise(paths: Iterable[str | os.PathLike[str]] = ("tenants",),

@@ -98,12 +98,64 @@ class Budget:
 
 
 @dataclass(frozen=True)
+class PlanChange:
+    """New terms from `start` on; what is not given carries over from the terms before."""
+
+    start: date
+    plan: Optional[str] = None
+    monthly_price: Optional[Decimal] = None
+
+
+@dataclass(frozen=True)
+class Discount:
+    """`percent` or `monthly_amount` off the monthly price for the days from `start` to `end` (inclusive)."""
+
+    percent: Optional[Decimal] = None
+    monthly_amount: Optional[Decimal] = None
+    start: Optional[date] = None
+    end: Optional[date] = None
+    note: str = ""
+
+    def covers(self, day: date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+    def applied_to(self, monthly_price: Decimal) -> Decimal:
+        if self.percent is not None:
+            return monthly_price * (Decimal(100) - self.percent) / Decimal(100)
+        return max(monthly_price - (self.monthly_amount or Decimal(0)), Decimal(0))
+
+
+@dataclass(frozen=True)
 class Billing:
     plan: str
     monthly_price: Decimal
     currency: str
     start: Optional[date] = None  # first day billed; None: from the start
     end: Optional[date] = None  # last day billed (inclusive); None: still billed
+    acquisition_cost: Optional[Decimal] = None  # CAC, in `currency`
+    changes: tuple[PlanChange, ...] = ()  # in date order (validated)
+    discounts: tuple[Discount, ...] = ()  # never overlapping (validated)
+
+    def billed_on(self, day: date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+    def terms_on(self, day: date) -> tuple[str, Decimal]:
+        """(plan, list monthly price) in effect on `day`: the latest change on or before it, else the base terms."""
+        plan, price = self.plan, self.monthly_price
+        for change in self.changes:
+            if change.start > day:
+                break
+            plan = change.plan or plan
+            price = change.monthly_price if change.monthly_price is not None else price
+        return plan, price
+
+    def monthly_price_on(self, day: date) -> Decimal:
+        """What a whole month at the terms of `day` would be billed, after the discount of that day (if any)."""
+        price = self.terms_on(day)[1]
+        for discount in self.discounts:
+            if discount.covers(day):
+                return discount.applied_to(price)
+        return price
 
 
 @dataclass(frozen=True)

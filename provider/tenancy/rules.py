@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Optional
 from urllib.parse import urlsplit
 
 import idna
@@ -139,6 +139,84 @@ def _money_issue(value: Any) -> str | None:
     return None
 
 
+def _real_date(section: dict[str, Any], key: str, path: tuple[PathPart, ...],
+               issues: list[RuleIssue]) -> Optional[date]:
+    value = section.get(key)
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        issues.append(RuleIssue(path + (key,), f"is not a real date: {value}"))
+        return None
+
+
+def _billing_issues(billing: dict[str, Any]) -> Iterator[RuleIssue]:
+    """Dates that exist and follow each other: the terms on any day must be unambiguous to a reviewer."""
+    issues: list[RuleIssue] = []
+    base = ("billing",)
+    start, end = _real_date(billing, "start", base, issues), _real_date(billing, "end", base, issues)
+    if start and end and end < start:
+        issues.append(RuleIssue(base + ("end",), f"is before billing.start ({billing['start']})"))
+    if "acquisition_cost" in billing:
+        problem = _money_issue(billing["acquisition_cost"])
+        if problem:
+            issues.append(RuleIssue(base + ("acquisition_cost",), problem))
+    previous: Optional[tuple[int, date]] = None
+    for index, change in enumerate(billing.get("changes") or []):
+        path = base + ("changes", index)
+        if "monthly_price" in change:
+            problem = _money_issue(change["monthly_price"])
+            if problem:
+                issues.append(RuleIssue(path + ("monthly_price",), problem))
+        day = _real_date(change, "from", path, issues)
+        if day is None:
+            continue
+        if start and day <= start:
+            issues.append(RuleIssue(path + ("from",), f"is not after billing.start ({billing['start']}): put the "
+                                                      "first terms in plan and monthly_price instead"))
+        if end and day > end:
+            issues.append(RuleIssue(path + ("from",), f"is after billing.end ({billing['end']})"))
+        if previous and day <= previous[1]:
+            issues.append(RuleIssue(path + ("from",), f"must be after changes[{previous[0]}].from "
+                                                      f"({previous[1].isoformat()}): list plan changes in date order"))
+        previous = (index, day)
+    spans: list[tuple[int, date, date]] = []
+    for index, discount in enumerate(billing.get("discounts") or []):
+        path = base + ("discounts", index)
+        if "percent" in discount:
+            problem = _percent_issue(discount["percent"])
+            if problem:
+                issues.append(RuleIssue(path + ("percent",), problem))
+        if "monthly_amount" in discount:
+            problem = _money_issue(discount["monthly_amount"])
+            if problem:
+                issues.append(RuleIssue(path + ("monthly_amount",), problem))
+        first, last = _real_date(discount, "from", path, issues), _real_date(discount, "until", path, issues)
+        if first and last and last < first:
+            issues.append(RuleIssue(path + ("until",), f"is before its from ({discount['from']})"))
+            continue
+        low, high = first or date.min, last or date.max
+        for other, other_low, other_high in spans:
+            if low <= other_high and other_low <= high:
+                issues.append(RuleIssue(path, f"overlaps discounts[{other}]: at most one discount applies on a day; "
+                                              "give each its own from/until"))
+                break
+        spans.append((index, low, high))
+    yield from issues
+
+
+def _percent_issue(value: Any) -> str | None:
+    amount = Decimal(value) if isinstance(value, (str, int, Decimal)) else None
+    if isinstance(value, float):
+        amount = Decimal(str(value))
+    if amount is None or not amount.is_finite() or not 0 <= amount <= 100:
+        return "must be a percentage from 0 to 100"
+    if amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        return f"must have at most two decimals, got {value}"
+    return None
+
+
 def file_issues(data: dict[str, Any], file_stem: str, policy: ValidationPolicy) -> Iterator[RuleIssue]:
     """Per-file rules, run on schema-valid data."""
     if data["id"] != file_stem:
@@ -156,15 +234,7 @@ def file_issues(data: dict[str, Any], file_stem: str, policy: ValidationPolicy) 
 
     billing = data.get("billing")
     if isinstance(billing, dict):
-        dates = {}
-        for key in ("start", "end"):
-            if isinstance(billing.get(key), str):
-                try:
-                    dates[key] = date.fromisoformat(billing[key])
-                except ValueError:
-                    yield RuleIssue(("billing", key), f"is not a real date: {billing[key]}")
-        if "start" in dates and "end" in dates and dates["end"] < dates["start"]:
-            yield RuleIssue(("billing", "end"), f"is before billing.start ({billing['start']})")
+        yield from _billing_issues(billing)
 
     seen_names: dict[str, int] = {}
     seen_numbers: dict[str, int] = {}

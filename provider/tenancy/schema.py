@@ -17,7 +17,7 @@ from .problems import PathPart
 SCHEMA_RESOURCE = "tenant.schema.json"
 
 # Validators whose failure is best explained by the schema's own `x-rule` sentence.
-_RULE_VALIDATORS = {"pattern", "minLength", "maxLength", "minimum", "maximum", "oneOf", "type"}
+_RULE_VALIDATORS = {"pattern", "minLength", "maxLength", "minimum", "maximum", "oneOf", "anyOf", "type"}
 _JSON_TYPE = {"object": "mapping", "array": "list", "string": "string", "integer": "whole number",
               "number": "number", "boolean": "true or false"}
 

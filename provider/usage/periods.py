@@ -1,12 +1,10 @@
-"""Report periods and pro-rating: what share of a monthly price a period is worth."""
+"""Report periods: a month or a range of days, never in the future; a month in progress ends today."""
 from __future__ import annotations
 
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import Decimal
-from typing import Optional
+from datetime import date
 
 
 class PeriodError(ValueError):
@@ -29,24 +27,6 @@ class Period:
 
     def days(self) -> int:
         return (self.end - self.start).days + 1
-
-    def share_of_months(self) -> list[tuple[int, int, Decimal]]:
-        """(year, month, share of that month covered), for pro-rating a monthly price."""
-        out = []
-        day = self.start
-        while day <= self.end:
-            last = calendar.monthrange(day.year, day.month)[1]
-            month_end = min(date(day.year, day.month, last), self.end)
-            out.append((day.year, day.month, Decimal((month_end - day).days + 1) / Decimal(last)))
-            day = month_end + timedelta(days=1)
-        return out
-
-    def prorate(self, monthly: Decimal, first: Optional[date] = None, last: Optional[date] = None) -> Decimal:
-        """`monthly` for the days of this period between `first` and `last` (a billing start and end)."""
-        start, end = max(self.start, first or self.start), min(self.end, last or self.end)
-        if end < start:
-            return Decimal(0)
-        return sum((monthly * share for _, _, share in Period(start, end, end).share_of_months()), Decimal(0))
 
 
 def parse_period(period: str | None, start: str | None, end: str | None, today: date) -> Period:

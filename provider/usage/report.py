@@ -9,6 +9,7 @@ from ..tenancy import Tenant
 from ..naming import tenant_id_from_friendly_name
 from .fetch import Account, AccountUsage
 from .periods import Period
+from .revenue import plan_on, revenue as billed
 
 CENT = Decimal("0.01")
 TOTAL = "totalprice"
@@ -124,9 +125,8 @@ def build_report(*, period: Period, parent_sid: str, accounts: list[Account], us
         if tenant and tenant.billing:
             rate = Decimal(1) if tenant.billing.currency == currency else fx[tenant.billing.currency]
             # Billed in cents: the revenue of a partial period is rounded once, here, and adds up from then on.
-            revenue = (period.prorate(tenant.billing.monthly_price, tenant.billing.start, tenant.billing.end)
-                       * rate).quantize(CENT)
-            plan = tenant.billing.plan
+            revenue = (billed(tenant.billing, period.start, period.end) * rate).quantize(CENT)
+            plan = plan_on(tenant.billing, min(period.end, tenant.billing.end or period.end))
         if total == 0 and revenue is None and not tenant:
             continue  # an unmapped account with nothing in the period
         lines.append(Line(tenant_id or f"unmapped {sid}", "tenant" if tenant_id else "unmapped", sid,
