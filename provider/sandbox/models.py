@@ -162,6 +162,7 @@ class RequestRecord:
     account_sid: Optional[str]
     fault: Optional[str]
     at: str
+    query: str = ""  # the URL's query string: which dates a usage read asked for
 
     @property
     def is_write(self) -> bool:
@@ -680,10 +681,11 @@ class TwilioBackend:
 
     # ---- observability -----------------------------------------------------------------------------
     def record_request(self, method: str, path: str, status: int, account_sid: Optional[str],
-                       fault: Optional[str] = None) -> None:
+                       fault: Optional[str] = None, query: str = "") -> None:
         with self.lock:
             self._seq += 1
-            record = RequestRecord(self._seq, method, path, status, account_sid, fault, self.clock.now().isoformat())
+            record = RequestRecord(self._seq, method, path, status, account_sid, fault, self.clock.now().isoformat(),
+                                   query)
             self.log.append(record)
             self.counters["requests"] += 1
             self.counters[f"{method} {status}"] += 1

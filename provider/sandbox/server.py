@@ -99,7 +99,8 @@ class SandboxApp:
             if fault == "drop":
                 return self._drop(request, fault)
             status, body, headers, account_sid = await self._serve(request, fault)
-            self.backend.record_request(request.method, request.path, status, account_sid, fault)
+            self.backend.record_request(request.method, request.path, status, account_sid, fault,
+                                        request.query_string)
             if fault == "commit-drop":
                 return self._drop(request, fault)
             if fault == "slow":

@@ -66,8 +66,9 @@ class SchemaIssue:
         self.at_key = at_key
 
 
-def schema_issues(data: Any) -> Iterator[SchemaIssue]:
-    for error in tenant_validator().iter_errors(data):
+def schema_issues(data: Any, validator: Any = None) -> Iterator[SchemaIssue]:
+    """Violations of the tenant schema (or of `validator`'s, for the repository's other reviewed files)."""
+    for error in (validator or tenant_validator()).iter_errors(data):
         yield from _explain(error)
 
 

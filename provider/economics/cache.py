@@ -1,0 +1,66 @@
+"""Closed months of usage on disk, so a 12-month report re-run asks Twilio only for the open month.
+
+One JSON file per (parent, account, scope): `<dir>/<parent SID>/<account SID>.<scope>.json`, holding per month every
+category Twilio returned (the category set is "all": any `--category` choice reads the same entry). An entry records
+the account's creation day: a sandbox started afresh can reuse a SID for a different account, and then the entry is
+not used. Only SIDs, days and prices are stored, never credentials. Files are replaced atomically, each written by the
+one thread that fetched its account.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Optional
+
+from ..usage.fetch import AccountUsage
+from .months import Month
+
+VERSION = 1
+
+
+class MonthCache:
+    def __init__(self, directory: Optional[Path], parent_sid: str):
+        self.directory = directory / parent_sid if directory else None
+
+    def _file(self, account_sid: str, scope: str) -> Optional[Path]:
+        return self.directory / f"{account_sid}.{scope}.json" if self.directory else None
+
+    def read(self, account_sid: str, scope: str, created: Optional[date]) -> dict[Month, AccountUsage]:
+        path = self._file(account_sid, scope)
+        if path is None or not path.exists():
+            return {}
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+            if document.get("version") != VERSION or document.get("created") != _day(created):
+                return {}
+            return {Month.parse(label, "cache"): AccountUsage(account_sid,
+                                                              {c: Decimal(p) for c, p in entry["prices"].items()},
+                                                              frozenset(entry["units"]))
+                    for label, entry in document["months"].items()}
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return {}  # a damaged cache costs requests, never a wrong figure
+
+    def write(self, account_sid: str, scope: str, created: Optional[date], months: dict[Month, AccountUsage]) -> None:
+        path = self._file(account_sid, scope)
+        if path is None or not months:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        document = {"version": VERSION, "account_sid": account_sid, "scope": scope, "created": _day(created),
+                    "months": {m.label: {"prices": {c: f"{p:f}" for c, p in sorted(u.prices.items())},
+                                         "units": sorted(u.units)} for m, u in sorted(months.items())}}
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(document, out, indent=1)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+
+def _day(value: Optional[date]) -> Optional[str]:
+    return value.isoformat() if value else None

@@ -1,0 +1,167 @@
+"""`tenantctl economics` end to end: credentials, accounts, the monthly history (cached), the series, the figures."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable, Optional
+
+from ..tenancy import ValidationPolicy, load_tenants
+from ..twilio_api import make_client
+from ..twilio_api.budget import configure_budget
+from ..usage.fetch import AccountUsage, FetchError, UsageFetcher
+from ..usage.fx import FxError, load_fx
+from ..usage.job import (
+    UsageJobError, check_categories, plain_failure, require_reachable, resolve_credentials, stack_account_map,
+)
+from ..usage.report import ReportError, map_accounts
+from .assumptions import SHARED_COSTS_RULES, Assumptions, AssumptionsError, SharedCosts, load_assumptions
+from .cache import MonthCache
+from .history import OWN, WITH_SUBACCOUNTS, Ask, MonthlyHistory, asks_for
+from .metrics import Churn, TenantEconomics, creation_days, measure_churn, tenant_economics
+from .months import Month, month_range
+from .series import MonthResult, month_result
+
+DEFAULT_CACHE = Path(".tenantctl-cache") / "usage"
+
+
+@dataclass
+class EconomicsRequest:
+    start: Optional[str]  # YYYY-MM
+    end: Optional[str]
+    stack: str
+    categories: tuple[str, ...]
+    tenants_dir: str
+    only: Optional[set[str]]
+    fx: dict[str, Decimal]
+    concurrency: int
+    mapping: str
+    root: Path
+    cache_dir: Optional[Path] = None  # None: no cache
+    refetch: bool = False
+    churn: Optional[Decimal] = None  # overrides economics.yaml for one run
+    shared_costs: Optional[SharedCosts] = None
+    page_size: int = 1000
+    today: Optional[date] = None  # tests pin it to the stand-in's clock
+
+
+@dataclass
+class Economics:
+    months: list[MonthResult]
+    tenants: list[TenantEconomics]
+    churn: Churn
+    currency: str
+    categories: tuple[str, ...]
+    shared_costs: SharedCosts
+    shared_costs_source: str
+    fx: dict[str, Decimal] = field(default_factory=dict)
+    fx_source: str = ""
+    only: Optional[frozenset[str]] = None
+    requests: int = 0  # usage requests sent to Twilio (first pages)
+    accounts: int = 0
+
+    @property
+    def reconciled(self) -> bool:
+        return all(result.reconciled for result in self.months)
+
+    @property
+    def shown(self) -> list[TenantEconomics]:
+        return [t for t in self.tenants if self.only is None or t.label in self.only]
+
+    @property
+    def shared_costs_rule(self) -> str:
+        return f"Shared costs (the parent's own usage): {SHARED_COSTS_RULES[self.shared_costs]} " \
+               f"({self.shared_costs_source})."
+
+
+ProgressCallback = Callable[[int, int], None]
+
+
+def _assumptions(request: EconomicsRequest) -> Assumptions:
+    try:
+        assumptions = load_assumptions(request.root)
+    except AssumptionsError as error:
+        raise UsageJobError(f"economics.yaml has problems; nothing was reported:\n{error}", 1) from None
+    if request.churn is not None:
+        assumptions = Assumptions(request.churn, "given with --churn for this run", assumptions.shared_costs,
+                                  assumptions.shared_costs_source)
+    if request.shared_costs is not None:
+        assumptions = Assumptions(assumptions.churn_monthly, assumptions.churn_source, request.shared_costs,
+                                  "--shared-costs for this run")
+    return assumptions
+
+
+def run_economics(request: EconomicsRequest, on_progress: ProgressCallback = lambda done, total: None) -> Economics:
+    check_categories(request.categories)
+    today = request.today or date.today()
+    months = month_range(request.start, request.end, today)
+    loaded = load_tenants([request.tenants_dir], ValidationPolicy(allow_private_hosts=True))
+    if not loaded.ok:
+        raise UsageJobError("tenant files have problems:\n" + "\n".join(map(str, loaded.problems)))
+    tenants = {t.id: t for t in loaded.tenants}
+    if request.only and (unknown := sorted(request.only - set(tenants))):
+        raise UsageJobError(f"unknown tenant(s): {', '.join(unknown)} (no file in {request.tenants_dir})", 2)
+    assumptions = _assumptions(request)
+    try:
+        rates = load_fx(request.root).overridden(request.fx)
+    except FxError as error:
+        raise UsageJobError(str(error), 2) from None
+    credentials = resolve_credentials(request.stack, request.root)
+    require_reachable(credentials, request.stack)
+    configure_budget(credentials.max_in_flight)
+    fetcher = UsageFetcher(lambda: make_client(credentials.account_sid, credentials.auth_token, credentials.base_url,
+                                               timeout=credentials.timeout_s, api_key=credentials.api_key),
+                           request.concurrency, request.page_size)
+    cache = MonthCache(request.cache_dir, credentials.account_sid)
+    history = MonthlyHistory(fetcher, cache, months, today, request.refetch)
+    try:
+        everyone = fetcher.accounts()
+        parent = next((a for a in everyone if a.sid == credentials.account_sid), None)
+        if parent is None:
+            raise UsageJobError(f"Twilio did not list the parent account {credentials.account_sid}")
+        accounts = [a for a in everyone if a.sid != parent.sid]
+        outputs_map = stack_account_map(request.stack, request.root) if request.mapping in ("auto", "outputs") else {}
+        if request.mapping == "outputs" and not outputs_map:
+            raise UsageJobError(f"stack {request.stack!r} has no readable outputs to map tenants to subaccounts")
+        account_tenants = map_accounts(accounts, outputs_map or None)
+        asks = asks_for(parent, accounts)
+        done = 0
+
+        def advance() -> None:
+            nonlocal done
+            done += 1
+            on_progress(done, len(asks))
+        on_progress(0, len(asks))
+        series = history.all_series(asks, advance)
+    except FetchError as error:
+        raise UsageJobError(f"{error}: {plain_failure(error.cause, request.stack)}; no report was produced") from None
+    except UsageJobError:
+        raise
+    except Exception as error:
+        raise UsageJobError(f"{plain_failure(error, request.stack)}; no report was produced") from None
+    own = {a.sid: series[Ask(a.sid, OWN, a.created)] for a in accounts}
+    results = []
+    try:
+        for month in months:
+            results.append(month_result(
+                month, today, parent_sid=parent.sid, accounts=accounts,
+                usage={sid: by_month[month] for sid, by_month in own.items()},
+                parent_own=series[Ask(parent.sid, OWN, parent.created)][month],
+                parent_all=series[Ask(parent.sid, WITH_SUBACCOUNTS, parent.created)][month],
+                tenants=tenants, account_tenants=account_tenants, categories=request.categories, fx=rates.rates,
+                shared_costs=assumptions.shared_costs))
+    except ReportError as error:
+        raise UsageJobError(str(error), 2) from None
+    currency = _currency(series)
+    churn = measure_churn(tenants, creation_days(accounts, account_tenants), today, assumptions.churn_monthly,
+                          assumptions.churn_source)
+    return Economics(results, tenant_economics(results, tenants, churn, today, rates.rates, currency), churn,
+                     currency, request.categories, assumptions.shared_costs, assumptions.shared_costs_source,
+                     rates.rates, rates.source, frozenset(request.only) if request.only else None, history.requests,
+                     len(accounts))
+
+
+def _currency(series: dict[Ask, dict[Month, AccountUsage]]) -> str:
+    units = {unit for by_month in series.values() for usage in by_month.values() for unit in usage.units}
+    return (sorted(units)[0] if units else "usd").upper()
