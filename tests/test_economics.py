@@ -23,6 +23,7 @@ from provider.twilio_api import make_client
 from provider.usage import PeriodError
 from provider.usage.job import UsageJobError
 
+from .cli import tenantctl
 from .contract import ContractChecker
 from .contract_proxy import ContractProxy
 from .test_usage import expected_cost
@@ -112,6 +113,9 @@ def test_every_month_reconciles_and_matches_the_stand_in(history, tmp_path: Path
     assert "delta-chemists" not in months["2026-01"], "Twilio deleted delta's subaccount 30 days after closing"
     deleted = [line for line in months["2026-01"].values() if line.kind == "deleted"]
     assert deleted and "delta-chemists" in deleted[0].label, "its spend stays in the parent's total, labelled"
+    assert deleted[0].revenue == Decimal("39.00"), "and what it was billed is not lost with its subaccount"
+    february = next(line for line in months["2026-02"].values() if line.kind == "deleted")
+    assert february.revenue == (Decimal("39.00") * 5 / 28).quantize(CENT), "billed to its billing.end"
 
 
 def test_revenue_follows_the_terms_of_each_day(history, tmp_path: Path) -> None:
@@ -230,7 +234,7 @@ def test_figures_match_a_hand_computation() -> None:
     assert figures.payback.value == Decimal(5), "CAC payback = 600 ÷ 120"
     assert figures.trend.value == Decimal(20) and not figures.falling
     assert "600.00 ÷ average monthly gross margin 120.00" in figures.payback.formula
-    assert "120.00 ÷ monthly churn 2.00 %" in figures.ltv.formula
+    assert "120.00 ÷ monthly churn 2.00%" in figures.ltv.formula
     worse = [replace(r, lines=(replace(r.lines[0], revenue=Decimal("150.00")),)) for r in results]
     falling = tenant_economics(worse, {"alpha-pharmacy": alpha}, churn, date(2026, 11, 25), {}, "USD")[0]
     assert falling.negative and falling.payback.value is None and "never" in falling.payback.formula
@@ -281,3 +285,39 @@ def test_bad_assumptions_are_located_and_nothing_is_reported(history, tmp_path: 
     report = run_economics(request(tmp_path))
     assert report.churn.rate == Decimal("0.02") and "economics.yaml (board plan 2026)" in report.churn.explanation
     assert report.shared_costs == "usage_share" and "(economics.yaml)" in report.shared_costs_rule
+
+
+def test_cli_formats_chart_and_exit_codes(history, tmp_path: Path) -> None:
+    env = {k: v for k, v in __import__("os").environ.items() if k.startswith("TWILIO_")}
+    base = ("economics", "--from", "2025-12", "--to", "2026-10", "--mapping", "names", "--fx", "GBP=1.27",
+            "--stack", "none")
+    table = tenantctl(*base, cwd=tmp_path, env=env)
+    assert table.returncode == 0, table.stderr
+    assert "Fleet by month" in table.stdout and "alpha-pharmacy" in table.stdout
+    assert "LTV = average monthly gross margin ÷ monthly churn" in table.stdout
+    assert "Churn:" in table.stdout and "measured" in table.stdout
+    assert (tmp_path / ".tenantctl-cache" / "usage").is_dir(), "the cache sits under --root by default"
+    document = json.loads(tenantctl(*base, "--format", "json", cwd=tmp_path, env=env).stdout)
+    assert document["reconciled"] and len(document["months"]) == 11
+    alpha = next(t for t in document["tenants"] if t["tenant"] == "alpha-pharmacy")
+    assert "÷" in alpha["ltv"]["formula"] and Decimal(alpha["cac_payback_months"]["value"]) > 0
+    csv_text = tenantctl(*base, "--format", "csv", "--tenant", "bravo-drug", cwd=tmp_path, env=env).stdout
+    rows = csv_text.strip().splitlines()
+    assert rows[0].startswith("month,tenant,kind") and all(",bravo-drug," in row for row in rows[1:])
+    assert len(rows) - 1 == 8, "bravo from March to October"
+    markdown = tenantctl(*base, "--format", "markdown", cwd=tmp_path, env=env).stdout
+    assert "| month | tenants billed |" in markdown and "- Reconciliation:" in markdown
+    chart = tmp_path / "economics.png"
+    drawn = tenantctl(*base, "--chart", str(chart), "--format", "json", cwd=tmp_path, env=env)
+    assert drawn.returncode == 0 and chart.stat().st_size > 10_000
+    future = tenantctl("economics", "--to", "2099-01", cwd=tmp_path, env=env)
+    assert future.returncode == 2 and "in the future" in future.stderr and not future.stdout
+    bad = tenantctl(*base, "--churn", "120%", cwd=tmp_path, env=env)
+    assert bad.returncode == 2 and "between 0 and 1" in bad.stderr
+
+
+def test_chart_for_many_tenants_highlights_the_ones_to_look_at(history, tmp_path: Path) -> None:
+    from provider.economics.chart import write_chart
+    report = run_economics(request(tmp_path))
+    drawn = write_chart(report, tmp_path / "chart.png")
+    assert drawn[0] == report.tenants[0].label, "the first drawn in colour is the first in the table"

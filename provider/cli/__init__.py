@@ -14,6 +14,7 @@ SUBCOMMANDS = {
     "local": ("local", "preview / up / refresh a stack without the Pulumi CLI (engine-less mode)."),
     "fleet": ("fleet", "preview / up / refresh every shard's stack, several at once, one summary."),
     "usage": ("usage", "Per-tenant usage, cost and gross margin for a period (finance)."),
+    "economics": ("economics", "Per-tenant cost of revenue, gross margin, LTV and CAC payback, month by month."),
     "credentials": ("credentials", "Print a tenant's Twilio credentials from the stack outputs (for the CRM)."),
 }
 

@@ -22,7 +22,8 @@ class Figure:
     """A computed figure, the formula in words with its inputs, or why there is no figure."""
 
     value: Optional[Decimal]
-    formula: str
+    formula: str  # in words, with every input
+    inputs: str = ""  # the same, in figures only, for a table cell: "600.00 ÷ 120.00"
 
     def as_dict(self) -> dict[str, Optional[str]]:
         return {"value": None if self.value is None else f"{self.value:f}", "formula": self.formula}
@@ -76,7 +77,7 @@ def money(value: Decimal) -> str:
 
 
 def percent(rate: Decimal) -> str:
-    return f"{(rate * 100).quantize(Decimal('0.01'))} %"
+    return f"{(rate * 100).quantize(Decimal('0.01'))}%"
 
 
 def measure_churn(tenants: Mapping[str, Tenant], created: Mapping[str, date], today: date,
@@ -150,14 +151,15 @@ def _one(label: str, lines: list[MonthLine], tenant: Optional[Tenant], churn: Ch
         return TenantEconomics(label, lines[0].kind, lines[-1].status, None, tuple(lines), billed, revenue, cost,
                                nothing, _trend(lines, complete), nothing, nothing)
     months = billed.quantize(Decimal("0.01"))
-    average = Figure(margin / billed, f"gross margin {money(margin)} ÷ {months} months billed") if billed else \
+    average = Figure(margin / billed, f"gross margin {money(margin)} ÷ {months} months billed",
+                     f"{money(margin)} ÷ {months}") if billed else \
         Figure(None, "no day billed in these months")
     ended = billing.end if billing.end and billing.end < today else None
     rate = Decimal(1) if billing.currency == currency else fx.get(billing.currency)
     cac = billing.acquisition_cost * rate if billing.acquisition_cost is not None and rate is not None else None
     return TenantEconomics(label, "tenant", lines[-1].status, lines[-1].plan, tuple(lines), billed, revenue, cost,
                            average, _trend(lines, complete), _ltv(average, churn, ended, margin, lines),
-                           _payback(cac, average, billing.acquisition_cost is not None), ended, cac)
+                           _payback(cac, average, billing.acquisition_cost is not None, ended, margin), ended, cac)
 
 
 def _trend(lines: list[MonthLine], complete: set[Month]) -> Figure:
@@ -165,13 +167,13 @@ def _trend(lines: list[MonthLine], complete: set[Month]) -> Figure:
     if len(points) < MIN_TREND_POINTS:
         return Figure(None, f"fewer than {MIN_TREND_POINTS} complete months billed")
     return Figure(slope(points), f"least-squares slope of the monthly gross margin over the last {len(points)} "
-                                 "complete months billed")
+                                 "complete months billed", f"over {len(points)} months")
 
 
 def _ltv(average: Figure, churn: Churn, ended: Optional[date], margin: Decimal, lines: list[MonthLine]) -> Figure:
     if ended is not None:
         return Figure(margin, f"realized: billing ended {ended.isoformat()}; gross margin of its months from "
-                              f"{lines[0].month.label} (the report's range)")
+                              f"{lines[0].month.label} (the report's range)", f"realized, ended {ended.isoformat()}")
     if average.value is None:
         return Figure(None, average.formula)
     if churn.rate is None:
@@ -179,21 +181,27 @@ def _ltv(average: Figure, churn: Churn, ended: Optional[date], margin: Decimal, 
     if churn.rate == 0:
         return Figure(None, "a declared churn of 0 means an endless lifetime: LTV is not finite")
     return Figure(average.value / churn.rate, f"average monthly gross margin {money(average.value)} ÷ monthly "
-                                              f"churn {percent(churn.rate)} ({churn.source})")
+                                              f"churn {percent(churn.rate)} ({churn.source})",
+                  f"{money(average.value)} ÷ {percent(churn.rate)}")
 
 
-def _payback(cac: Optional[Decimal], average: Figure, declared: bool) -> Figure:
+def _payback(cac: Optional[Decimal], average: Figure, declared: bool, ended: Optional[date],
+             margin: Decimal) -> Figure:
     if not declared:
         return Figure(None, "no billing.acquisition_cost in the tenant file")
     if cac is None:
         return Figure(None, "acquisition cost in a currency without an exchange rate")
+    if ended is not None:
+        verdict = "paid back" if margin >= cac else "never paid back"
+        return Figure(None, f"{verdict}: billing ended {ended.isoformat()} with a realized gross margin of "
+                            f"{money(margin)} against an acquisition cost of {money(cac)} (in the report's range)")
     if average.value is None:
         return Figure(None, average.formula)
     if average.value <= 0:
         return Figure(None, f"never at this margin: acquisition cost {money(cac)}, average monthly gross margin "
                             f"{money(average.value)}")
     return Figure(cac / average.value, f"acquisition cost {money(cac)} ÷ average monthly gross margin "
-                                       f"{money(average.value)}")
+                                       f"{money(average.value)}", f"{money(cac)} ÷ {money(average.value)}")
 
 
 def creation_days(accounts: list[Account], account_tenants: Mapping[str, str]) -> dict[str, date]:

@@ -135,7 +135,7 @@ def build_report(*, period: Period, parent_sid: str, accounts: list[Account], us
     lines.append(Line("parent (own usage)", "parent", parent_sid, "active", own_costs, own_total))
     parent_total = parent_all.prices.get(TOTAL, Decimal(0))
     deleted = _deleted_line(tenants, account_tenants, parent_total - sum((ln.cost for ln in lines), Decimal(0)),
-                            categories)
+                            categories, period, currency, fx)
     if deleted is not None:
         lines.append(deleted)
     lines.sort(key=lambda line: (line.kind == "parent", line.kind in ("unmapped", "deleted"), line.label))
@@ -143,15 +143,23 @@ def build_report(*, period: Period, parent_sid: str, accounts: list[Account], us
 
 
 def _deleted_line(tenants: Mapping[str, Tenant], account_tenants: Mapping[str, str], unexplained: Decimal,
-                  categories: tuple[str, ...]) -> Optional[Line]:
+                  categories: tuple[str, ...], period: Period, currency: str,
+                  fx: Mapping[str, Decimal]) -> Optional[Line]:
     """Twilio deletes a closed subaccount 30 days after closing: its own records are gone (404), while the parent's
     total still holds what it spent. When closed tenants have no subaccount any more, that remainder is theirs,
-    shown on one labelled line (per-tenant data is no longer available), never silently left out."""
+    shown on one labelled line (per-tenant data is no longer available), never silently left out; and so is what
+    they were billed in the period, so their revenue is not lost either."""
     mapped = set(account_tenants.values())
     gone = sorted(t.id for t in tenants.values() if t.status == "closed" and t.id not in mapped)
-    if not gone or unexplained.quantize(CENT) == 0:
+    revenue = Decimal(0)
+    for tenant_id in gone:
+        billing = tenants[tenant_id].billing
+        if billing is not None:
+            rate = Decimal(1) if billing.currency == currency else fx[billing.currency]
+            revenue += (billed(billing, period.start, period.end) * rate).quantize(CENT)
+    if not gone or (unexplained.quantize(CENT) == 0 and revenue == 0):
         return None
     costs = {c: Decimal(0) for c in categories}
     costs["other"] = unexplained
     return Line(f"deleted by Twilio after closing, per-tenant data no longer available: {', '.join(gone)}",
-                "deleted", "", "deleted", costs, unexplained)
+                "deleted", "", "deleted", costs, unexplained, revenue if revenue else None)
