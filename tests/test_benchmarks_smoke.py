@@ -21,6 +21,7 @@ BENCHES = {
     "bench_providers.py": (["--tenants", "2", "--latency-ms", "0"], "wall time:"),
     "bench_usage.py": (["--tenants", "4", "--latency-ms", "0"], "same totals: True"),
     "bench_fleet.py": (["--tenants", "6", "--shards", "2", "--latency-ms", "0"], "in both setups: True"),
+    "bench_economics.py": (["--tenants", "12", "--latency-ms", "0"], "same figures every way: True"),
 }
 
 

@@ -110,7 +110,7 @@ def write_chart(report: Economics, path: Path) -> list[str]:
     state = "every month reconciled" if report.reconciled else "NOT RECONCILED"
     fig.suptitle(f"Unit economics {report.months[0].month.label}..{report.months[-1].month.label} ({report.currency}), {len(tenants)} tenants, {state}; "
                  f"churn {report.churn.source}", fontsize=12)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.97))  # room for the title above the panels
     fig.savefig(path, dpi=100)
     plt.close(fig)
     return [t.label for t in highlighted]
