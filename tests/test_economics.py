@@ -321,3 +321,16 @@ def test_chart_for_many_tenants_highlights_the_ones_to_look_at(history, tmp_path
     report = run_economics(request(tmp_path))
     drawn = write_chart(report, tmp_path / "chart.png")
     assert drawn[0] == report.tenants[0].label, "the first drawn in colour is the first in the table"
+
+
+def test_pages_429s_and_an_unwritable_cache_change_no_figure(history, tmp_path: Path) -> None:
+    server, _ = history
+    calm = run_economics(request(tmp_path, cache_dir=None))
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("a file where the cache directory should be")
+    server.faults.configure(rate=0.3, seed=5, kinds=("429",))
+    server.faults.retry_after_s = 0
+    stormy = run_economics(request(tmp_path, page_size=7, concurrency=8, cache_dir=blocked))
+    assert server.backend.counters["fault 429"] > 3
+    assert [(r.month, r.lines) for r in stormy.months] == [(r.month, r.lines) for r in calm.months]
+    assert stormy.reconciled and stormy.cache_problem and "not-a-directory" in stormy.cache_problem

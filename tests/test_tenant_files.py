@@ -1,6 +1,7 @@
 """The tenant loader: examples load into typed tenants; every broken file gives located, readable problems."""
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -238,6 +239,55 @@ def test_money_is_exact_and_at_most_two_decimals(tmp_path: Path) -> None:
     assert only_problem(bad).field == "billing.monthly_price"
     negative = write(tmp_path / "c", "pharmacy-x", base + "billing: {plan: p, monthly_price: -5, currency: USD}\n")
     assert only_problem(negative).field == "billing.monthly_price"
+
+
+BILLING_OVER_TIME = """billing:
+  plan: starter
+  monthly_price: "99.00"
+  currency: USD
+  start: "2026-02-10"
+  acquisition_cost: "1200.50"
+  changes:
+    - from: "{first_change}"
+      plan: growth
+    - from: "2026-04-01"
+      monthly_price: "149.00"
+  discounts:
+    - percent: "{percent}"
+      until: "2026-03-31"
+    - monthly_amount: "20.00"
+      from: "{second_discount}"
+"""
+
+
+def test_billing_over_time_is_read_and_its_dates_checked(tmp_path: Path) -> None:
+    base = MINIMAL.format(id="pharmacy-x")
+    good = write(tmp_path / "a", "pharmacy-x", base + BILLING_OVER_TIME.format(
+        first_change="2026-03-01", percent="12.5", second_discount="2026-06-01"))
+    billing = load_tenants([good]).require_valid()[0].billing
+    assert billing is not None and billing.acquisition_cost == Decimal("1200.50")
+    assert billing.terms_on(date(2026, 2, 20)) == ("starter", Decimal("99.00"))
+    assert billing.terms_on(date(2026, 3, 5)) == ("growth", Decimal("99.00")), "a change keeps what it does not set"
+    assert billing.terms_on(date(2026, 4, 1)) == ("growth", Decimal("149.00"))
+    assert billing.monthly_price_on(date(2026, 3, 31)) == Decimal("99.00") * Decimal("0.875")
+    assert billing.monthly_price_on(date(2026, 5, 1)) == Decimal("149.00")
+    assert billing.monthly_price_on(date(2026, 6, 1)) == Decimal("129.00")
+    cases = {
+        ("2026-02-01", "10", "2026-06-01"): ("billing.changes[0].from", "is not after billing.start"),
+        ("2026-04-02", "10", "2026-06-01"): ("billing.changes[1].from", "in date order"),
+        ("2026-03-01", "100.5", "2026-06-01"): ("billing.discounts[0].percent", "from 0 to 100"),
+        ("2026-03-01", "10", "2026-03-15"): ("billing.discounts[1]", "overlaps discounts[0]"),
+        ("2026-02-30", "10", "2026-06-01"): ("billing.changes[0].from", "not a real date"),
+    }
+    for (change, percent, discount), (field, words) in cases.items():
+        bad = write(tmp_path / f"{change}-{percent}-{discount}", "pharmacy-x", base + BILLING_OVER_TIME.format(
+            first_change=change, percent=percent, second_discount=discount))
+        problem = only_problem(bad)
+        assert (problem.field, words in problem.message) == (field, True), problem
+        assert problem.line > 1, "located at the line to fix"
+    both = write(tmp_path / "both", "pharmacy-x", base + 'billing: {plan: p, monthly_price: "9", currency: USD, '
+                 'discounts: [{percent: "5", monthly_amount: "1"}]}\n')
+    assert "exactly one of them" in only_problem(both).message
 
 
 def test_names_and_numbers_unique_within_a_tenant(tmp_path: Path) -> None:

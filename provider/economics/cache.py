@@ -25,6 +25,7 @@ VERSION = 1
 class MonthCache:
     def __init__(self, directory: Optional[Path], parent_sid: str):
         self.directory = directory / parent_sid if directory else None
+        self.problem: Optional[str] = None  # why an entry could not be written (the report is still right)
 
     def _file(self, account_sid: str, scope: str) -> Optional[Path]:
         return self.directory / f"{account_sid}.{scope}.json" if self.directory else None
@@ -48,6 +49,13 @@ class MonthCache:
         path = self._file(account_sid, scope)
         if path is None or not months:
             return
+        try:
+            self._replace(path, account_sid, scope, created, months)
+        except OSError as error:  # a full disk or a read-only directory costs requests next time, not this report
+            self.problem = f"{path.parent}: {error.strerror or error}"
+
+    def _replace(self, path: Path, account_sid: str, scope: str, created: Optional[date],
+                 months: dict[Month, AccountUsage]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         document = {"version": VERSION, "account_sid": account_sid, "scope": scope, "created": _day(created),
                     "months": {m.label: {"prices": {c: f"{p:f}" for c, p in sorted(u.prices.items())},

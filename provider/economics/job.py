@@ -60,6 +60,7 @@ class Economics:
     only: Optional[frozenset[str]] = None
     requests: int = 0  # usage requests sent to Twilio (first pages)
     accounts: int = 0
+    cache_problem: Optional[str] = None
 
     @property
     def reconciled(self) -> bool:
@@ -159,7 +160,7 @@ def run_economics(request: EconomicsRequest, on_progress: ProgressCallback = lam
     return Economics(results, tenant_economics(results, tenants, churn, today, rates.rates, currency), churn,
                      currency, request.categories, assumptions.shared_costs, assumptions.shared_costs_source,
                      rates.rates, rates.source, frozenset(request.only) if request.only else None, history.requests,
-                     len(accounts))
+                     len(accounts), cache.problem)
 
 
 def _currency(series: dict[Ask, dict[Month, AccountUsage]]) -> str:

@@ -86,7 +86,8 @@ def sentences(report: Economics) -> list[str]:
         out.append(f"Revenue and acquisition costs in other currencies converted to {report.currency} at {rates} "
                    f"({report.fx_source or '--fx'}).")
     out.append(f"Asked Twilio {report.requests} time(s) for usage ({report.accounts} subaccounts and the parent); "
-               "closed months come from the cache.")
+               "closed months come from the cache." + (f" The cache could not be written ({report.cache_problem}): "
+                                                       "the next run asks again." if report.cache_problem else ""))
     return out
 
 
