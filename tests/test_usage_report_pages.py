@@ -73,7 +73,8 @@ def test_committed_exchange_rates_need_no_flag_and_are_named(world, tmp_path: Pa
 
 def test_billing_that_starts_or_ends_mid_period_is_prorated(world, tmp_path: Path) -> None:  # noqa: F811
     path = tmp_path / "tenants" / "northside-pharmacy.yaml"
-    path.write_text(path.read_text().replace('currency: USD', 'currency: USD\n  start: "2026-10-17"'))
+    undated = re.sub(r'\n  start: "[0-9-]+"', "", path.read_text())  # whatever start the example declares
+    path.write_text(undated.replace('currency: USD', 'currency: USD\n  start: "2026-10-17"'))
     river = tmp_path / "tenants" / "riverbend-pharmacy.yaml"
     assert "billing" in river.read_text()
     river.write_text(re.sub(r"(currency: USD)", r'\1\n  end: "2026-10-10"', river.read_text(), count=1))
