@@ -1,21 +1,17 @@
 """`tenantctl economics` end to end: credentials, accounts, the monthly history (cached), the series, the figures."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Optional
 
-from ..tenancy import ValidationPolicy, load_tenants
-from ..twilio_api import make_client
-from ..twilio_api.budget import configure_budget
-from ..usage.fetch import AccountUsage, FetchError, UsageFetcher
-from ..usage.fx import FxError, load_fx
+from ..usage.fetch import AccountUsage
 from ..usage.job import (
-    UsageJobError, check_categories, plain_failure, require_reachable, resolve_credentials, stack_account_map,
+    ProgressCallback, UsageJobError, check_categories, prepare, tenants_of_accounts, twilio_failures,
 )
-from ..usage.report import ReportError, map_accounts
+from ..usage.report import ReportError
 from .assumptions import SHARED_COSTS_RULES, Assumptions, AssumptionsError, SharedCosts, load_assumptions
 from .cache import MonthCache
 from .history import OWN, WITH_SUBACCOUNTS, Ask, MonthlyHistory, asks_for
@@ -76,20 +72,16 @@ class Economics:
                f"({self.shared_costs_source})."
 
 
-ProgressCallback = Callable[[int, int], None]
-
-
 def _assumptions(request: EconomicsRequest) -> Assumptions:
     try:
         assumptions = load_assumptions(request.root)
     except AssumptionsError as error:
         raise UsageJobError(f"economics.yaml has problems; nothing was reported:\n{error}", 1) from None
     if request.churn is not None:
-        assumptions = Assumptions(request.churn, "given with --churn for this run", assumptions.shared_costs,
-                                  assumptions.shared_costs_source)
+        assumptions = replace(assumptions, churn_monthly=request.churn, churn_source="given with --churn for this run")
     if request.shared_costs is not None:
-        assumptions = Assumptions(assumptions.churn_monthly, assumptions.churn_source, request.shared_costs,
-                                  "--shared-costs for this run")
+        assumptions = replace(assumptions, shared_costs=request.shared_costs,
+                              shared_costs_source="--shared-costs for this run")
     return assumptions
 
 
@@ -97,35 +89,19 @@ def run_economics(request: EconomicsRequest, on_progress: ProgressCallback = lam
     check_categories(request.categories)
     today = request.today or date.today()
     months = month_range(request.start, request.end, today)
-    loaded = load_tenants([request.tenants_dir], ValidationPolicy(allow_private_hosts=True))
-    if not loaded.ok:
-        raise UsageJobError("tenant files have problems:\n" + "\n".join(map(str, loaded.problems)))
-    tenants = {t.id: t for t in loaded.tenants}
-    if request.only and (unknown := sorted(request.only - set(tenants))):
-        raise UsageJobError(f"unknown tenant(s): {', '.join(unknown)} (no file in {request.tenants_dir})", 2)
     assumptions = _assumptions(request)
-    try:
-        rates = load_fx(request.root).overridden(request.fx)
-    except FxError as error:
-        raise UsageJobError(str(error), 2) from None
-    credentials = resolve_credentials(request.stack, request.root)
-    require_reachable(credentials, request.stack)
-    configure_budget(credentials.max_in_flight)
-    fetcher = UsageFetcher(lambda: make_client(credentials.account_sid, credentials.auth_token, credentials.base_url,
-                                               timeout=credentials.timeout_s, api_key=credentials.api_key),
-                           request.concurrency, request.page_size)
+    inputs = prepare(request.tenants_dir, request.only, request.root, request.fx, request.stack, request.concurrency,
+                     request.page_size)
+    credentials, fetcher, tenants, rates = inputs.credentials, inputs.fetcher, inputs.tenants, inputs.rates
     cache = MonthCache(request.cache_dir, credentials.account_sid)
     history = MonthlyHistory(fetcher, cache, months, today, request.refetch)
-    try:
+    with twilio_failures(request.stack):
         everyone = fetcher.accounts()
         parent = next((a for a in everyone if a.sid == credentials.account_sid), None)
         if parent is None:
             raise UsageJobError(f"Twilio did not list the parent account {credentials.account_sid}")
         accounts = [a for a in everyone if a.sid != parent.sid]
-        outputs_map = stack_account_map(request.stack, request.root) if request.mapping in ("auto", "outputs") else {}
-        if request.mapping == "outputs" and not outputs_map:
-            raise UsageJobError(f"stack {request.stack!r} has no readable outputs to map tenants to subaccounts")
-        account_tenants = map_accounts(accounts, outputs_map or None)
+        account_tenants = tenants_of_accounts(request.mapping, request.stack, request.root, accounts)
         asks = asks_for(parent, accounts)
         done = 0
 
@@ -135,12 +111,6 @@ def run_economics(request: EconomicsRequest, on_progress: ProgressCallback = lam
             on_progress(done, len(asks))
         on_progress(0, len(asks))
         series = history.all_series(asks, advance)
-    except FetchError as error:
-        raise UsageJobError(f"{error}: {plain_failure(error.cause, request.stack)}; no report was produced") from None
-    except UsageJobError:
-        raise
-    except Exception as error:
-        raise UsageJobError(f"{plain_failure(error, request.stack)}; no report was produced") from None
     own = {a.sid: series[Ask(a.sid, OWN, a.created)] for a in accounts}
     results = []
     try:

@@ -2,21 +2,22 @@
 from __future__ import annotations
 
 import socket
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 from urllib.parse import urlsplit
 
 import requests
 
-from ..tenancy import ValidationPolicy, load_tenants
+from ..tenancy import Tenant, ValidationPolicy, load_tenants
 from ..twilio_api import Credentials, MissingCredentials, credentials_from, make_client
 from ..twilio_api.budget import configure_budget
 from .categories import problem as category_problem
-from .fetch import FetchError, UsageFetcher
-from .fx import FxError, load_fx
+from .fetch import Account, FetchError, UsageFetcher
+from .fx import FxError, FxRates, load_fx
 from .periods import parse_period
 from .report import Report, ReportError, build_report, map_accounts
 
@@ -120,35 +121,69 @@ def stack_account_map(stack: str, root: Path) -> dict[str, str]:
 ProgressCallback = Callable[[int, int], None]  # (done, total) accounts fetched
 
 
+@dataclass(frozen=True)
+class ReportInputs:
+    """What every finance report starts from: the tenant files, exchange rates, and a fetcher on the parent."""
+
+    tenants: dict[str, Tenant]
+    rates: FxRates
+    credentials: Credentials
+    fetcher: UsageFetcher
+
+
+def prepare(tenants_dir: str, only: Optional[set[str]], root: Path, fx: dict[str, Decimal], stack: str,
+            concurrency: int, page_size: int) -> ReportInputs:
+    """Everything checked before the first request: files, tenants asked for, rates, credentials, reachability."""
+    loaded = load_tenants([tenants_dir], ValidationPolicy(allow_private_hosts=True))
+    if not loaded.ok:
+        raise UsageJobError("tenant files have problems:\n" + "\n".join(map(str, loaded.problems)))
+    tenants = {t.id: t for t in loaded.tenants}
+    if only and (unknown := sorted(only - set(tenants))):
+        raise UsageJobError(f"unknown tenant(s): {', '.join(unknown)} (no file in {tenants_dir})", 2)
+    try:
+        rates = load_fx(root).overridden(fx)
+    except FxError as error:
+        raise UsageJobError(str(error), 2) from None
+    credentials = resolve_credentials(stack, root)
+    require_reachable(credentials, stack)
+    configure_budget(credentials.max_in_flight)
+    fetcher = UsageFetcher(lambda: make_client(credentials.account_sid, credentials.auth_token, credentials.base_url,
+                                               timeout=credentials.timeout_s, api_key=credentials.api_key),
+                           concurrency, page_size)
+    return ReportInputs(tenants, rates, credentials, fetcher)
+
+
+def tenants_of_accounts(mapping: str, stack: str, root: Path, accounts: list[Account]) -> dict[str, str]:
+    """account SID -> tenant id, by `--mapping`: the stack outputs, the friendly names, or outputs if readable."""
+    outputs_map = stack_account_map(stack, root) if mapping in ("auto", "outputs") else {}
+    if mapping == "outputs" and not outputs_map:
+        raise UsageJobError(f"stack {stack!r} has no readable outputs to map tenants to subaccounts")
+    return map_accounts(accounts, outputs_map or None)
+
+
+@contextmanager
+def twilio_failures(stack: str) -> Iterator[None]:
+    """Any failure while asking Twilio becomes one plain sentence, and no report at all."""
+    try:
+        yield
+    except FetchError as error:
+        raise UsageJobError(f"{error}: {plain_failure(error.cause, stack)}; no report was produced") from None
+    except UsageJobError:
+        raise
+    except Exception as error:
+        raise UsageJobError(f"{plain_failure(error, stack)}; no report was produced") from None
+
+
 def run_usage(request: UsageRequest, on_progress: ProgressCallback = lambda done, total: None) -> Report:
     """The whole report; `on_progress` hears of each account fetched (the CLI draws a bar, tests ignore it)."""
     check_categories(request.categories)
     period = parse_period(request.period, request.start, request.end, date.today())
-    loaded = load_tenants([request.tenants_dir], ValidationPolicy(allow_private_hosts=True))
-    if not loaded.ok:
-        raise UsageJobError("tenant files have problems:\n" + "\n".join(map(str, loaded.problems)))
-    tenants = {t.id: t for t in loaded.tenants}
-    if request.only:
-        unknown = sorted(request.only - set(tenants))
-        if unknown:
-            raise UsageJobError(f"unknown tenant(s): {', '.join(unknown)} (no file in {request.tenants_dir})", 2)
-    try:
-        rates = load_fx(request.root).overridden(request.fx)
-    except FxError as error:
-        raise UsageJobError(str(error), 2) from None
-    credentials = resolve_credentials(request.stack, request.root)
-    require_reachable(credentials, request.stack)
-    configure_budget(credentials.max_in_flight)
-    fetcher = UsageFetcher(lambda: make_client(credentials.account_sid, credentials.auth_token, credentials.base_url,
-                                               timeout=credentials.timeout_s, api_key=credentials.api_key),
-                           request.concurrency,
-                          request.page_size)
-    try:
+    inputs = prepare(request.tenants_dir, request.only, request.root, request.fx, request.stack, request.concurrency,
+                     request.page_size)
+    credentials, fetcher, tenants, rates = inputs.credentials, inputs.fetcher, inputs.tenants, inputs.rates
+    with twilio_failures(request.stack):
         accounts = fetcher.subaccounts(credentials.account_sid)
-        outputs_map = stack_account_map(request.stack, request.root) if request.mapping in ("auto", "outputs") else {}
-        if request.mapping == "outputs" and not outputs_map:
-            raise UsageJobError(f"stack {request.stack!r} has no readable outputs to map tenants to subaccounts")
-        account_tenants = map_accounts(accounts, outputs_map or None)
+        account_tenants = tenants_of_accounts(request.mapping, request.stack, request.root, accounts)
         sids = [a.sid for a in accounts]
         total, done = len(sids) + 2, 0
 
@@ -161,12 +196,6 @@ def run_usage(request: UsageRequest, on_progress: ProgressCallback = lambda done
         parent_own = fetcher.usage(credentials.account_sid, period, include_subaccounts=False)
         parent_all = fetcher.usage(credentials.account_sid, period, include_subaccounts=True)
         advance(2)
-    except FetchError as error:
-        raise UsageJobError(f"{error}: {plain_failure(error.cause, request.stack)}; no report was produced") from None
-    except UsageJobError:
-        raise
-    except Exception as error:
-        raise UsageJobError(f"{plain_failure(error, request.stack)}; no report was produced") from None
     try:
         report = build_report(period=period, parent_sid=credentials.account_sid, accounts=accounts, usage=usage,
                               parent_own=parent_own, parent_all=parent_all, tenants=tenants,
