@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -49,12 +48,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ..economics import render
     from ..economics.job import DEFAULT_CACHE, EconomicsRequest, run_economics
-    from ..usage import DEFAULT_CATEGORIES, PeriodError
+    from ..usage import DEFAULT_CATEGORIES
     from ..usage.job import UsageJobError, parse_fx
+    from .finance import run_job, write_report
 
     err = Console(stderr=True, soft_wrap=True)
     root = args.root.resolve()
@@ -64,24 +63,15 @@ def run(args: argparse.Namespace) -> int:
                                    args.tenants, set(args.only) if args.only else None, parse_fx(args.fx),
                                    args.concurrency, args.mapping, root, cache, args.refetch, args.churn,
                                    args.shared_costs)
-        with Progress(TextColumn("usage by month"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=err, transient=True, disable=not err.is_terminal) as progress:
-            task = progress.add_task("fetch", total=None)
-            report = run_economics(request, lambda done, total: progress.update(task, completed=done, total=total))
-    except PeriodError as error:
-        err.print(f"tenantctl economics: {error}", markup=False, highlight=False)
-        return 2
     except UsageJobError as error:
         err.print(f"tenantctl economics: {error}", markup=False, highlight=False)
         return error.exit_code
-    if args.format == "json":
-        sys.stdout.write(render.to_json(report) + "\n")
-    elif args.format == "csv":
-        sys.stdout.write(render.to_csv(report))
-    elif args.format == "markdown":
-        sys.stdout.write(render.to_markdown(report))
-    else:
-        render.print_tables(report, Console(width=None if sys.stdout.isatty() else 200))
+    report, code = run_job("economics", "usage by month", lambda progress: run_economics(request, progress), err)
+    if report is None:
+        return code
+    write_report(args.format, {"json": lambda: render.to_json(report) + "\n", "csv": lambda: render.to_csv(report),
+                               "markdown": lambda: render.to_markdown(report)},
+                 lambda console: render.print_tables(report, console), 200)
     if args.chart:
         from ..economics.chart import write_chart
         write_chart(report, args.chart)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 
@@ -27,11 +26,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from ..usage import DEFAULT_CATEGORIES, PeriodError
+    from ..usage import DEFAULT_CATEGORIES
     from ..usage import render
     from ..usage.job import UsageJobError, UsageRequest, parse_fx, run_usage
+    from .finance import run_job, write_report
 
     err = Console(stderr=True, soft_wrap=True)
     try:
@@ -39,24 +38,15 @@ def run(args: argparse.Namespace) -> int:
                                tuple(args.categories or DEFAULT_CATEGORIES), args.tenants,
                                set(args.only) if args.only else None, parse_fx(args.fx), args.concurrency,
                                args.mapping, args.root.resolve())
-        with Progress(TextColumn("usage"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err,
-                      transient=True, disable=not err.is_terminal) as progress:
-            task = progress.add_task("fetch", total=None)
-            report = run_usage(request, lambda done, total: progress.update(task, completed=done, total=total))
-    except PeriodError as error:
-        err.print(f"tenantctl usage: {error}", markup=False, highlight=False)
-        return 2
     except UsageJobError as error:
         err.print(f"tenantctl usage: {error}", markup=False, highlight=False)
         return error.exit_code
-    if args.format == "json":
-        sys.stdout.write(render.to_json(report) + "\n")
-    elif args.format == "csv":
-        sys.stdout.write(render.to_csv(report))
-    elif args.format == "markdown":
-        sys.stdout.write(render.to_markdown(report))
-    else:
-        render.print_table(report, Console(width=None if sys.stdout.isatty() else 160))
+    report, code = run_job("usage", "usage", lambda progress: run_usage(request, progress), err)
+    if report is None:
+        return code
+    write_report(args.format, {"json": lambda: render.to_json(report) + "\n", "csv": lambda: render.to_csv(report),
+                               "markdown": lambda: render.to_markdown(report)},
+                 lambda console: render.print_table(report, console), 160)
     if args.chart:
         from ..usage.chart import write_chart
         write_chart(report, args.chart)
