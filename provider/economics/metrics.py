@@ -9,6 +9,7 @@ from typing import Mapping, Optional
 
 from ..tenancy import Tenant
 from ..usage.fetch import Account
+from ..usage.report import margin_percent
 from .months import Month
 from .series import MonthLine, MonthResult
 
@@ -61,7 +62,7 @@ class TenantEconomics:
 
     @property
     def margin_pct(self) -> Optional[Decimal]:
-        return (self.margin / self.revenue * 100).quantize(Decimal("0.1")) if self.revenue else None
+        return margin_percent(self.margin, self.revenue)
 
     @property
     def negative(self) -> bool:

@@ -10,7 +10,7 @@ from typing import Mapping, Optional
 
 from ..tenancy import Billing, Tenant
 from ..usage.fetch import Account, AccountUsage
-from ..usage.report import CENT, Line, build_report
+from ..usage.report import Line, Reconciled, build_report, margin_percent
 from .assumptions import SharedCosts
 from .months import Month
 
@@ -41,28 +41,16 @@ class MonthLine:
 
     @property
     def margin_pct(self) -> Optional[Decimal]:
-        return (self.margin / self.revenue * 100).quantize(Decimal("0.1")) if self.revenue else None
+        return margin_percent(self.margin, self.revenue)
 
 
 @dataclass(frozen=True)
-class MonthResult:
+class MonthResult(Reconciled):
     month: Month
     in_progress: bool
     lines: tuple[MonthLine, ...]
     parent_total: Decimal
     allocated: Decimal  # of the parent's own usage, to tenants
-
-    @property
-    def accounted(self) -> Decimal:
-        return sum((line.cost for line in self.lines), Decimal(0))
-
-    @property
-    def difference(self) -> Decimal:
-        return self.parent_total - self.accounted
-
-    @property
-    def reconciled(self) -> bool:
-        return self.difference.quantize(CENT) == 0
 
     @property
     def revenue(self) -> Decimal:
@@ -74,7 +62,7 @@ class MonthResult:
 
     @property
     def margin_pct(self) -> Optional[Decimal]:
-        return (self.margin / self.revenue * 100).quantize(Decimal("0.1")) if self.revenue else None
+        return margin_percent(self.margin, self.revenue)
 
     @property
     def tenants_billed(self) -> int:

@@ -10,7 +10,7 @@ from typing import Any, Optional
 from rich.console import Console
 from rich.table import Table
 
-from .report import CENT, Line, Report
+from .report import CENT, Line, Report, margin_percent
 
 
 COST_PLACES = Decimal("0.0001")  # Twilio prices usage to four places
@@ -95,10 +95,10 @@ def _cells(report: Report, line: Line) -> list[str]:
 
 def _footer(report: Report) -> list[str]:
     totals = _totals(report)
-    pct = "" if not totals["revenue"] else f"{(totals['margin'] / totals['revenue'] * 100).quantize(Decimal('0.1'))}%"
+    pct = margin_percent(totals["margin"], totals["revenue"])
     costs = [money(sum((line.costs[c] for line in report.shown), Decimal(0))) for c in (*report.categories, "other")]
     return ["total", "", *costs, money(totals["cost"]), money(totals["revenue"]),
-            money(_cents(totals["revenue"]) - _cents(totals["cost"])), pct]
+            money(_cents(totals["revenue"]) - _cents(totals["cost"])), "" if pct is None else f"{pct}%"]
 
 
 def fx_sentence(report: Report) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable, Mapping, Optional
+from typing import Iterable, Mapping, Optional, Protocol, Sequence
 
 from ..tenancy import Tenant
 from ..naming import tenant_id_from_friendly_name
@@ -18,6 +18,35 @@ DEFAULT_CATEGORIES = ("calls", "sms", "phonenumbers")
 
 class ReportError(Exception):
     pass
+
+
+def margin_percent(margin: Decimal, revenue: Optional[Decimal]) -> Optional[Decimal]:
+    """Gross margin as a percentage of revenue, to one place; None without revenue."""
+    return (margin / revenue * 100).quantize(Decimal("0.1")) if revenue else None
+
+
+class Costed(Protocol):
+    @property
+    def cost(self) -> Decimal: ...
+
+
+class Reconciled:
+    """Lines that must add up to the parent's total with subaccounts, to the cent: a report, or one month of one."""
+
+    lines: Sequence[Costed]
+    parent_total: Decimal
+
+    @property
+    def accounted(self) -> Decimal:
+        return sum((line.cost for line in self.lines), Decimal(0))
+
+    @property
+    def difference(self) -> Decimal:
+        return self.parent_total - self.accounted
+
+    @property
+    def reconciled(self) -> bool:
+        return self.difference.quantize(CENT) == 0
 
 
 @dataclass(frozen=True)
@@ -39,13 +68,11 @@ class Line:
 
     @property
     def margin_pct(self) -> Optional[Decimal]:
-        if not self.revenue:
-            return None
-        return (self.margin / self.revenue * 100).quantize(Decimal("0.1"))
+        return margin_percent(self.margin, self.revenue)
 
 
 @dataclass
-class Report:
+class Report(Reconciled):
     period: Period
     currency: str
     categories: tuple[str, ...]
@@ -58,18 +85,6 @@ class Report:
     @property
     def shown(self) -> list[Line]:
         return [line for line in self.lines if self.only is None or line.label in self.only]
-
-    @property
-    def accounted(self) -> Decimal:
-        return sum((line.cost for line in self.lines), Decimal(0))
-
-    @property
-    def difference(self) -> Decimal:
-        return self.parent_total - self.accounted
-
-    @property
-    def reconciled(self) -> bool:
-        return self.difference.quantize(CENT) == 0
 
     @property
     def revenue(self) -> Decimal:
