@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 from urllib.parse import urlsplit
 
 import idna
@@ -130,13 +130,35 @@ def _urls(data: dict[str, Any]) -> Iterator[tuple[tuple[PathPart, ...], str]]:
         yield ("budget", "alert_callback_url"), budget["alert_callback_url"]
 
 
-def _money_issue(value: Any) -> str | None:
+def _amount(value: Any) -> Optional[Decimal]:
+    """The value as an exact, finite Decimal (YAML gives Decimals, ints, strings; inf and nan as floats), or None."""
+    if isinstance(value, float):
+        value = str(value)
     amount = Decimal(value) if isinstance(value, (str, int, Decimal)) else None
-    if amount is None or not amount.is_finite():
+    return amount if amount is not None and amount.is_finite() else None
+
+
+def _money_issue(value: Any) -> str | None:
+    amount = _amount(value)
+    if amount is None:
         return "must be a finite amount"
     if amount.as_tuple().exponent < -2:  # type: ignore[operator]
         return f"must have at most two decimals, got {value}"
     return None
+
+
+def _percent_issue(value: Any) -> str | None:
+    amount = _amount(value)
+    if amount is None or not 0 <= amount <= 100:
+        return "must be a percentage from 0 to 100"
+    return _money_issue(value)  # at most two decimals, like an amount
+
+
+def _field_issue(section: dict[str, Any], key: str, path: tuple[PathPart, ...],
+                 check: Callable[[Any], str | None]) -> Optional[RuleIssue]:
+    """`check` of section[key] as a located issue, when the key is there and the check fails."""
+    problem = check(section[key]) if key in section else None
+    return RuleIssue(path + (key,), problem) if problem else None
 
 
 def _real_date(section: dict[str, Any], key: str, path: tuple[PathPart, ...],
@@ -158,17 +180,11 @@ def _billing_issues(billing: dict[str, Any]) -> Iterator[RuleIssue]:
     start, end = _real_date(billing, "start", base, issues), _real_date(billing, "end", base, issues)
     if start and end and end < start:
         issues.append(RuleIssue(base + ("end",), f"is before billing.start ({billing['start']})"))
-    if "acquisition_cost" in billing:
-        problem = _money_issue(billing["acquisition_cost"])
-        if problem:
-            issues.append(RuleIssue(base + ("acquisition_cost",), problem))
+    issues += filter(None, [_field_issue(billing, "acquisition_cost", base, _money_issue)])
     previous: Optional[tuple[int, date]] = None
     for index, change in enumerate(billing.get("changes") or []):
         path = base + ("changes", index)
-        if "monthly_price" in change:
-            problem = _money_issue(change["monthly_price"])
-            if problem:
-                issues.append(RuleIssue(path + ("monthly_price",), problem))
+        issues += filter(None, [_field_issue(change, "monthly_price", path, _money_issue)])
         day = _real_date(change, "from", path, issues)
         if day is None:
             continue
@@ -184,14 +200,8 @@ def _billing_issues(billing: dict[str, Any]) -> Iterator[RuleIssue]:
     spans: list[tuple[int, date, date]] = []
     for index, discount in enumerate(billing.get("discounts") or []):
         path = base + ("discounts", index)
-        if "percent" in discount:
-            problem = _percent_issue(discount["percent"])
-            if problem:
-                issues.append(RuleIssue(path + ("percent",), problem))
-        if "monthly_amount" in discount:
-            problem = _money_issue(discount["monthly_amount"])
-            if problem:
-                issues.append(RuleIssue(path + ("monthly_amount",), problem))
+        issues += filter(None, [_field_issue(discount, "percent", path, _percent_issue),
+                                _field_issue(discount, "monthly_amount", path, _money_issue)])
         first, last = _real_date(discount, "from", path, issues), _real_date(discount, "until", path, issues)
         if first and last and last < first:
             issues.append(RuleIssue(path + ("until",), f"is before its from ({discount['from']})"))
@@ -206,17 +216,6 @@ def _billing_issues(billing: dict[str, Any]) -> Iterator[RuleIssue]:
     yield from issues
 
 
-def _percent_issue(value: Any) -> str | None:
-    amount = Decimal(value) if isinstance(value, (str, int, Decimal)) else None
-    if isinstance(value, float):
-        amount = Decimal(str(value))
-    if amount is None or not amount.is_finite() or not 0 <= amount <= 100:
-        return "must be a percentage from 0 to 100"
-    if amount.as_tuple().exponent < -2:  # type: ignore[operator]
-        return f"must have at most two decimals, got {value}"
-    return None
-
-
 def file_issues(data: dict[str, Any], file_stem: str, policy: ValidationPolicy) -> Iterator[RuleIssue]:
     """Per-file rules, run on schema-valid data."""
     if data["id"] != file_stem:
@@ -225,12 +224,11 @@ def file_issues(data: dict[str, Any], file_stem: str, policy: ValidationPolicy) 
         problem = url_issue(url, policy)
         if problem:
             yield RuleIssue(path, problem)
-    for path in (("budget", "monthly_limit_usd"), ("billing", "monthly_price")):
-        section = data.get(path[0])
-        if isinstance(section, dict) and path[1] in section:
-            problem = _money_issue(section[path[1]])
-            if problem:
-                yield RuleIssue(path, problem)
+    for section_name, key in (("budget", "monthly_limit_usd"), ("billing", "monthly_price")):
+        section = data.get(section_name)
+        issue = _field_issue(section, key, (section_name,), _money_issue) if isinstance(section, dict) else None
+        if issue:
+            yield issue
 
     billing = data.get("billing")
     if isinstance(billing, dict):
