@@ -53,8 +53,9 @@ class MonthlyHistory:
                 if month in by_month:
                     by_month[month].append(record)
             fetched = {m: add_up(ask.account_sid, r) for m, r in by_month.items()}
-            keep = {**cached, **{m: u for m, u in fetched.items() if m.closed(self.today, SETTLE_DAYS)}}
-            self.cache.write(ask.account_sid, ask.scope, ask.created, keep)
+            newly_closed = {m: u for m, u in fetched.items() if m.closed(self.today, SETTLE_DAYS)}
+            if newly_closed:  # a re-run that asked only for the open month has nothing new to keep
+                self.cache.write(ask.account_sid, ask.scope, ask.created, {**cached, **newly_closed})
         return {m: fetched.get(m) or cached.get(m) or AccountUsage(ask.account_sid, {}, frozenset())
                 for m in self.months}
 

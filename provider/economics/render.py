@@ -33,11 +33,10 @@ def _pct(value: Optional[Decimal]) -> str:
     return "" if value is None else f"{value}%"
 
 
-def figure_cell(figure: Figure, unit: str = "") -> str:
+def figure_cell(figure: Figure) -> str:
     if figure.value is None:
         return f"n/a: {figure.formula}"
-    value = f"{figure.value.quantize(Decimal('0.1'))}{unit}" if unit else cents(figure.value)
-    return f"{value} = {figure.inputs}" if figure.inputs else value
+    return f"{cents(figure.value)} = {figure.inputs}" if figure.inputs else cents(figure.value)
 
 
 def _month_delta(results: list[MonthResult], index: int) -> str:
@@ -71,7 +70,7 @@ def tenant_row(entry: TenantEconomics) -> list[str]:
     tenant = entry.kind == "tenant"
     return [entry.label + flag, entry.status, entry.plan or "", f"{entry.months_billed.quantize(Decimal('0.01'))}",
             cents(entry.revenue), cents(entry.cost), cents(entry.margin), _pct(entry.margin_pct), average, trend,
-            figure_cell(entry.ltv) if tenant else "", figure_cell(entry.payback, "") if tenant else ""]
+            figure_cell(entry.ltv) if tenant else "", figure_cell(entry.payback) if tenant else ""]
 
 
 def sentences(report: Economics) -> list[str]:
@@ -184,7 +183,7 @@ def print_tables(report: Economics, console: Console) -> None:
     console.print(tenants)
     if report.only is not None:
         months = Table(title="Month by month")
-        for header in ("month", "tenant", "plan", "cost", "shared", "revenue", "margin", "margin %"):
+        for header in ("month", "tenant", "plan", "cost", "allocated", "revenue", "margin", "margin %"):
             months.add_column(header, justify="left" if header in ("month", "tenant", "plan") else "right")
         for line in _series_lines(report):
             months.add_row(line.month.label, line.label, line.plan or "", cents(line.own_cost), cents(line.shared),

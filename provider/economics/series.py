@@ -91,8 +91,7 @@ def month_result(month: Month, today: date, *, parent_sid: str, accounts: list[A
             continue  # before the tenant existed or was billed: nothing to show
         lines.append(_month_line(month, line, billed_share(tenant.billing if tenant else None, month, today)))
     lines, allocated = allocate(lines, shared_costs)
-    return MonthResult(month, report.period.in_progress or month.last >= today, tuple(lines), report.parent_total,
-                       allocated)
+    return MonthResult(month, month.last >= today, tuple(lines), report.parent_total, allocated)
 
 
 def _month_line(month: Month, line: Line, share: Decimal) -> MonthLine:

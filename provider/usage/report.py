@@ -9,7 +9,7 @@ from ..tenancy import Tenant
 from ..naming import tenant_id_from_friendly_name
 from .fetch import Account, AccountUsage
 from .periods import Period
-from .revenue import plan_on, revenue as billed
+from .revenue import revenue as billed
 
 CENT = Decimal("0.01")
 TOTAL = "totalprice"
@@ -141,7 +141,7 @@ def build_report(*, period: Period, parent_sid: str, accounts: list[Account], us
             rate = Decimal(1) if tenant.billing.currency == currency else fx[tenant.billing.currency]
             # Billed in cents: the revenue of a partial period is rounded once, here, and adds up from then on.
             revenue = (billed(tenant.billing, period.start, period.end) * rate).quantize(CENT)
-            plan = plan_on(tenant.billing, min(period.end, tenant.billing.end or period.end))
+            plan = tenant.billing.terms_on(min(period.end, tenant.billing.end or period.end))[0]
         if total == 0 and revenue is None and not tenant:
             continue  # an unmapped account with nothing in the period
         lines.append(Line(tenant_id or f"unmapped {sid}", "tenant" if tenant_id else "unmapped", sid,

@@ -42,7 +42,3 @@ def revenue(billing: Billing, first: date, last: date) -> Decimal:
         total += billing.monthly_price_on(day) * days / month_days
         day = segment_end + ONE_DAY
     return total
-
-
-def plan_on(billing: Billing, day: date) -> str:
-    return billing.terms_on(day)[0]
