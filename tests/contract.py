@@ -32,7 +32,8 @@ SPEC_DIR = Path(__file__).resolve().parents[1] / "specs" / "twilio-oai"
 SPEC_PATH = SPEC_DIR / "twilio_api_v2010.json"
 # The document that describes each Twilio host the product calls.
 SPEC_BY_HOST = {"api.twilio.com": "twilio_api_v2010.json", "iam.twilio.com": "twilio_iam_v1.json",
-                "accounts.twilio.com": "twilio_accounts_v1.json"}
+                "accounts.twilio.com": "twilio_accounts_v1.json", "messaging.twilio.com": "twilio_messaging_v1.json",
+                "trusthub.twilio.com": "twilio_trusthub_v1.json"}
 DECIMAL_TEXT = {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}
 STRING_NUMBERS = {"price", "latitude", "longitude"}
 E164 = r"^\+[1-9][0-9]{6,14}$"
@@ -54,6 +55,8 @@ def _fix_quirks(node: Any) -> None:
                 "offsets from the current date" in node.get("description", ""):
             # Usage Records' StartDate/EndDate document `-30days` / `+30days`, yet are declared plain dates.
             node["schema"] = {"type": "string", "pattern": r"^([0-9]{4}-[0-9]{2}-[0-9]{2}|[+-][0-9]{1,5}days)$"}
+        if node.get("nullable") and isinstance(node.get("enum"), list) and None not in node["enum"]:
+            node["enum"] = [*node["enum"], None]  # a nullable enum's null is valid; the validator wants it listed
         if node.get("type") == "object" and "properties" not in node and "additionalProperties" not in node:
             node["additionalProperties"] = True  # free-form maps (uri-map): "forbid" is for documented objects
         props = node.get("properties")

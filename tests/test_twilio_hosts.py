@@ -29,9 +29,14 @@ def test_the_stand_in_routes_by_the_host_the_client_meant(sandbox: SandboxServer
     with pytest.raises(TwilioException) as raised:  # served on accounts.twilio.com: nothing to promote yet
         client.accounts.v1.auth_token_promotion().update()
     assert "no secondary Auth Token to promote" in str(raised.value)
-    with pytest.raises(TwilioException) as raised:  # messaging.twilio.com is not served (yet)
-        client.messaging.v1.services.create(friendly_name="x")
-    assert "messaging.twilio.com/v1/Services" in str(raised.value)
+    with pytest.raises(TwilioException) as raised:  # verify.twilio.com is not served
+        client.verify.v2.services.create(friendly_name="x")
+    assert "verify.twilio.com/v2/Services" in str(raised.value)
+    assert client.messaging.v1.services.list() == []  # served: the path alone would not say which API
+    for host, status in (("messaging.twilio.com", 200), ("conversations.twilio.com", 404)):
+        answer = requests.get(sandbox.base_url + "/v1/Services", auth=(sandbox.account_sid, sandbox.auth_token),
+                              headers={"X-Forwarded-Host": host}, timeout=10)
+        assert answer.status_code == status, host
     path = f"/2010-04-01/Accounts/{sandbox.account_sid}.json"
     auth = (sandbox.account_sid, sandbox.auth_token)
     elsewhere = requests.get(sandbox.base_url + path, auth=auth, headers={"X-Forwarded-Host": "messaging.twilio.com"},

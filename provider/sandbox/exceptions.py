@@ -144,3 +144,34 @@ class AuthorizationFailed(TwilioApiError):
 
 class NoSecondaryAuthToken(TwilioApiError):
     status, code = 404, 20404
+
+
+# Messaging and registration (Messaging v1, Trust Hub v1).
+class NumberInAnotherService(TwilioApiError):
+    """21712: a number belongs to one Messaging Service; it must leave that one first."""
+
+    status, code = 400, 21712
+
+
+class SenderPoolFull(TwilioApiError):
+    """21714: a Messaging Service holds at most 400 numbers."""
+
+    status, code = 400, 21714
+
+
+class UpdateLimitReached(TwilioApiError):
+    """21724: a registration may be updated or resubmitted only so many times."""
+
+    status, code = 400, 21724
+
+
+class UnderReview(TwilioApiError):
+    """What is being reviewed cannot change until Twilio decides (stand-in's code: Twilio documents none)."""
+
+    status, code = 409, 20409
+
+
+class NotReady(TwilioApiError):
+    """A registration step whose prerequisite is not approved yet (stand-in's wording; Twilio answers 400)."""
+
+    status, code = 400, 20001

@@ -20,13 +20,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from . import inventory, usage
+from . import inventory, records, usage
 from .exceptions import (
     AccountClosed, AccountNotActive, SubaccountLimit, InvalidAreaCode, InvalidParameter, InvalidPhoneNumber, InvalidStatus,
     NoNumbersInAreaCode, NoSecondaryAuthToken, NotFound, NumberNotAvailable, ParentStatusChange, PermissionDenied,
     TransferNeedsParentCredentials, TransferTargetUnrelated, Unauthenticated,
 )
+from .messaging_models import MessagingRules, MessagingService, ServiceNumber
 from .permissions import GRANTABLE, MAX_POLICY_PERMISSIONS
+from .registration_models import Brand, Campaign, RegistrationRules, TollfreeVerification
+from .trusthub_models import Address, Assignment, Bundle, EndUser, Evaluation, SupportingDocument, TrustHubRules
 
 ACCOUNT_STATUSES = ("active", "suspended", "closed")
 DELETED_AFTER_DAYS = 30  # Twilio deletes a closed subaccount this long after it was closed
@@ -177,7 +180,15 @@ class UsageRecord:
     amount: usage.Amount
 
 
-class TwilioBackend:
+# Per-account tables of the messaging and registration APIs: name -> row type (rows keyed by SID).
+TABLES: dict[str, type] = {
+    "addresses": Address, "bundles": Bundle, "end_users": EndUser, "documents": SupportingDocument,
+    "assignments": Assignment, "evaluations": Evaluation, "services": MessagingService,
+    "service_numbers": ServiceNumber, "brands": Brand, "campaigns": Campaign, "tollfree": TollfreeVerification,
+}
+
+
+class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
     def __init__(self, *, seed: Optional[int] = None, clock: Optional[Clock] = None,
                  account_sid: Optional[str] = None, auth_token: Optional[str] = None,
                  state_file: Optional[Path] = None, demo_numbers: Iterable[str] = DEMO_PARENT_NUMBERS,
@@ -195,6 +206,7 @@ class TwilioBackend:
         self.keys: dict[str, ApiKey] = {}
         self.triggers: dict[str, UsageTrigger] = {}
         self.ownership: dict[str, list[usage.Ownership]] = {}
+        self.tables: dict[str, dict[str, Any]] = {name: {} for name in TABLES}
         self.log: deque[RequestRecord] = deque(maxlen=log_limit)
         self.counters: Counter[str] = Counter()
         self._seq = 0
@@ -205,6 +217,7 @@ class TwilioBackend:
             if account_sid and account_sid not in self.accounts:
                 raise ValueError(f"state file {state_file} has no account {account_sid}")
             self.parent_sid = account_sid or next(a.sid for a in self.accounts.values() if a.is_parent)
+            self.seed_primary_profile()  # state files written before Trust Hub existed have none
             return
         parent = self._new_account("Sandbox parent account", owner=None, sid=account_sid, token=auth_token)
         self.parent_sid = parent.sid
@@ -214,6 +227,7 @@ class TwilioBackend:
             legacy = self._new_account("Legacy Pharmacy Co", parent, sid=DEMO_LEGACY_ACCOUNT_SID)
             bought = self._buy(legacy, DEMO_LEGACY_NUMBER[0])
             self._rekey_number(bought, DEMO_LEGACY_NUMBER[1])
+        self.seed_primary_profile()
         self._persist()
 
     # ---- identifiers -------------------------------------------------------------------------------
@@ -443,6 +457,7 @@ class TwilioBackend:
             if transfer_to is not None and transfer_to != number.account_sid:
                 today = self.clock.today()
                 self._end_ownership(number, today)
+                self._leave_service(number.sid)  # the service stays with the account it belongs to
                 number.account_sid = transfer_to
                 self._start_ownership(number, today)
             number.date_updated = self.clock.now()
@@ -484,6 +499,7 @@ class TwilioBackend:
 
     def _release(self, number: IncomingNumber) -> None:
         self._end_ownership(number, self.clock.today())
+        self._leave_service(number.sid)
         del self.numbers[number.sid]
         del self.number_by_e164[number.phone_number]
 
@@ -718,6 +734,7 @@ class TwilioBackend:
                 "keys": [self._plain(k) for k in self.keys.values()],
                 "triggers": [self._plain(t) for t in self.triggers.values()],
                 "ownership": [self._plain(o) for held in self.ownership.values() for o in held],
+                **{name: [records.plain(row) for row in rows.values()] for name, rows in self.tables.items()},
             }
 
     def _account_records(self, sids: Iterable[str]) -> dict[str, Any]:
@@ -730,6 +747,8 @@ class TwilioBackend:
             "keys": [self._plain(k) for k in self.keys.values() if k.account_sid in wanted],
             "triggers": [self._plain(t) for t in self.triggers.values() if t.account_sid in wanted],
             "ownership": [self._plain(o) for sid in sorted(wanted) for o in self.ownership.get(sid, ())],
+            **{name: [records.plain(row) for row in rows.values() if row.account_sid in wanted]
+               for name, rows in self.tables.items()},
         }
 
     def _restore(self, state: dict[str, Any]) -> None:
@@ -750,7 +769,8 @@ class TwilioBackend:
         for number in [n for n in self.numbers.values() if n.account_sid in sids]:
             del self.numbers[number.sid]
             self.number_by_e164.pop(number.phone_number, None)
-        for table in (self.keys, self.triggers):
+        tables: list[dict[str, Any]] = [self.keys, self.triggers, *self.tables.values()]
+        for table in tables:
             for key in [k for k, item in table.items() if item.account_sid in sids]:
                 del table[key]
         for sid in sids:
@@ -775,6 +795,10 @@ class TwilioBackend:
         for t in state["triggers"]:
             t.update(date_created=when(t["date_created"]), date_updated=when(t["date_updated"]))
             self.triggers[t["sid"]] = UsageTrigger(**t)
+        for name, cls in TABLES.items():
+            for row in state.get(name, ()):  # absent from state written before the table existed
+                loaded: Any = records.load(cls, row)
+                self.tables[name][loaded.sid] = loaded
         for o in state["ownership"]:
             owned = usage.Ownership(o["account_sid"], o["phone_number"], o["number_type"],
                                     date.fromisoformat(o["start"]), date.fromisoformat(o["end"]) if o["end"] else None)

@@ -21,13 +21,21 @@ Response = tuple[int, Optional[dict[str, Any]]]
 class Params:
     """Request parameters by Twilio name; whatever a handler did not take is an error, as at Twilio."""
 
-    def __init__(self, values: dict[str, str]):
-        self._values = dict(values)
+    def __init__(self, values: dict[str, list[str]]):
+        self._values = {name: list(given) for name, given in values.items()}
         self._taken: set[str] = set()
 
     def get(self, name: str) -> Optional[str]:
+        """The one value of a scalar parameter; given twice, it is an error (only list parameters repeat)."""
+        given = self.repeated(name)
+        if len(given) > 1:
+            raise InvalidParameter(f"Parameter {name} was given more than once")
+        return given[0] if given else None
+
+    def repeated(self, name: str) -> list[str]:
+        """Every value of a list parameter, sent as repeated keys (MessageSamples=a&MessageSamples=b)."""
         self._taken.add(name)
-        return self._values.get(name)
+        return list(self._values.get(name, []))
 
     def bool(self, name: str, default: bool) -> bool:
         value = self.get(name)
@@ -65,7 +73,7 @@ class Params:
 
     def filters(self, *names: str) -> dict[str, str]:
         """The given query filters that were present, in a stable order, for page URIs."""
-        return {n: self._values[n] for n in names if n in self._values}
+        return {n: self._values[n][0] for n in names if n in self._values}
 
 
 @dataclass

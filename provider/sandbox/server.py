@@ -38,18 +38,18 @@ def _basic_auth(header: Optional[str]) -> tuple[Optional[str], Optional[str]]:
     return user, password
 
 
-def _parse_form(text: str) -> dict[str, str]:
+def _parse_form(text: str) -> dict[str, list[str]]:
+    """Every value of every name, in order: list parameters (MessageSamples, ...) arrive as repeated keys, and
+    Params refuses a repeated name wherever one value is expected."""
     if not text:
         return {}
     try:
         pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=True, errors="strict")
     except (ValueError, UnicodeDecodeError):
         raise InvalidParameter("Malformed form body: expected application/x-www-form-urlencoded") from None
-    values: dict[str, str] = {}
+    values: dict[str, list[str]] = {}
     for name, value in pairs:
-        if name in values:
-            raise InvalidParameter(f"Parameter {name} was given more than once")
-        values[name] = value
+        values.setdefault(name, []).append(value)
     return values
 
 
@@ -139,9 +139,7 @@ class SandboxApp:
                 raise MethodNotAllowed(f"Method {request.method} not allowed on {request.path}; "
                                        f"allowed: {', '.join(sorted(methods))}")
             authz.authorize(principal, handler, request.path)
-            params = dict(request.query)
-            if len(request.query) != len(set(request.query.keys())):
-                raise InvalidParameter("A query parameter was given more than once")
+            params = {name: request.query.getall(name) for name in request.query.keys()}
             if request.method in ("POST", "DELETE") and request.can_read_body:
                 if request.content_type not in ("application/x-www-form-urlencoded", "application/octet-stream", ""):
                     raise InvalidParameter(f"Content-Type {request.content_type} is not supported; "

@@ -1,0 +1,201 @@
+"""Messaging Services and their sender pools (Messaging v1): state and rules, no HTTP.
+
+Twilio's rules kept: a number is in at most one service (21712), a service holds at most 400 numbers (21714), a
+number leaves its service when it is released, transferred or its account closes, and deleting a service frees
+its numbers and deletes its A2P campaign.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Callable, Optional
+
+from .exceptions import InvalidParameter, NotFound, NumberInAnotherService, SenderPoolFull
+
+if TYPE_CHECKING:
+    from .models import Account, Clock, IncomingNumber
+
+MAX_SENDERS_PER_SERVICE = 400
+MAX_VALIDITY_PERIOD_S = 36000  # Twilio's ceiling (and default) for ValidityPeriod, in seconds
+
+
+@dataclass
+class MessagingService:
+    sid: str
+    account_sid: str
+    friendly_name: str
+    date_created: datetime
+    date_updated: datetime
+    inbound_request_url: str = ""
+    inbound_method: str = "POST"
+    fallback_url: str = ""
+    fallback_method: str = "POST"
+    status_callback: str = ""
+    sticky_sender: bool = True
+    mms_converter: bool = True
+    smart_encoding: bool = True
+    scan_message_content: str = "inherit"
+    fallback_to_long_code: bool = True
+    area_code_geomatch: bool = True
+    synchronous_validation: bool = False
+    validity_period: int = MAX_VALIDITY_PERIOD_S
+    usecase: str = "undeclared"
+    use_inbound_webhook_on_number: bool = False
+
+
+@dataclass
+class ServiceNumber:
+    """A number in a service's sender pool; `sid` is the number's PN SID (Twilio's key for it)."""
+
+    sid: str
+    account_sid: str
+    service_sid: str
+    phone_number: str
+    country_code: str
+    capabilities: list[str] = field(default_factory=list)
+    date_created: Optional[datetime] = None
+    date_updated: Optional[datetime] = None
+
+
+# Settings a service takes, by attribute: the kind of value each one is.
+SERVICE_SETTINGS: dict[str, str] = {
+    "friendly_name": "text", "inbound_request_url": "url", "inbound_method": "method", "fallback_url": "url",
+    "fallback_method": "method", "status_callback": "url", "sticky_sender": "bool", "mms_converter": "bool",
+    "smart_encoding": "bool", "scan_message_content": "scan", "fallback_to_long_code": "bool",
+    "area_code_geomatch": "bool", "synchronous_validation": "bool", "validity_period": "validity",
+    "usecase": "text", "use_inbound_webhook_on_number": "bool",
+}
+
+
+def checked_service_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """Every setting validated before any is applied."""
+    for attr, value in settings.items():
+        kind = SERVICE_SETTINGS[attr]
+        if kind == "url" and value and not str(value).startswith(("http://", "https://")):
+            raise InvalidParameter(f"{_param(attr)} is not a valid URL: {value}", code=21402)
+        if kind == "method" and value not in ("GET", "POST"):
+            raise InvalidParameter(f"{_param(attr)} must be GET or POST", code=21403)
+        if kind == "validity" and not 1 <= int(value) <= MAX_VALIDITY_PERIOD_S:
+            raise InvalidParameter(f"ValidityPeriod must be from 1 to {MAX_VALIDITY_PERIOD_S} seconds")
+        if kind == "scan" and value not in ("inherit", "enable", "disable"):
+            raise InvalidParameter("ScanMessageContent must be inherit, enable or disable")
+        if attr == "friendly_name" and not 1 <= len(str(value)) <= 64:
+            raise InvalidParameter("FriendlyName must be 1 to 64 characters")
+    return settings
+
+
+def _param(attr: str) -> str:
+    return "".join(part.capitalize() for part in attr.split("_"))
+
+
+class MessagingRules:
+    """Mixed into TwilioBackend: these attributes are the backend's."""
+
+    lock: threading.RLock
+    clock: Clock
+    numbers: dict[str, IncomingNumber]
+    tables: dict[str, dict[str, Any]]
+    _sid: Callable[[str], str]
+    _persist: Callable[..., None]
+
+    @property
+    def services(self) -> dict[str, MessagingService]:
+        return self.tables["services"]
+
+    @property
+    def service_numbers(self) -> dict[str, ServiceNumber]:
+        return self.tables["service_numbers"]
+
+    def create_service(self, account: Account, settings: dict[str, Any]) -> MessagingService:
+        with self.lock:
+            checked_service_settings(settings)
+            now = self.clock.now()
+            service = MessagingService(sid=self._sid("MG"), account_sid=account.sid, date_created=now,
+                                       date_updated=now, **settings)
+            self.services[service.sid] = service
+            self._persist(account.sid)
+            return service
+
+    def list_services(self, account: Account) -> list[MessagingService]:
+        with self.lock:
+            return [s for s in self.services.values() if s.account_sid == account.sid]
+
+    def fetch_service(self, account: Account, sid: str) -> MessagingService:
+        with self.lock:
+            service = self.services.get(sid)
+            if service is None or service.account_sid != account.sid:
+                raise NotFound(f"/v1/Services/{sid}")
+            return service
+
+    def update_service(self, account: Account, sid: str, settings: dict[str, Any]) -> MessagingService:
+        with self.lock:
+            service = self.fetch_service(account, sid)
+            checked_service_settings(settings)
+            for attr, value in settings.items():
+                setattr(service, attr, value)
+            service.date_updated = self.clock.now()
+            self._persist(account.sid)
+            return service
+
+    def delete_service(self, account: Account, sid: str) -> None:
+        with self.lock:
+            service = self.fetch_service(account, sid)
+            for number in [n for n in self.service_numbers.values() if n.service_sid == sid]:
+                del self.service_numbers[number.sid]
+            self._drop_service_campaigns(sid)
+            del self.services[service.sid]
+            self._persist(account.sid)
+
+    def _drop_service_campaigns(self, service_sid: str) -> None:
+        campaigns = self.tables["campaigns"]
+        for campaign_sid in [c.sid for c in campaigns.values() if c.service_sid == service_sid]:
+            del campaigns[campaign_sid]
+
+    # ---- sender pool -------------------------------------------------------------------------------
+    def add_service_number(self, account: Account, service_sid: str, number_sid: str) -> ServiceNumber:
+        with self.lock:
+            service = self.fetch_service(account, service_sid)
+            number = self.numbers.get(number_sid)
+            if number is None or number.account_sid != account.sid:
+                raise NotFound(f"/v1/Services/{service_sid}/PhoneNumbers: phone number {number_sid} is not a "
+                               f"number of account {account.sid}")
+            held = self.service_numbers.get(number_sid)
+            if held is not None:
+                raise NumberInAnotherService(
+                    f"Phone Number or Short Code is already in a Messaging Service ({held.service_sid}); remove "
+                    f"it from that service first")
+            in_pool = sum(1 for n in self.service_numbers.values() if n.service_sid == service.sid)
+            if in_pool >= MAX_SENDERS_PER_SERVICE:
+                raise SenderPoolFull(f"Messaging Service {service.sid} already has {in_pool} numbers, the most a "
+                                     f"service may hold ({MAX_SENDERS_PER_SERVICE})")
+            now = self.clock.now()
+            capabilities = [c.upper() for c, able in sorted(number.capabilities.items()) if able]
+            member = ServiceNumber(sid=number.sid, account_sid=account.sid, service_sid=service.sid,
+                                   phone_number=number.phone_number, country_code=number.country,
+                                   capabilities=capabilities, date_created=now, date_updated=now)
+            self.service_numbers[member.sid] = member
+            self._persist(account.sid)
+            return member
+
+    def list_service_numbers(self, account: Account, service_sid: str) -> list[ServiceNumber]:
+        with self.lock:
+            self.fetch_service(account, service_sid)
+            return [n for n in self.service_numbers.values() if n.service_sid == service_sid]
+
+    def fetch_service_number(self, account: Account, service_sid: str, sid: str) -> ServiceNumber:
+        with self.lock:
+            self.fetch_service(account, service_sid)
+            member = self.service_numbers.get(sid)
+            if member is None or member.service_sid != service_sid:
+                raise NotFound(f"/v1/Services/{service_sid}/PhoneNumbers/{sid}")
+            return member
+
+    def remove_service_number(self, account: Account, service_sid: str, sid: str) -> None:
+        with self.lock:
+            del self.service_numbers[self.fetch_service_number(account, service_sid, sid).sid]
+            self._persist(account.sid)
+
+    def _leave_service(self, number_sid: str) -> None:
+        """A released or transferred number leaves its service (the caller persists)."""
+        self.service_numbers.pop(number_sid, None)

@@ -1,0 +1,350 @@
+"""US messaging registration (Messaging v1): A2P brands, campaigns (UsAppToPerson) and toll-free verifications.
+
+Kept from Twilio: a brand is registered only from an approved A2P trust product and its approved customer profile,
+and has no DELETE; a campaign only for an approved brand, one per Messaging Service; a toll-free verification only
+for a toll-free number of the account, one per number; what is in review cannot be edited; a failed brand is
+resubmitted, a campaign updated and a rejected verification edited at most MAX_RESUBMISSIONS times (21724).
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Callable, Optional
+
+from . import reviews
+from .exceptions import InvalidParameter, NotFound, NotReady, UnderReview, UpdateLimitReached
+from .trusthub_models import A2P_TRUST_PRODUCT_POLICY, SECONDARY_PROFILE_POLICY, Bundle, bundle_status
+
+if TYPE_CHECKING:
+    from .models import Account, Clock, IncomingNumber
+    from .messaging_models import MessagingService
+
+MAX_RESUBMISSIONS = 3
+A2P_USE_CASES = ("2FA", "ACCOUNT_NOTIFICATION", "CUSTOMER_CARE", "DELIVERY_NOTIFICATION", "FRAUD_ALERT",
+                 "HIGHER_EDUCATION", "LOW_VOLUME", "MARKETING", "MIXED", "POLLING_VOTING",
+                 "PUBLIC_SERVICE_ANNOUNCEMENT", "SECURITY_ALERT")
+TOLLFREE_USE_CASES = ("TWO_FACTOR_AUTHENTICATION", "ACCOUNT_NOTIFICATIONS", "CUSTOMER_CARE", "CHARITY_NONPROFIT",
+                      "DELIVERY_NOTIFICATIONS", "FRAUD_ALERT_MESSAGING", "EVENTS", "HIGHER_EDUCATION", "K12",
+                      "MARKETING", "POLLING_AND_VOTING_NON_POLITICAL", "POLITICAL_ELECTION_CAMPAIGNS",
+                      "PUBLIC_SERVICE_ANNOUNCEMENT", "SECURITY_ALERT")
+OPT_IN_TYPES = ("VERBAL", "WEB_FORM", "PAPER_FORM", "VIA_TEXT", "MOBILE_QR_CODE", "IMPORT")
+MESSAGE_VOLUMES = ("10", "100", "1,000", "10,000", "100,000", "250,000", "500,000", "750,000", "1,000,000",
+                   "5,000,000", "10,000,000+")
+
+
+@dataclass
+class Brand:
+    sid: str
+    account_sid: str
+    customer_profile_bundle_sid: str
+    a2p_profile_bundle_sid: str
+    brand_type: str = "STANDARD"
+    mock: bool = False
+    skip_automatic_sec_vet: bool = False
+    date_created: Optional[datetime] = None
+    date_updated: Optional[datetime] = None
+    date_submitted: Optional[datetime] = None
+    approved: bool = False
+    failure_reason: str = ""
+    brand_feedback: list[str] = field(default_factory=list)
+    tcr_id: str = ""
+    resubmissions: int = 0
+
+
+@dataclass
+class Campaign:
+    sid: str
+    account_sid: str
+    service_sid: str
+    brand_sid: str
+    fields: dict[str, Any] = field(default_factory=dict)  # Twilio's attribute names, as submitted
+    date_created: Optional[datetime] = None
+    date_updated: Optional[datetime] = None
+    date_submitted: Optional[datetime] = None
+    approved: bool = False
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    campaign_id: str = ""
+    updates: int = 0
+
+
+@dataclass
+class TollfreeVerification:
+    sid: str
+    account_sid: str
+    tollfree_phone_number_sid: str
+    tollfree_phone_number: str
+    fields: dict[str, Any] = field(default_factory=dict)  # Twilio's attribute names, as submitted
+    date_created: Optional[datetime] = None
+    date_updated: Optional[datetime] = None
+    date_submitted: Optional[datetime] = None
+    approved: bool = False
+    rejection_reason: str = ""
+    error_code: Optional[int] = None
+    edits: int = 0
+
+
+def brand_status(brand: Brand, now: datetime) -> str:
+    assert brand.date_submitted is not None
+    return reviews.status("brand", brand.date_submitted, brand.approved, now)
+
+
+def campaign_status(campaign: Campaign, now: datetime) -> str:
+    assert campaign.date_submitted is not None
+    return reviews.status("campaign", campaign.date_submitted, campaign.approved, now)
+
+
+def tollfree_status(verification: TollfreeVerification, now: datetime) -> str:
+    assert verification.date_submitted is not None
+    return reviews.status("tollfree", verification.date_submitted, verification.approved, now)
+
+
+def check_campaign_fields(fields: dict[str, Any]) -> None:
+    """Twilio's documented bounds: description and message flow 40+ characters, 2 to 5 samples of 20+."""
+    if fields.get("us_app_to_person_usecase", "ACCOUNT_NOTIFICATION") not in A2P_USE_CASES:
+        raise InvalidParameter(f"UsAppToPersonUsecase must be one of {', '.join(A2P_USE_CASES)}")
+    for name, low, high in (("description", 40, 4096), ("message_flow", 40, 2048)):
+        if name in fields and not low <= len(fields[name]) <= high:
+            raise InvalidParameter(f"{reviews_param(name)} must be {low} to {high} characters")
+    samples = fields.get("message_samples")
+    if samples is not None and (not 2 <= len(samples) <= 5 or any(not 20 <= len(s) <= 1024 for s in samples)):
+        raise InvalidParameter("MessageSamples must be 2 to 5 samples of 20 to 1024 characters each")
+
+
+def reviews_param(attr: str) -> str:
+    return "".join(part.capitalize() for part in attr.split("_"))
+
+
+class RegistrationRules:
+    """Mixed into TwilioBackend: these attributes and methods are the backend's."""
+
+    lock: threading.RLock
+    clock: Clock
+    numbers: dict[str, IncomingNumber]
+    tables: dict[str, dict[str, Any]]
+    _sid: Callable[[str], str]
+    _persist: Callable[..., None]
+    fetch_bundle: Callable[..., Bundle]
+    fetch_service: Callable[..., MessagingService]
+    profile_data: Callable[[Bundle], dict[str, Any]]
+
+    # ---- brands ------------------------------------------------------------------------------------
+    def create_brand(self, account: Account, customer_profile_sid: str, a2p_sid: str, brand_type: str,
+                     mock: bool, skip_automatic_sec_vet: bool) -> Brand:
+        with self.lock:
+            profile = self.fetch_bundle(account, "customer_profile", customer_profile_sid)
+            product = self.fetch_bundle(account, "trust_product", a2p_sid)
+            if profile.policy_sid != SECONDARY_PROFILE_POLICY or product.policy_sid != A2P_TRUST_PRODUCT_POLICY:
+                raise InvalidParameter("A brand needs a secondary customer profile and an A2P trust product")
+            if brand_type not in ("STANDARD", "SOLE_PROPRIETOR"):
+                raise InvalidParameter("BrandType must be STANDARD or SOLE_PROPRIETOR")
+            if not any(a.bundle_sid == a2p_sid and a.object_sid == customer_profile_sid
+                       for a in self.tables["assignments"].values()):
+                raise InvalidParameter(f"Trust product {a2p_sid} does not hold customer profile "
+                                       f"{customer_profile_sid}")
+            if any(b.a2p_profile_bundle_sid == a2p_sid for b in self.tables["brands"].values()):
+                raise InvalidParameter(f"A brand is already registered for trust product {a2p_sid}; brands "
+                                       "cannot be deleted, resubmit that one")
+            self._require_approved(profile, product)
+            now = self.clock.now()
+            brand = Brand(sid=self._sid("BN"), account_sid=account.sid,
+                          customer_profile_bundle_sid=customer_profile_sid, a2p_profile_bundle_sid=a2p_sid,
+                          brand_type=brand_type, mock=mock, skip_automatic_sec_vet=skip_automatic_sec_vet,
+                          date_created=now, date_updated=now)
+            self._decide_brand(brand, product)
+            self.tables["brands"][brand.sid] = brand
+            self._persist(account.sid)
+            return brand
+
+    def _require_approved(self, *bundles: Bundle) -> None:
+        now = self.clock.now()
+        for bundle in bundles:
+            current = bundle_status(bundle, now)
+            if current != "twilio-approved":
+                raise NotReady(f"{bundle.sid} is {current}: a brand is registered only from twilio-approved "
+                               "customer profiles and trust products")
+
+    def _decide_brand(self, brand: Brand, product: Bundle) -> None:
+        data = self.profile_data(product)
+        ein = str(data.get("customer_profile_business_information", {}).get("business_registration_number", ""))
+        brand.date_submitted = self.clock.now()
+        brand.approved = ein != reviews.REJECTED_EIN
+        brand.brand_feedback = [] if brand.approved else ["TAX_ID"]
+        brand.failure_reason = "" if brand.approved else \
+            f"The Tax ID {ein} does not match the legal business name (sandbox: EIN {reviews.REJECTED_EIN} fails)"
+        brand.tcr_id = f"B{self._sid('')[:6].upper()}" if brand.approved else ""
+
+    def list_brands(self, account: Account) -> list[Brand]:
+        with self.lock:
+            return [b for b in self.tables["brands"].values() if b.account_sid == account.sid]
+
+    def fetch_brand(self, account: Account, sid: str) -> Brand:
+        with self.lock:
+            brand = self.tables["brands"].get(sid)
+            if brand is None or brand.account_sid != account.sid:
+                raise NotFound(f"/v1/a2p/BrandRegistrations/{sid}")
+            return brand
+
+    def resubmit_brand(self, account: Account, sid: str) -> Brand:
+        with self.lock:
+            brand = self.fetch_brand(account, sid)
+            current = brand_status(brand, self.clock.now())
+            if current != "FAILED":
+                raise InvalidParameter(f"Brand {sid} is {current}: only a FAILED brand can be resubmitted")
+            if brand.resubmissions >= MAX_RESUBMISSIONS:
+                raise UpdateLimitReached(f"Brand {sid} was resubmitted {brand.resubmissions} times, the most "
+                                         "allowed; contact Twilio support")
+            product = self.fetch_bundle(account, "trust_product", brand.a2p_profile_bundle_sid)
+            self._require_approved(self.fetch_bundle(account, "customer_profile",
+                                                     brand.customer_profile_bundle_sid), product)
+            brand.resubmissions += 1
+            self._decide_brand(brand, product)
+            brand.date_updated = self.clock.now()
+            self._persist(account.sid)
+            return brand
+
+    # ---- campaigns ---------------------------------------------------------------------------------
+    def create_campaign(self, account: Account, service_sid: str, brand_sid: str,
+                        fields: dict[str, Any]) -> Campaign:
+        with self.lock:
+            self.fetch_service(account, service_sid)
+            brand = self.fetch_brand(account, brand_sid)
+            current = brand_status(brand, self.clock.now())
+            if current != "APPROVED":
+                raise NotReady(f"Brand {brand_sid} is {current}: campaigns are registered only for APPROVED brands")
+            if any(c.service_sid == service_sid for c in self.tables["campaigns"].values()):
+                raise InvalidParameter(f"Messaging Service {service_sid} already has an A2P campaign; a service "
+                                       "holds one")
+            check_campaign_fields(fields)
+            now = self.clock.now()
+            campaign = Campaign(sid=self._sid("QE"), account_sid=account.sid, service_sid=service_sid,
+                                brand_sid=brand_sid, fields=dict(fields), date_created=now, date_updated=now)
+            self._decide_campaign(campaign)
+            self.tables["campaigns"][campaign.sid] = campaign
+            self._persist(account.sid)
+            return campaign
+
+    def _decide_campaign(self, campaign: Campaign) -> None:
+        marked = reviews.marked_field(campaign.fields)
+        campaign.date_submitted = self.clock.now()
+        campaign.approved = marked is None
+        campaign.errors = [] if marked is None else [{
+            "error_code": 30896, "fields": [marked],
+            "description": f"{marked} does not meet the use case's requirements (sandbox: it contains "
+                           f"{reviews.REJECT_MARK!r})"}]
+        campaign.campaign_id = f"C{self._sid('')[:6].upper()}" if marked is None else ""
+
+    def list_campaigns(self, account: Account, service_sid: str) -> list[Campaign]:
+        with self.lock:
+            self.fetch_service(account, service_sid)
+            return [c for c in self.tables["campaigns"].values() if c.service_sid == service_sid]
+
+    def fetch_campaign(self, account: Account, service_sid: str, sid: str) -> Campaign:
+        with self.lock:
+            self.fetch_service(account, service_sid)
+            campaign = self.tables["campaigns"].get(sid)
+            if campaign is None or campaign.service_sid != service_sid:
+                raise NotFound(f"/v1/Services/{service_sid}/Compliance/Usa2p/{sid}")
+            return campaign
+
+    def update_campaign(self, account: Account, service_sid: str, sid: str, fields: dict[str, Any]) -> Campaign:
+        with self.lock:
+            campaign = self.fetch_campaign(account, service_sid, sid)
+            current = campaign_status(campaign, self.clock.now())
+            if current == "IN_PROGRESS":
+                raise UnderReview(f"Campaign {sid} is IN_PROGRESS: it cannot be edited until the review ends")
+            if campaign.updates >= MAX_RESUBMISSIONS:
+                raise UpdateLimitReached(f"Campaign {sid} was updated {campaign.updates} times, the most allowed")
+            check_campaign_fields(fields)
+            campaign.fields.update(fields)
+            campaign.updates += 1
+            self._decide_campaign(campaign)
+            campaign.date_updated = self.clock.now()
+            self._persist(account.sid)
+            return campaign
+
+    def delete_campaign(self, account: Account, service_sid: str, sid: str) -> None:
+        with self.lock:
+            del self.tables["campaigns"][self.fetch_campaign(account, service_sid, sid).sid]
+            self._persist(account.sid)
+
+    # ---- toll-free verifications -------------------------------------------------------------------
+    def create_tollfree(self, account: Account, number_sid: str, fields: dict[str, Any]) -> TollfreeVerification:
+        with self.lock:
+            number = self.numbers.get(number_sid)
+            if number is None or number.account_sid != account.sid or number.number_type != "toll_free":
+                raise InvalidParameter(f"TollfreePhoneNumberSid {number_sid} is not a toll-free number of "
+                                       f"{account.sid}")
+            if any(v.tollfree_phone_number_sid == number_sid for v in self.tables["tollfree"].values()):
+                raise InvalidParameter(f"{number.phone_number} already has a verification; edit that one")
+            _check_tollfree_fields(fields)
+            now = self.clock.now()
+            verification = TollfreeVerification(
+                sid=self._sid("HH"), account_sid=account.sid, tollfree_phone_number_sid=number_sid,
+                tollfree_phone_number=number.phone_number, fields=dict(fields), date_created=now, date_updated=now)
+            self._decide_tollfree(verification)
+            self.tables["tollfree"][verification.sid] = verification
+            self._persist(account.sid)
+            return verification
+
+    def _decide_tollfree(self, verification: TollfreeVerification) -> None:
+        marked = reviews.marked_field(verification.fields)
+        verification.date_submitted = self.clock.now()
+        verification.approved = marked is None
+        verification.rejection_reason = "" if marked is None else \
+            f"{marked} is not acceptable (sandbox: it contains {reviews.REJECT_MARK!r})"
+        verification.error_code = None if marked is None else 30509
+
+    def list_tollfree(self, account: Account, number_sid: Optional[str], status: Optional[str]
+                      ) -> list[TollfreeVerification]:
+        with self.lock:
+            now = self.clock.now()
+            return [v for v in self.tables["tollfree"].values() if v.account_sid == account.sid
+                    and (number_sid is None or v.tollfree_phone_number_sid == number_sid)
+                    and (status is None or tollfree_status(v, now) == status)]
+
+    def fetch_tollfree(self, account: Account, sid: str) -> TollfreeVerification:
+        with self.lock:
+            verification = self.tables["tollfree"].get(sid)
+            if verification is None or verification.account_sid != account.sid:
+                raise NotFound(f"/v1/Tollfree/Verifications/{sid}")
+            return verification
+
+    def update_tollfree(self, account: Account, sid: str, fields: dict[str, Any]) -> TollfreeVerification:
+        with self.lock:
+            verification = self.fetch_tollfree(account, sid)
+            current = tollfree_status(verification, self.clock.now())
+            if current != "TWILIO_REJECTED":
+                if current in ("PENDING_REVIEW", "IN_REVIEW"):
+                    raise UnderReview(f"Verification {sid} is {current}: it cannot be edited until Twilio decides")
+                raise InvalidParameter(f"Verification {sid} is {current}: only a rejected one is edited")
+            if verification.edits >= MAX_RESUBMISSIONS:
+                raise UpdateLimitReached(f"Verification {sid} was edited {verification.edits} times, the most "
+                                         "allowed; submit a new one")
+            merged = {**verification.fields, **fields}
+            _check_tollfree_fields(merged)
+            verification.fields = merged
+            verification.edits += 1
+            self._decide_tollfree(verification)
+            verification.date_updated = self.clock.now()
+            self._persist(account.sid)
+            return verification
+
+    def delete_tollfree(self, account: Account, sid: str) -> None:
+        with self.lock:
+            del self.tables["tollfree"][self.fetch_tollfree(account, sid).sid]
+            self._persist(account.sid)
+
+
+def _check_tollfree_fields(fields: dict[str, Any]) -> None:
+    categories = fields.get("use_case_categories") or []
+    if not categories or any(c not in TOLLFREE_USE_CASES for c in categories):
+        raise InvalidParameter(f"UseCaseCategories must name one or more of {', '.join(TOLLFREE_USE_CASES)}")
+    if fields.get("opt_in_type") not in OPT_IN_TYPES:
+        raise InvalidParameter(f"OptInType must be one of {', '.join(OPT_IN_TYPES)}")
+    if fields.get("message_volume") not in MESSAGE_VOLUMES:
+        raise InvalidParameter(f"MessageVolume must be one of {', '.join(MESSAGE_VOLUMES)}")
+    if not fields.get("opt_in_image_urls"):
+        raise InvalidParameter("OptInImageUrls needs at least one URL")
+    if "@" not in str(fields.get("notification_email", "")):
+        raise InvalidParameter("NotificationEmail must be an email address")

@@ -1,0 +1,224 @@
+"""HTTP in and out for Trust Hub v1 (trusthub.twilio.com) and the v2010 Addresses a profile's address document
+names. Every Trust Hub call acts in the account that authenticates."""
+from __future__ import annotations
+
+from typing import Any
+
+from .exceptions import InvalidParameter
+from .responses import API, Call, Response, page, rfc2822
+from .trusthub_models import Address, Assignment, Bundle, Evaluation, bundle_status
+from .v1_responses import iso, json_param, v1_page
+
+HOST = "trusthub.twilio.com"
+BASE = f"https://{HOST}/v1"
+COLLECTION = {"customer_profile": "CustomerProfiles", "trust_product": "TrustProducts"}
+
+
+def _account(call: Call, write: bool = False) -> Any:
+    return call.backend.target_account(call.principal, call.principal.account.sid, write=write)
+
+
+def _kind(call: Call) -> str:
+    return "customer_profile" if call.path.startswith("/v1/CustomerProfiles") else "trust_product"
+
+
+# ---- bundles -----------------------------------------------------------------------------------------
+def bundle_json(call: Call, b: Bundle) -> dict[str, Any]:
+    status = bundle_status(b, call.backend.clock.now())
+    url = f"{BASE}/{COLLECTION[b.kind]}/{b.sid}"
+    prefix = "customer_profiles" if b.kind == "customer_profile" else "trust_products"
+    return {
+        "sid": b.sid, "account_sid": b.account_sid, "policy_sid": b.policy_sid, "friendly_name": b.friendly_name,
+        "status": status, "valid_until": None, "email": b.email, "status_callback": b.status_callback or None,
+        "date_created": iso(b.date_created), "date_updated": iso(b.date_updated), "url": url,
+        "links": {f"{prefix}_entity_assignments": f"{url}/EntityAssignments",
+                  f"{prefix}_evaluations": f"{url}/Evaluations",
+                  f"{prefix}_channel_endpoint_assignment": f"{url}/ChannelEndpointAssignments"},
+        "errors": [{"code": 22215, "message": b.failure_reason}] if status == "twilio-rejected" else None,
+    }
+
+
+def create_bundle(call: Call) -> Response:
+    p = call.params
+    name, email, policy, callback = p.get("FriendlyName"), p.get("Email"), p.get("PolicySid"), p.get("StatusCallback")
+    p.reject_unknown()
+    if not name or not email or not policy:
+        raise InvalidParameter("FriendlyName, Email and PolicySid are required")
+    bundle = call.backend.create_bundle(_account(call, write=True), _kind(call), name, email, policy, callback or "")
+    return 201, bundle_json(call, bundle)
+
+
+def list_bundles(call: Call) -> Response:
+    p = call.params
+    filters = {k: v for k in ("Status", "FriendlyName", "PolicySid") if (v := p.get(k)) is not None}
+    found = call.backend.list_bundles(_account(call), _kind(call), filters.get("FriendlyName"), filters.get("Status"),
+                                      filters.get("PolicySid"))
+    return v1_page(call, HOST, "results", found, lambda b: bundle_json(call, b), filters)
+
+
+def fetch_bundle(call: Call) -> Response:
+    call.params.reject_unknown()
+    return 200, bundle_json(call, call.backend.fetch_bundle(_account(call), _kind(call), call.args["sid"]))
+
+
+def update_bundle(call: Call) -> Response:
+    p = call.params
+    status = p.get("Status")
+    fields = {attr: v for attr, name in (("friendly_name", "FriendlyName"), ("email", "Email"),
+                                         ("status_callback", "StatusCallback")) if (v := p.get(name)) is not None}
+    p.reject_unknown()
+    bundle = call.backend.update_bundle(_account(call, write=True), _kind(call), call.args["sid"], fields, status)
+    return 200, bundle_json(call, bundle)
+
+
+def delete_bundle(call: Call) -> Response:
+    call.params.reject_unknown()
+    call.backend.delete_bundle(_account(call, write=True), _kind(call), call.args["sid"])
+    return 204, None
+
+
+# ---- assignments and evaluations ---------------------------------------------------------------------
+def assignment_json(call: Call, a: Assignment) -> dict[str, Any]:
+    kind = _kind(call)
+    return {"sid": a.sid, f"{kind}_sid": a.bundle_sid, "account_sid": a.account_sid, "object_sid": a.object_sid,
+            "date_created": iso(a.date_created),
+            "url": f"{BASE}/{COLLECTION[kind]}/{a.bundle_sid}/EntityAssignments/{a.sid}"}
+
+
+def create_assignment(call: Call) -> Response:
+    object_sid = call.params.get("ObjectSid")
+    call.params.reject_unknown()
+    if not object_sid:
+        raise InvalidParameter("ObjectSid is required")
+    found = call.backend.assign(_account(call, write=True), _kind(call), call.args["bundle"], object_sid)
+    return 201, assignment_json(call, found)
+
+
+def list_assignments(call: Call) -> Response:
+    found = call.backend.list_assignments(_account(call), _kind(call), call.args["bundle"])
+    return v1_page(call, HOST, "results", found, lambda a: assignment_json(call, a))
+
+
+def fetch_assignment(call: Call) -> Response:
+    call.params.reject_unknown()
+    found = call.backend.fetch_assignment(_account(call), _kind(call), call.args["bundle"], call.args["sid"])
+    return 200, assignment_json(call, found)
+
+
+def delete_assignment(call: Call) -> Response:
+    call.params.reject_unknown()
+    call.backend.unassign(_account(call, write=True), _kind(call), call.args["bundle"], call.args["sid"])
+    return 204, None
+
+
+def evaluation_json(call: Call, e: Evaluation) -> dict[str, Any]:
+    kind = _kind(call)
+    return {"sid": e.sid, "account_sid": e.account_sid, "policy_sid": e.policy_sid, f"{kind}_sid": e.bundle_sid,
+            "status": e.status, "results": list(e.results), "date_created": iso(e.date_created),
+            "url": f"{BASE}/{COLLECTION[kind]}/{e.bundle_sid}/Evaluations/{e.sid}"}
+
+
+def create_evaluation(call: Call) -> Response:
+    policy = call.params.get("PolicySid")
+    call.params.reject_unknown()
+    if not policy:
+        raise InvalidParameter("PolicySid is required")
+    found = call.backend.evaluate(_account(call, write=True), _kind(call), call.args["bundle"], policy)
+    return 201, evaluation_json(call, found)
+
+
+def list_evaluations(call: Call) -> Response:
+    found = call.backend.list_evaluations(_account(call), _kind(call), call.args["bundle"])
+    return v1_page(call, HOST, "results", found, lambda e: evaluation_json(call, e))
+
+
+def fetch_evaluation(call: Call) -> Response:
+    call.params.reject_unknown()
+    found = call.backend.fetch_evaluation(_account(call), _kind(call), call.args["bundle"], call.args["sid"])
+    return 200, evaluation_json(call, found)
+
+
+# ---- end users and supporting documents --------------------------------------------------------------
+def _table(call: Call) -> str:
+    return "end_users" if call.path.startswith("/v1/EndUsers") else "documents"
+
+
+def item_json(table: str, item: Any) -> dict[str, Any]:
+    path = "EndUsers" if table == "end_users" else "SupportingDocuments"
+    body = {"sid": item.sid, "account_sid": item.account_sid, "friendly_name": item.friendly_name,
+            "type": item.type, "attributes": dict(item.attributes), "date_created": iso(item.date_created),
+            "date_updated": iso(item.date_updated), "url": f"{BASE}/{path}/{item.sid}"}
+    if table == "documents":
+        body.update(mime_type=None, status="DRAFT")
+    return body
+
+
+def create_item(call: Call) -> Response:
+    name, type_, attributes = call.params.get("FriendlyName"), call.params.get("Type"), json_param(call, "Attributes")
+    call.params.reject_unknown()
+    if not name or not type_:
+        raise InvalidParameter("FriendlyName and Type are required")
+    table = _table(call)
+    return 201, item_json(table, call.backend.create_item(_account(call, write=True), table, name, type_, attributes))
+
+
+def list_items(call: Call) -> Response:
+    table = _table(call)
+    return v1_page(call, HOST, "results", call.backend.list_items(_account(call), table),
+                   lambda i: item_json(table, i))
+
+
+def fetch_item(call: Call) -> Response:
+    call.params.reject_unknown()
+    table = _table(call)
+    return 200, item_json(table, call.backend.fetch_item(_account(call), table, call.args["sid"]))
+
+
+def update_item(call: Call) -> Response:
+    name, attributes = call.params.get("FriendlyName"), json_param(call, "Attributes")
+    call.params.reject_unknown()
+    table = _table(call)
+    return 200, item_json(table, call.backend.update_item(_account(call, write=True), table, call.args["sid"], name,
+                                                          attributes))
+
+
+def delete_item(call: Call) -> Response:
+    call.params.reject_unknown()
+    call.backend.delete_item(_account(call, write=True), _table(call), call.args["sid"])
+    return 204, None
+
+
+# ---- v2010 Addresses ---------------------------------------------------------------------------------
+_ADDRESS_PARAMS = (("customer_name", "CustomerName"), ("street", "Street"), ("city", "City"), ("region", "Region"),
+                   ("postal_code", "PostalCode"), ("iso_country", "IsoCountry"), ("friendly_name", "FriendlyName"),
+                   ("street_secondary", "StreetSecondary"))
+
+
+def address_json(a: Address) -> dict[str, Any]:
+    return {"account_sid": a.account_sid, "city": a.city, "customer_name": a.customer_name,
+            "date_created": rfc2822(a.date_created), "date_updated": rfc2822(a.date_updated),
+            "friendly_name": a.friendly_name or None, "iso_country": a.iso_country, "postal_code": a.postal_code,
+            "region": a.region, "sid": a.sid, "street": a.street, "street_secondary": a.street_secondary or None,
+            "uri": f"{API}/Accounts/{a.account_sid}/Addresses/{a.sid}.json", "emergency_enabled": False,
+            "validated": True, "verified": False}
+
+
+def create_address(call: Call) -> Response:
+    fields = {attr: v for attr, name in _ADDRESS_PARAMS if (v := call.params.get(name)) is not None}
+    for flag in ("EmergencyEnabled", "AutoCorrectAddress"):
+        call.params.get(flag)
+    call.params.reject_unknown()
+    return 201, address_json(call.backend.create_address(call.account(write=True), fields))
+
+
+def list_addresses(call: Call) -> Response:
+    name = call.params.get("CustomerName")
+    call.params.get("FriendlyName")
+    call.params.get("IsoCountry")
+    filters = call.params.filters("CustomerName", "FriendlyName", "IsoCountry")
+    return page(call, "addresses", call.backend.list_addresses(call.account(), name), address_json, filters)
+
+
+def fetch_address(call: Call) -> Response:
+    call.params.reject_unknown()
+    return 200, address_json(call.backend.fetch_address(call.account(), call.args["sid"]))

@@ -1,0 +1,239 @@
+"""The stand-in's Messaging v1 and Trust Hub v1, through the twilio SDK and the contract check: the sender pool's
+rules, and the A2P 10DLC / toll-free review flow on the stand-in's clock, as strict as Twilio."""
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from twilio.base.exceptions import TwilioRestException
+from twilio.rest import Client
+
+from provider.sandbox import SandboxServer
+from provider.sandbox.trusthub_models import (
+    A2P_TRUST_PRODUCT_POLICY, SANDBOX_PRIMARY_PROFILE_SID, SECONDARY_PROFILE_POLICY,
+)
+
+from .conftest import Connect
+
+SAMPLES = ["Your refill for {drug} is ready for pickup at Northside Pharmacy. Reply STOP to opt out.",
+           "Reminder: your prescription is due for a refill on {date}. Reply STOP to opt out."]
+
+
+@pytest.fixture
+def tenant(parent: Client, connect: Connect) -> tuple[Client, Any]:
+    account = parent.api.v2010.accounts.create(friendly_name="tenant:northside")
+    return connect(account.sid, account.auth_token), account
+
+
+def _refused(call: Any) -> TwilioRestException:
+    with pytest.raises(TwilioRestException) as raised:
+        call()
+    return raised.value
+
+
+def _advance(sandbox: SandboxServer, days: float) -> None:
+    sandbox.backend.clock.advance(timedelta(days=days))
+
+
+def _buy(client: Client, account_sid: str, number: str = "+14155550123") -> Any:
+    return client.api.v2010.accounts(account_sid).incoming_phone_numbers.create(phone_number=number)
+
+
+def test_a_number_is_in_one_service_at_a_time_and_leaves_it_when_released(tenant: tuple[Client, Any]) -> None:
+    client, account = tenant
+    first = client.messaging.v1.services.create(friendly_name="one", sticky_sender=True, validity_period=600)
+    second = client.messaging.v1.services.create(friendly_name="two")
+    number = _buy(client, account.sid)
+    first.phone_numbers.create(phone_number_sid=number.sid)
+    assert _refused(lambda: client.messaging.v1.services(second.sid).phone_numbers.create(
+        phone_number_sid=number.sid)).code == 21712
+    assert [n.phone_number for n in first.phone_numbers.list()] == [number.phone_number]
+    client.api.v2010.accounts(account.sid).incoming_phone_numbers(number.sid).delete()
+    assert first.phone_numbers.list() == []
+    assert client.messaging.v1.services(first.sid).fetch().validity_period == 600
+
+
+def test_a_service_is_only_seen_by_its_own_account(tenant: tuple[Client, Any], parent: Client) -> None:
+    client, _ = tenant
+    service = client.messaging.v1.services.create(friendly_name="mine")
+    assert _refused(lambda: parent.messaging.v1.services(service.sid).fetch()).status == 404
+    assert parent.messaging.v1.services.list() == []
+
+
+def test_another_accounts_number_cannot_join_a_service(tenant: tuple[Client, Any], parent: Client,
+                                                       sandbox: SandboxServer) -> None:
+    client, _ = tenant
+    service = client.messaging.v1.services.create(friendly_name="mine")
+    parents_number = _buy(parent, sandbox.account_sid, "+14155550177")
+    assert _refused(lambda: service.phone_numbers.create(phone_number_sid=parents_number.sid)).status == 404
+
+
+def test_a_service_holds_at_most_400_numbers(tenant: tuple[Client, Any], sandbox: SandboxServer) -> None:
+    client, account = tenant
+    service = client.messaging.v1.services.create(friendly_name="big")
+    backend = sandbox.backend
+    numbers = [backend.buy_number(backend.accounts[account.sid], phone_number=None, area_code="415", settings={})
+               for _ in range(401)]
+    for number in numbers[:400]:
+        backend.add_service_number(backend.accounts[account.sid], service.sid, number.sid)
+    assert _refused(lambda: service.phone_numbers.create(phone_number_sid=numbers[400].sid)).code == 21714
+
+
+def _profile(client: Client, account_sid: str, ein: str = "12-3456789", legal_name: str = "Northside Pharmacy LLC",
+             ) -> Any:
+    hub = client.trusthub.v1
+    profile = hub.customer_profiles.create(friendly_name="northside", email="ops@northside.example",
+                                           policy_sid=SECONDARY_PROFILE_POLICY)
+    business = hub.end_users.create(friendly_name="business", type="customer_profile_business_information",
+                                    attributes={"business_name": legal_name, "business_identity": "direct_customer",
+                                                "business_type": "Limited Liability Corporation",
+                                                "business_industry": "HEALTHCARE",
+                                                "business_registration_identifier": "EIN",
+                                                "business_registration_number": ein,
+                                                "business_regions_of_operation": "USA_AND_CANADA",
+                                                "website_url": "https://northside.example"})
+    person = hub.end_users.create(friendly_name="rep", type="authorized_representative_1",
+                                  attributes={"first_name": "Ana", "last_name": "Diaz", "email": "ana@northside.example",
+                                              "phone_number": "+14155550100", "business_title": "Owner",
+                                              "job_position": "CEO"})
+    address = client.api.v2010.accounts(account_sid).addresses.create(
+        customer_name="Northside Pharmacy", street="1 Main St", city="Springfield", region="IL", postal_code="62701",
+        iso_country="US")
+    document = hub.supporting_documents.create(friendly_name="address", type="customer_profile_address",
+                                               attributes={"address_sids": address.sid})
+    for sid in (business.sid, person.sid, document.sid, SANDBOX_PRIMARY_PROFILE_SID):
+        profile.customer_profiles_entity_assignments.create(object_sid=sid)
+    return profile
+
+
+def _trust_product(client: Client, profile: Any) -> Any:
+    hub = client.trusthub.v1
+    product = hub.trust_products.create(friendly_name="northside a2p", email="ops@northside.example",
+                                        policy_sid=A2P_TRUST_PRODUCT_POLICY)
+    messaging = hub.end_users.create(friendly_name="a2p", type="us_a2p_messaging_profile_information",
+                                     attributes={"company_type": "private"})
+    product.trust_products_entity_assignments.create(object_sid=messaging.sid)
+    product.trust_products_entity_assignments.create(object_sid=profile.sid)
+    return product
+
+
+def test_a2p_10dlc_flow_advances_with_the_clock(tenant: tuple[Client, Any], sandbox: SandboxServer) -> None:
+    client, account = tenant
+    hub = client.trusthub.v1
+    profile = _profile(client, account.sid)
+    assert _refused(lambda: profile.update(status="pending-review")).status == 400  # not evaluated yet
+    assert profile.customer_profiles_evaluations.create(policy_sid=SECONDARY_PROFILE_POLICY).status == "compliant"
+    assert profile.update(status="pending-review").status == "pending-review"
+    product = _trust_product(client, profile)
+    product.trust_products_evaluations.create(policy_sid=A2P_TRUST_PRODUCT_POLICY)
+    product.update(status="pending-review")
+    brand_args = {"customer_profile_bundle_sid": profile.sid, "a2p_profile_bundle_sid": product.sid, "mock": True}
+    assert _refused(lambda: client.messaging.v1.brand_registrations.create(**brand_args)).status == 400
+    _advance(sandbox, 1)
+    assert hub.customer_profiles(profile.sid).fetch().status == "in-review"
+    business = next(u for u in hub.end_users.list() if u.type == "customer_profile_business_information")
+    assert _refused(lambda: hub.end_users(business.sid).update(attributes={"x": 1})).status == 409  # under review
+    _advance(sandbox, 1)
+    assert hub.trust_products(product.sid).fetch().status == "twilio-approved"
+    brand = client.messaging.v1.brand_registrations.create(**brand_args)
+    assert (brand.status, brand.mock) == ("PENDING", True)
+    service = client.messaging.v1.services.create(friendly_name="northside")
+    campaign_args = {"brand_registration_sid": brand.sid, "description": "Refill reminders and pickup notices "
+                     "for the pharmacy's patients", "message_flow": "Patients opt in on the pharmacy's web form at "
+                     "https://northside.example/sms and at the counter", "message_samples": SAMPLES,
+                     "us_app_to_person_usecase": "ACCOUNT_NOTIFICATION", "has_embedded_links": False,
+                     "has_embedded_phone": False}
+    assert _refused(lambda: service.us_app_to_person.create(**campaign_args)).status == 400  # brand pending
+    _advance(sandbox, 2)
+    assert client.messaging.v1.brand_registrations(brand.sid).fetch().status == "APPROVED"
+    campaign = service.us_app_to_person.create(**campaign_args)
+    assert campaign.campaign_status == "IN_PROGRESS"
+    assert campaign.message_samples == SAMPLES  # repeated form keys, every one kept
+    _advance(sandbox, 3)
+    assert service.us_app_to_person(campaign.sid).fetch().campaign_status == "VERIFIED"
+    assert client.messaging.v1.services(service.sid).fetch().us_app_to_person_registered is True
+
+
+def test_a_rejected_brand_says_why_and_is_resubmitted_a_bounded_number_of_times(
+        tenant: tuple[Client, Any], sandbox: SandboxServer) -> None:
+    client, account = tenant
+    profile = _profile(client, account.sid, ein="00-0000000")
+    profile.customer_profiles_evaluations.create(policy_sid=SECONDARY_PROFILE_POLICY)
+    profile.update(status="pending-review")
+    product = _trust_product(client, profile)
+    product.trust_products_evaluations.create(policy_sid=A2P_TRUST_PRODUCT_POLICY)
+    product.update(status="pending-review")
+    _advance(sandbox, 2)
+    brand = client.messaging.v1.brand_registrations.create(customer_profile_bundle_sid=profile.sid,
+                                                           a2p_profile_bundle_sid=product.sid, mock=True)
+    _advance(sandbox, 2)
+    failed = client.messaging.v1.brand_registrations(brand.sid).fetch()
+    assert failed.status == "FAILED" and failed.brand_feedback == ["TAX_ID"] and "00-0000000" in failed.failure_reason
+    assert _refused(lambda: client.messaging.v1.brand_registrations.create(
+        customer_profile_bundle_sid=profile.sid, a2p_profile_bundle_sid=product.sid)).status == 400  # no second
+    for _ in range(3):
+        assert client.messaging.v1.brand_registrations(brand.sid).update().status == "PENDING"
+        _advance(sandbox, 2)
+    assert _refused(lambda: client.messaging.v1.brand_registrations(brand.sid).update()).code == 21724
+
+
+def test_a_marked_profile_is_rejected_then_fixed_and_resubmitted(tenant: tuple[Client, Any],
+                                                                sandbox: SandboxServer) -> None:
+    client, account = tenant
+    profile = _profile(client, account.sid, legal_name="Northside sandbox-reject LLC")
+    profile.customer_profiles_evaluations.create(policy_sid=SECONDARY_PROFILE_POLICY)
+    profile.update(status="pending-review")
+    _advance(sandbox, 2)
+    rejected = client.trusthub.v1.customer_profiles(profile.sid).fetch()
+    assert rejected.status == "twilio-rejected" and "business_name" in json.dumps(rejected.errors)
+    business = next(u for u in client.trusthub.v1.end_users.list() if u.type == "customer_profile_business_information")
+    fixed = {**business.attributes, "business_name": "Northside LLC"}
+    client.trusthub.v1.end_users(business.sid).update(attributes=fixed)
+    assert client.trusthub.v1.customer_profiles(profile.sid).fetch().status == "draft"
+    assert _refused(lambda: profile.update(status="pending-review")).status == 400  # changed since its evaluation
+    profile.customer_profiles_evaluations.create(policy_sid=SECONDARY_PROFILE_POLICY)
+    profile.update(status="pending-review")
+    _advance(sandbox, 2)
+    assert client.trusthub.v1.customer_profiles(profile.sid).fetch().status == "twilio-approved"
+
+
+def test_toll_free_verification_with_list_parameters(tenant: tuple[Client, Any], sandbox: SandboxServer) -> None:
+    client, account = tenant
+    local = _buy(client, account.sid)
+    toll_free = _buy(client, account.sid, "+18885550123")
+    args: dict[str, Any] = {
+        "business_name": "Northside Pharmacy LLC", "business_website": "https://northside.example",
+        "notification_email": "ops@northside.example",
+        "use_case_categories": ["ACCOUNT_NOTIFICATIONS", "CUSTOMER_CARE"],
+        "use_case_summary": "Refill reminders and pickup notices to patients who opted in",
+        "production_message_sample": SAMPLES[0], "opt_in_image_urls": ["https://northside.example/optin.png"],
+        "opt_in_type": "WEB_FORM", "message_volume": "1,000"}
+    assert _refused(lambda: client.messaging.v1.tollfree_verifications.create(
+        tollfree_phone_number_sid=local.sid, **args)).status == 400  # not a toll-free number
+    verification = client.messaging.v1.tollfree_verifications.create(
+        tollfree_phone_number_sid=toll_free.sid, **{**args, "use_case_summary": "sandbox-reject this"})
+    assert verification.use_case_categories == ["ACCOUNT_NOTIFICATIONS", "CUSTOMER_CARE"]
+    assert _refused(lambda: client.messaging.v1.tollfree_verifications(verification.sid).update(
+        use_case_summary=args["use_case_summary"])).status == 409  # in review: no edits
+    _advance(sandbox, 3)
+    rejected = client.messaging.v1.tollfree_verifications(verification.sid).fetch()
+    assert rejected.status == "TWILIO_REJECTED" and "use_case_summary" in rejected.rejection_reason
+    client.messaging.v1.tollfree_verifications(verification.sid).update(use_case_summary=args["use_case_summary"])
+    _advance(sandbox, 3)
+    assert client.messaging.v1.tollfree_verifications(verification.sid).fetch().status == "TWILIO_APPROVED"
+
+
+def test_registration_state_survives_a_restart(tmp_path: Any) -> None:
+    from provider.sandbox.models import TwilioBackend
+    state = tmp_path / "state.json"
+    backend = TwilioBackend(seed=3, state_file=state)
+    sub = backend.create_subaccount(backend.authenticate(backend.parent_sid, backend.parent.auth_token), "t")
+    service = backend.create_service(sub, {"friendly_name": "svc"})
+    number = backend.buy_number(sub, phone_number=None, area_code="415", settings={})
+    backend.add_service_number(sub, service.sid, number.sid)
+    again = TwilioBackend(state_file=state)  # replays the journal
+    assert again.services[service.sid].friendly_name == "svc"
+    assert again.service_numbers[number.sid].service_sid == service.sid
+    assert SANDBOX_PRIMARY_PROFILE_SID in again.tables["bundles"]
