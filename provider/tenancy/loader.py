@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from .model import (
-    ApiKeySpec, AuthTokenRotation, Billing, Budget, Discount, NumberSearch, PhoneNumberSpec, PlanChange, SourceRef,
-    Tenant, Webhooks,
+    A2pCampaign, ApiKeySpec, AuthTokenRotation, Billing, Budget, Business, Contact, Discount, Messaging, NumberSearch,
+    PhoneNumberSpec, PlanChange, PostalAddress, ServiceSettings, SourceRef, Tenant, TollFree, Webhooks,
 )
 from .problems import PathPart, Problem, TenantFilesInvalid, format_field
 from .rules import Claim, ValidationPolicy, claims_of, conflicting_claims, file_issues
@@ -237,7 +237,24 @@ def _build_tenant(located: LocatedData, display: str) -> Tenant:
             alert_at_percent=tuple(budget.get("alert_at_percent") or (100,)),
         ) if budget else None,
         billing=_billing(billing) if billing else None,
+        messaging=_messaging(data["messaging"]) if data.get("messaging") else None,
     )
+
+
+def _messaging(data: dict[str, Any]) -> Messaging:
+    business, a2p, toll_free = data.get("business"), data.get("a2p_10dlc"), data.get("toll_free")
+    return Messaging(
+        senders=tuple(data["senders"]),
+        service=ServiceSettings(**(data.get("service") or {})),
+        business=Business(**{**business, "address": PostalAddress(**business["address"]),
+                             "contact": Contact(**business["contact"])}) if business else None,
+        a2p_10dlc=A2pCampaign(**{**a2p, "samples": tuple(a2p.get("samples") or ())}) if a2p else None,
+        toll_free=TollFree(**_listed_as_tuples(toll_free)) if toll_free else None,
+    )
+
+
+def _listed_as_tuples(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
 
 
 def _billing(data: dict[str, Any]) -> Billing:

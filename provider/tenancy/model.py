@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from decimal import Decimal
-from typing import Literal, Optional
+from typing import Any, Literal, Optional
 
 from ..webhooks import WEBHOOK_FIELDS
 
@@ -159,6 +159,93 @@ class Billing:
 
 
 @dataclass(frozen=True)
+class ServiceSettings:
+    """The tenant's Messaging Service; None: Twilio's default."""
+
+    inbound_url: Optional[str] = None
+    inbound_method: Optional[str] = None
+    fallback_url: Optional[str] = None
+    fallback_method: Optional[str] = None
+    status_callback: Optional[str] = None
+    sticky_sender: Optional[bool] = None
+    area_code_geomatch: Optional[bool] = None
+    validity_period: Optional[int] = None
+    use_number_webhooks: Optional[bool] = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+
+
+@dataclass(frozen=True)
+class Contact:
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+    title: str
+    position: str
+
+
+@dataclass(frozen=True)
+class PostalAddress:
+    street: str
+    city: str
+    region: str
+    postal_code: str
+    country: str
+
+
+@dataclass(frozen=True)
+class Business:
+    """Who the tenant is, as registered with Twilio (Trust Hub) and the carriers."""
+
+    legal_name: str
+    ein: str
+    type: str
+    industry: str
+    website: str
+    email: str
+    address: PostalAddress
+    contact: Contact
+    company_type: str = "private"
+
+
+@dataclass(frozen=True)
+class A2pCampaign:
+    """A2P 10DLC: one campaign on the tenant's service; `remove` drops the registration (the brand stays)."""
+
+    use_case: str = ""
+    description: str = ""
+    message_flow: str = ""
+    samples: tuple[str, ...] = ()
+    has_embedded_links: bool = False
+    has_embedded_phone: bool = False
+    remove: bool = False
+
+
+@dataclass(frozen=True)
+class TollFree:
+    """Toll-free verification of the named toll-free senders."""
+
+    numbers: tuple[str, ...]
+    use_case_categories: tuple[str, ...]
+    use_case_summary: str
+    message_sample: str
+    opt_in_type: str
+    opt_in_image_urls: tuple[str, ...]
+    message_volume: str
+
+
+@dataclass(frozen=True)
+class Messaging:
+    senders: tuple[str, ...]
+    service: ServiceSettings = ServiceSettings()
+    business: Optional[Business] = None
+    a2p_10dlc: Optional[A2pCampaign] = None
+    toll_free: Optional[TollFree] = None
+
+
+@dataclass(frozen=True)
 class SourceRef:
     """Where the tenant came from, for messages that point a reviewer at the right line."""
 
@@ -182,6 +269,7 @@ class Tenant:
     auth_token: Optional[AuthTokenRotation] = None
     budget: Optional[Budget] = None
     billing: Optional[Billing] = None
+    messaging: Optional[Messaging] = None
 
     @property
     def api_key(self) -> bool:

@@ -255,6 +255,42 @@ def file_issues(data: dict[str, Any], file_stem: str, policy: ValidationPolicy) 
             yield RuleIssue(("phone_numbers", index, "search", "area_code"),
                             "area_code search is only available for US and CA numbers")
     yield from _credential_issues(data)
+    if isinstance(data.get("messaging"), dict):
+        yield from _messaging_issues(data)
+
+
+TOLL_FREE_PREFIXES = ("+1800", "+1833", "+1844", "+1855", "+1866", "+1877", "+1888")
+
+
+def _is_toll_free(number: dict[str, Any]) -> bool:
+    search = number.get("search") or {}
+    return search.get("type") == "toll_free" or str(number.get("number") or "").startswith(TOLL_FREE_PREFIXES)
+
+
+def _messaging_issues(data: dict[str, Any]) -> Iterator[RuleIssue]:
+    """Senders are this tenant's numbers; registration needs the business; toll-free verification is for toll-free
+    senders and 10DLC for the others."""
+    messaging = data["messaging"]
+    numbers = {n["name"]: n for n in data.get("phone_numbers") or []}
+    for index, name in enumerate(messaging["senders"]):
+        if name not in numbers:
+            yield RuleIssue(("messaging", "senders", index), f"`{name}` is not one of this tenant's phone_numbers "
+                            f"(names: {', '.join(sorted(numbers)) or 'none'})")
+    a2p, toll_free = messaging.get("a2p_10dlc"), messaging.get("toll_free")
+    registering = (a2p and not a2p.get("remove")) or toll_free
+    if registering and not messaging.get("business"):
+        yield RuleIssue(("messaging",), "registration (a2p_10dlc, toll_free) needs `business`: the tenant's legal "
+                        "identity as Twilio and the carriers register it")
+    if a2p and not a2p.get("remove") and not any(
+            name in numbers and not _is_toll_free(numbers[name]) for name in messaging["senders"]):
+        yield RuleIssue(("messaging", "a2p_10dlc"), "A2P 10DLC registers local numbers, and no sender is one; "
+                        "toll-free senders need `toll_free` instead")
+    for index, name in enumerate((toll_free or {}).get("numbers") or []):
+        path = ("messaging", "toll_free", "numbers", index)
+        if name not in messaging["senders"]:
+            yield RuleIssue(path, f"`{name}` must also be listed in messaging.senders")
+        elif name in numbers and not _is_toll_free(numbers[name]):
+            yield RuleIssue(path, f"`{name}` is not a toll-free number (search type toll_free, or +18XX)")
 
 
 def _credential_issues(data: dict[str, Any]) -> Iterator[RuleIssue]:
