@@ -3,9 +3,13 @@ imports this module to unpickle providers by reference."""
 from .api_key import ApiKey, ApiKeyProvider
 from .auth_token import AuthTokenRotation, AuthTokenRotationProvider
 from .base import ProvisioningError
+from .messaging_service import MessagingSender, MessagingSenderProvider, MessagingService, MessagingServiceProvider
 from .phone_number import PhoneNumber, PhoneNumberProvider
+from .registration import A2pRegistration, A2pRegistrationProvider, TollfreeVerification, TollfreeVerificationProvider
 from .subaccount import Subaccount, SubaccountProvider, SubaccountStatus, SubaccountStatusProvider
 from .usage_trigger import UsageTrigger, UsageTriggerProvider
 
-__all__ = ["ApiKey", "ApiKeyProvider", "AuthTokenRotation", "AuthTokenRotationProvider", "PhoneNumber", "PhoneNumberProvider", "ProvisioningError", "Subaccount",
+__all__ = ["A2pRegistration", "A2pRegistrationProvider", "MessagingSender", "MessagingSenderProvider",
+           "MessagingService", "MessagingServiceProvider", "TollfreeVerification", "TollfreeVerificationProvider",
+           "ApiKey", "ApiKeyProvider", "AuthTokenRotation", "AuthTokenRotationProvider", "PhoneNumber", "PhoneNumberProvider", "ProvisioningError", "Subaccount",
            "SubaccountProvider", "SubaccountStatus", "SubaccountStatusProvider", "UsageTrigger", "UsageTriggerProvider"]

@@ -67,6 +67,14 @@ class Session:
         act on whoever authenticates, so a subaccount's token is rotated with the subaccount's credentials."""
         return make_client(account_sid, auth_token, self.credentials.base_url, timeout=self.credentials.timeout_s)
 
+    def client_in(self, account_sid: str) -> Client:
+        """A client acting in a tenant's subaccount. Messaging v1 and Trust Hub act in whichever account
+        authenticates, so the parent's credentials would make a tenant's service or registration in the parent:
+        each operation authenticates with the subaccount's current auth token, read with the parent's credentials
+        (never cached: a rotation in the same run would leave a cached token dead)."""
+        token = self.client.api.v2010.accounts(account_sid).fetch().auth_token
+        return self.client_as(account_sid, token)
+
     @property
     def parent_sid(self) -> str:
         return self.credentials.account_sid

@@ -1,0 +1,205 @@
+"""The A2P 10DLC ISV flow, carried out inside a tenant's subaccount with its own client.
+
+Every object has a fixed friendly name within the subaccount (the subaccount is the tenant's alone), so a run that
+died half-way finds what it made instead of making it twice. Each step records the digest of the data it submitted.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from twilio.rest import Client
+
+from . import plan
+
+SECONDARY_PROFILE_POLICY = "RNdfbf3fae0e1107f8aded0e7cead80bf5"
+A2P_TRUST_PRODUCT_POLICY = "RNb0d4771c2c98518d916a3d4cd70a8f8b"
+NAMES = {"profile": "a2p customer profile", "product": "a2p trust product", "business": "business information",
+         "contact": "authorized representative", "messaging": "a2p messaging profile", "address": "business address",
+         "document": "business address document"}
+
+
+class RegistrationRefused(Exception):
+    """Twilio (or the plan) will not take this step; the message says why and what to do."""
+
+
+def business_attributes(business: dict[str, Any]) -> dict[str, Any]:
+    return {"business_name": business["legal_name"], "business_identity": "direct_customer",
+            "business_type": business["type"], "business_industry": business["industry"],
+            "business_registration_identifier": "EIN", "business_registration_number": business["ein"],
+            "business_regions_of_operation": "USA_AND_CANADA", "website_url": business["website"]}
+
+
+def contact_attributes(contact: dict[str, Any]) -> dict[str, Any]:
+    return {"first_name": contact["first_name"], "last_name": contact["last_name"], "email": contact["email"],
+            "phone_number": contact["phone"], "business_title": contact["title"], "job_position": contact["position"]}
+
+
+class A2pFlow:
+    def __init__(self, client: Client, props: dict[str, Any], state: dict[str, Any]):
+        self.client, self.props = client, props
+        self.state: dict[str, Any] = {k: dict(v) if isinstance(v, dict) else v for k, v in state.items()}
+        self.hub = client.trusthub.v1
+        self.wanted = plan.digests(props)
+
+    # ---- the run -----------------------------------------------------------------------------------
+    def advance(self) -> dict[str, Any]:
+        """Take every step the plan allows now; returns the new state (statuses as Twilio answered)."""
+        problem = plan.refusal(self.refreshed(), self.props)
+        if problem:
+            raise RegistrationRefused(problem)
+        if self.props.get("remove"):
+            self._remove_campaign()
+            return self.state
+        self._bundle("profile")
+        self._bundle("product")
+        self.refreshed()
+        todo = plan.steps(self.state, self.props)
+        if todo and todo[0] == "register brand":
+            self._register_brand()
+        elif todo and todo[0].startswith("resubmit brand"):
+            brand = self.client.messaging.v1.brand_registrations(self.state["brand"]["sid"]).update()
+            self.state["brand"] = {**self._brand_state(brand), "submitted": self.wanted["brand"]}
+        todo = plan.steps(self.state, self.props)
+        if todo and todo[0] == "register campaign":
+            self._register_campaign()
+        elif todo and todo[0].startswith("update campaign"):
+            self._update_campaign()
+        return self.state
+
+    def refreshed(self) -> dict[str, Any]:
+        """Statuses and Twilio's feedback for everything made so far (what `refresh` stores)."""
+        for name, collection in (("profile", self.hub.customer_profiles), ("product", self.hub.trust_products)):
+            stage = self.state.get(name) or {}
+            if stage.get("sid"):
+                bundle = collection(stage["sid"]).fetch()
+                stage.update(status=bundle.status, errors=bundle.errors)
+                self.state[name] = stage
+        brand = self.state.get("brand") or {}
+        if brand.get("sid"):
+            live = self.client.messaging.v1.brand_registrations(brand["sid"]).fetch()
+            self.state["brand"] = {**brand, **self._brand_state(live)}
+        campaign = self.state.get("campaign") or {}
+        if campaign.get("sid"):
+            live = self._campaigns()(campaign["sid"]).fetch()
+            self.state["campaign"] = {**campaign, "status": live.campaign_status, "errors": live.errors}
+        return self.state
+
+    # ---- customer profile and trust product --------------------------------------------------------
+    def _bundle(self, name: str) -> None:
+        stage = self.state.get(name) or {}
+        if stage.get("submitted") == self.wanted[name] or stage.get("status") in plan.BUNDLE_UNDER_REVIEW:
+            return
+        profile = name == "profile"
+        collection = self.hub.customer_profiles if profile else self.hub.trust_products
+        policy = SECONDARY_PROFILE_POLICY if profile else A2P_TRUST_PRODUCT_POLICY
+        sid = stage.get("sid") or self._find_or_create_bundle(collection, NAMES[name], policy)
+        bundle = collection(sid)
+        assign = bundle.customer_profiles_entity_assignments if profile else bundle.trust_products_entity_assignments
+        held = {a.object_sid for a in assign.list()}
+        for object_sid in (self._profile_items() if profile else self._product_items()):
+            if object_sid not in held:
+                assign.create(object_sid=object_sid)
+        evaluations = bundle.customer_profiles_evaluations if profile else bundle.trust_products_evaluations
+        evaluation = evaluations.create(policy_sid=policy)
+        if evaluation.status != "compliant":
+            failed = [r for r in evaluation.results or [] if not r.get("passed", True)]
+            raise RegistrationRefused(f"Twilio found the {name} incomplete: {failed}")
+        submitted = bundle.update(status="pending-review")
+        self.state[name] = {"sid": sid, "status": submitted.status, "errors": submitted.errors,
+                            "submitted": self.wanted[name]}
+
+    def _find_or_create_bundle(self, collection: Any, friendly_name: str, policy: str) -> str:
+        found = [b for b in collection.list(friendly_name=friendly_name)]
+        if found:
+            return str(found[0].sid)
+        return str(collection.create(friendly_name=friendly_name, email=self.props["business"]["email"],
+                                     policy_sid=policy).sid)
+
+    def _profile_items(self) -> list[str]:
+        business = self.props["business"]
+        address = self._address(business["address"], business["legal_name"])
+        document = self._item(self.hub.supporting_documents, "document", "customer_profile_address",
+                              {"address_sids": address})
+        return [self._item(self.hub.end_users, "business", "customer_profile_business_information",
+                           business_attributes(business)),
+                self._item(self.hub.end_users, "contact", "authorized_representative_1",
+                           contact_attributes(business["contact"])),
+                document, self.props["primary_profile_sid"]]
+
+    def _product_items(self) -> list[str]:
+        attributes = {"company_type": self.props["business"].get("company_type", "private")}
+        return [self._item(self.hub.end_users, "messaging", "us_a2p_messaging_profile_information", attributes),
+                self.state["profile"]["sid"]]
+
+    def _item(self, collection: Any, name: str, type_: str, attributes: dict[str, Any]) -> str:
+        """The end user / document named `name`, holding exactly `attributes` (updated if they differ)."""
+        found = [i for i in collection.list() if i.friendly_name == NAMES[name]]
+        if not found:
+            return str(collection.create(friendly_name=NAMES[name], type=type_, attributes=attributes).sid)
+        if found[0].attributes != attributes:
+            collection(found[0].sid).update(attributes=attributes)
+        return str(found[0].sid)
+
+    def _address(self, address: dict[str, Any], customer_name: str) -> str:
+        addresses = self.client.api.v2010.accounts(self.props["account_sid"]).addresses
+        wanted = {"customer_name": customer_name, "street": address["street"], "city": address["city"],
+                  "region": address["region"], "postal_code": address["postal_code"], "iso_country": address["country"]}
+        for known in addresses.list(customer_name=customer_name):
+            if all(getattr(known, k) == v for k, v in wanted.items()):
+                return str(known.sid)
+        return str(addresses.create(friendly_name=NAMES["address"], **wanted).sid)
+
+    # ---- brand and campaign ------------------------------------------------------------------------
+    def _register_brand(self) -> None:
+        brands = self.client.messaging.v1.brand_registrations
+        product = self.state["product"]["sid"]
+        existing = [b for b in brands.list() if b.a2p_profile_bundle_sid == product]
+        brand = existing[0] if existing else brands.create(
+            customer_profile_bundle_sid=self.state["profile"]["sid"], a2p_profile_bundle_sid=product,
+            mock=bool(self.props.get("mock")))
+        self.state["brand"] = {**self._brand_state(brand), "submitted": self.wanted["brand"]}
+
+    @staticmethod
+    def _brand_state(brand: Any) -> dict[str, Any]:
+        return {"sid": brand.sid, "status": brand.status, "feedback": brand.brand_feedback,
+                "failure_reason": brand.failure_reason, "mock": brand.mock}
+
+    def _campaigns(self) -> Any:
+        return self.client.messaging.v1.services(self.props["service_sid"]).us_app_to_person
+
+    def _campaign_args(self) -> dict[str, Any]:
+        c = self.props["campaign"]
+        return {"description": c["description"], "message_flow": c["message_flow"],
+                "message_samples": list(c["samples"]), "has_embedded_links": c["has_embedded_links"],
+                "has_embedded_phone": c["has_embedded_phone"]}
+
+    def _register_campaign(self, replacing: Optional[str] = None) -> None:
+        campaigns = self._campaigns()
+        existing = [c for c in campaigns.list() if c.sid != replacing]
+        campaign = existing[0] if existing else campaigns.create(
+            brand_registration_sid=self.state["brand"]["sid"],
+            us_app_to_person_usecase=self.props["campaign"]["use_case"], **self._campaign_args())
+        self.state["campaign"] = {"sid": campaign.sid, "status": campaign.campaign_status, "errors": campaign.errors,
+                                  "use_case": self.props["campaign"]["use_case"],
+                                  "submitted": self.wanted["campaign"]}
+
+    def _update_campaign(self) -> None:
+        current = self.state["campaign"]
+        if current.get("use_case") != self.props["campaign"]["use_case"]:  # Twilio cannot change a use case
+            self._campaigns()(current["sid"]).delete()
+            self._register_campaign(replacing=current["sid"])
+            return
+        campaign = self._campaigns()(current["sid"]).update(age_gated=False, direct_lending=False,
+                                                             **self._campaign_args())
+        self.state["campaign"] = {**current, "status": campaign.campaign_status, "errors": campaign.errors,
+                                  "submitted": self.wanted["campaign"]}
+
+    def _remove_campaign(self) -> None:
+        campaign = self.state.get("campaign") or {}
+        if campaign.get("sid"):
+            try:
+                self._campaigns()(campaign["sid"]).delete()
+            except Exception as error:  # already gone is done
+                if getattr(error, "status", None) != 404:
+                    raise
+        self.state["campaign"] = {}

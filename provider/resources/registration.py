@@ -1,0 +1,173 @@
+"""A2pRegistration and TollfreeVerification: a tenant's US messaging registration, as resources.
+
+Registration is reviewed over days, so a resource here is never "done" by one run: `up` takes the steps Twilio
+allows now (submit, or register the next stage once the previous one is approved) and returns; `refresh` reads the
+statuses and Twilio's feedback into the state; the next `up` sees them in `diff` and goes on. A change to something
+under review is refused in `diff` (so in the preview, before anything is applied), and nothing is resubmitted
+unless its declared data changed (see `registration.plan`).
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+
+from ..registration import a2p, plan, tollfree
+from .base import ProvisioningError, TwilioProvider, explain
+
+A2P_STAGES = ("profile", "product", "brand", "campaign")
+INPUTS = ("account_sid", "service_sid", "tenant_id", "business", "campaign", "mock", "primary_profile_sid", "remove")
+
+
+def _state(props: dict[str, Any]) -> dict[str, Any]:
+    return {stage: props.get(stage) or {} for stage in A2P_STAGES}
+
+
+def attention(state: dict[str, Any]) -> str:
+    """Twilio's verdict on what needs a person, in one line (empty when nothing does)."""
+    notes = []
+    for name, what in (("profile", "customer profile"), ("product", "trust product")):
+        stage = state.get(name) or {}
+        if stage.get("status") == plan.REJECTED["bundle"]:
+            notes.append(f"{what} rejected: {stage.get('errors')}")
+    brand = state.get("brand") or {}
+    if brand.get("status") == plan.REJECTED["brand"]:
+        notes.append(f"brand FAILED: {', '.join(brand.get('feedback') or [])} {brand.get('failure_reason') or ''}"
+                     .strip())
+    campaign = state.get("campaign") or {}
+    if campaign.get("status") == plan.REJECTED["campaign"]:
+        notes.append(f"campaign FAILED: {campaign.get('errors')}")
+    return "; ".join(notes)
+
+
+class A2pRegistrationProvider(TwilioProvider):
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        return self.checked(news, self.failures([
+            ("primary_profile_sid", None if news.get("remove") or str(news.get("primary_profile_sid") or "")
+             .startswith("BU") else "set the stack config twilio-tenants:primaryCustomerProfileSid to the platform's "
+             "primary customer profile (BU..., approved once in the Twilio Console)"),
+        ]))
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        if olds.get("account_sid") != news.get("account_sid"):
+            return DiffResult(changes=True, replaces=["account_sid"], delete_before_replace=False)
+        state = _state(olds)
+        problem = plan.refusal(state, news)
+        if problem:
+            raise ProvisioningError(problem)
+        changed = any(olds.get(k) != news.get(k) for k in INPUTS) or bool(plan.steps(state, news))
+        return DiffResult(changes=changed, replaces=[], delete_before_replace=False)
+
+    def _flow(self, props: dict[str, Any], state: dict[str, Any]) -> a2p.A2pFlow:
+        return a2p.A2pFlow(self.session.client_in(props["account_sid"]), props, state)
+
+    def _run(self, props: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
+        try:
+            done = self._flow(props, state).advance()
+        except a2p.RegistrationRefused as error:
+            raise ProvisioningError(str(error)) from None
+        except Exception as error:
+            raise explain("register for A2P 10DLC", error) from None
+        return {**props, **done, "next_steps": plan.steps(done, props), "attention": attention(done)}
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        outs = self._run(props, {})
+        return CreateResult(f"a2p-{props['account_sid']}", outs)
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        return UpdateResult(self._run(news, _state(olds)))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        flow = self._flow(props, _state(props))
+        try:
+            state = flow.refreshed()
+        except Exception as error:
+            raise explain("read the A2P 10DLC registration", error) from None
+        return ReadResult(id_, {**props, **state, "next_steps": plan.steps(state, props),
+                                "attention": attention(state)})
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """Only reached after `remove: true` was applied (the resource is protected until then): the campaign is
+        gone; the brand and profiles stay at Twilio (a brand has no DELETE) and are simply no longer managed."""
+
+
+class TollfreeVerificationProvider(TwilioProvider):
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        return self.checked(news, [])
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        if olds.get("number_sid") != news.get("number_sid") or olds.get("account_sid") != news.get("account_sid"):
+            return DiffResult(changes=True, replaces=["number_sid"], delete_before_replace=True)
+        problem = plan.tollfree_refusal(olds, news)
+        if problem:
+            raise ProvisioningError(problem)
+        changed = olds.get("verification") != news.get("verification") or bool(plan.tollfree_steps(olds, news))
+        return DiffResult(changes=changed, replaces=[], delete_before_replace=False)
+
+    def _run(self, props: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
+        client = self.session.client_in(props["account_sid"])
+        try:
+            done = tollfree.advance(client, props, state)
+        except a2p.RegistrationRefused as error:
+            raise ProvisioningError(str(error)) from None
+        except Exception as error:
+            raise explain(f"verify toll-free number {props['phone_number']}", error) from None
+        return {**props, **done, "attention": _tollfree_attention(done)}
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        outs = self._run(props, {})
+        return CreateResult(outs["sid"], outs)
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        return UpdateResult(self._run(news, {k: olds.get(k) for k in ("sid", "status", "submitted")}))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        live = self.fetch_live(lambda: tollfree.refresh(self.session.client_in(props["account_sid"]), props),
+                               f"toll-free verification {id_}")
+        if live is None:
+            return self.gone()
+        return ReadResult(id_, {**props, **live, "attention": _tollfree_attention(live)})
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        self.delete_quietly(
+            lambda: self.session.client_in(props["account_sid"]).messaging.v1.tollfree_verifications(id_).delete(),
+            props["account_sid"], f"toll-free verification {id_}")
+
+
+def _tollfree_attention(state: dict[str, Any]) -> str:
+    if state.get("status") == plan.REJECTED["tollfree"]:
+        return f"toll-free verification rejected: {state.get('rejection_reason')} (error {state.get('error_code')})"
+    return ""
+
+
+class A2pRegistration(Resource, module="twilio", name="A2pRegistration"):
+    brand: pulumi.Output[dict[str, Any]]
+    campaign: pulumi.Output[dict[str, Any]]
+    profile: pulumi.Output[dict[str, Any]]
+    product: pulumi.Output[dict[str, Any]]
+    next_steps: pulumi.Output[list[str]]
+    attention: pulumi.Output[str]
+
+    def __init__(self, resource_name: str, *, account_sid: pulumi.Input[str], service_sid: pulumi.Input[str],
+                 tenant_id: str, business: Optional[dict[str, Any]], campaign: Optional[dict[str, Any]], mock: bool,
+                 primary_profile_sid: Optional[str], remove: bool, opts: Optional[pulumi.ResourceOptions] = None):
+        props = {"account_sid": account_sid, "service_sid": service_sid, "tenant_id": tenant_id,
+                 "business": business, "campaign": campaign, "mock": mock, "primary_profile_sid": primary_profile_sid,
+                 "remove": remove, **{stage: None for stage in A2P_STAGES}, "next_steps": None, "attention": None}
+        super().__init__(A2pRegistrationProvider(), resource_name, props, opts)
+
+
+class TollfreeVerification(Resource, module="twilio", name="TollfreeVerification"):
+    sid: pulumi.Output[str]
+    status: pulumi.Output[str]
+    rejection_reason: pulumi.Output[Optional[str]]
+    attention: pulumi.Output[str]
+
+    def __init__(self, resource_name: str, *, account_sid: pulumi.Input[str], number_sid: pulumi.Input[str],
+                 phone_number: pulumi.Input[str], tenant_id: str, verification: dict[str, Any],
+                 opts: Optional[pulumi.ResourceOptions] = None):
+        props = {"account_sid": account_sid, "number_sid": number_sid, "phone_number": phone_number,
+                 "tenant_id": tenant_id, "verification": verification, "sid": None, "status": None,
+                 "rejection_reason": None, "error_code": None, "submitted": None, "attention": None}
+        super().__init__(TollfreeVerificationProvider(), resource_name, props, opts)
