@@ -53,12 +53,16 @@ from typing import Callable, Optional  # noqa: E402
 
 from twilio.rest import Client  # noqa: E402
 
+from provider.sandbox.trusthub_models import SANDBOX_PRIMARY_PROFILE_SID
 from provider.sandbox import Clock, SandboxServer, TwilioBackend  # noqa: E402
 from provider.twilio_api import make_client  # noqa: E402
 
 from .contract import ContractChecker, ValidatingHttpClient  # noqa: E402
 
 PINNED_NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+# What the sandbox stack sets for registration: the stand-in's approved primary customer profile, mock brands.
+MESSAGING_CONFIG = {"twilio-tenants:primaryCustomerProfileSid": SANDBOX_PRIMARY_PROFILE_SID,
+                    "twilio-tenants:mockBrands": "true"}
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from provider.localengine.state_store import reveal
 from provider.sandbox import SandboxServer
 from provider.stackfiles import write_stack_file
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, MESSAGING_CONFIG
 from .contract import ContractChecker
 from .contract_proxy import ContractProxy
 
@@ -27,7 +27,7 @@ def project(tmp_path: Path, sandbox: SandboxServer, contract: ContractChecker) -
     proxy = ContractProxy(sandbox.base_url, contract).start()
     shutil.copytree(EXAMPLES, tmp_path / "tenants")
     write_stack_file(tmp_path / "Pulumi.test.yaml", {"twilio:accountSid": sandbox.account_sid, "twilio:authToken": sandbox.auth_token,
-                     "twilio:apiBaseUrl": proxy.base_url}, {"twilio:authToken"}, PASSPHRASE)
+                     "twilio:apiBaseUrl": proxy.base_url, **MESSAGING_CONFIG}, {"twilio:authToken"}, PASSPHRASE)
     yield tmp_path
     proxy.stop()
 

@@ -9,6 +9,7 @@ import pulumi
 from ..tenancy import ValidationPolicy, load_tenants
 from ..tenancy.shards import served_by
 from .claims import FleetClaims
+from .messaging import MessagingConfig
 from .tenant import TenantResources
 
 __all__ = ["TenantResources", "run"]
@@ -33,7 +34,8 @@ def run(tenants_dir: Optional[str] = None) -> dict[str, TenantResources]:
     components = {t.id: TenantResources(t, claims) for t in ordered}
     for component in components.values():
         component.add_exact_numbers(claims)
+    messaging = MessagingConfig()
     for component in components.values():
-        component.finish(claims)
+        component.finish(claims, messaging)
     pulumi.export("tenants", {tenant_id: components[tenant_id].stack_output() for tenant_id in sorted(components)})
     return components

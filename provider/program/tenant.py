@@ -9,6 +9,7 @@ from .. import naming
 from ..resources import ApiKey, AuthTokenRotation, PhoneNumber, Subaccount, SubaccountStatus, UsageTrigger
 from ..tenancy import ApiKeySpec, PhoneNumberSpec, Tenant
 from .claims import FleetClaims
+from .messaging import MessagingConfig, TenantMessaging
 
 COMPONENT_TYPE = "twilio-tenants:index:Tenant"
 
@@ -65,11 +66,15 @@ class TenantResources(pulumi.ComponentResource):
                 self.numbers[spec.name] = self._number(spec, claims.number_holder(spec.number))
                 claims.add_exact_number(self.tenant, self.numbers[spec.name])
 
-    def finish(self, claims: FleetClaims) -> None:
+    def finish(self, claims: FleetClaims, messaging: Optional[MessagingConfig] = None) -> None:
         """Phase 3: key, budget, and the status step last. Suspending or closing waits for this tenant's own
         resources and for every exact number in the fleet, so a number leaving this tenant leaves first
         (Twilio releases a closed subaccount's numbers, and refuses to move a suspended one's)."""
         tenant, account = self.tenant, self.subaccount.sid
+        self.messaging: Optional[TenantMessaging] = None
+        if tenant.status != "closed" and tenant.messaging is not None:
+            self.messaging = TenantMessaging(tenant, account, self.numbers, messaging or MessagingConfig(),
+                                             self._child)
         if tenant.status != "closed":
             for spec in tenant.api_keys:
                 self._api_key(spec)
@@ -84,6 +89,9 @@ class TenantResources(pulumi.ComponentResource):
                         friendly_name=naming.usage_trigger_friendly_name(tenant.id, percent),
                         callback_url=tenant.budget.alert_callback_url, trigger_value=str(amount), opts=self._child))
         children: list[pulumi.Resource] = [*self.numbers.values(), *self.triggers]
+        if self.messaging:
+            children += [self.messaging.service, *self.messaging.senders.values(), *self.messaging.toll_free.values()]
+            children += [self.messaging.a2p] if self.messaging.a2p else []
         children += [key for roles in self.keys.values() for _, key in roles.values()]
         if self.rotation:
             children.append(self.rotation)
@@ -154,4 +162,5 @@ class TenantResources(pulumi.ComponentResource):
             "api_key_sid": main["current"]["sid"] if main else None,
             "api_key_secret": main["current"]["secret"] if main else None,
             "api_keys": keys,
+            "messaging": self.messaging.output() if self.messaging else None,
         }

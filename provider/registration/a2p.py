@@ -168,7 +168,7 @@ class A2pFlow:
         return self.client.messaging.v1.services(self.props["service_sid"]).us_app_to_person
 
     def _campaign_args(self) -> dict[str, Any]:
-        c = self.props["campaign"]
+        c = self.props["a2p_campaign"]
         return {"description": c["description"], "message_flow": c["message_flow"],
                 "message_samples": list(c["samples"]), "has_embedded_links": c["has_embedded_links"],
                 "has_embedded_phone": c["has_embedded_phone"]}
@@ -178,14 +178,14 @@ class A2pFlow:
         existing = [c for c in campaigns.list() if c.sid != replacing]
         campaign = existing[0] if existing else campaigns.create(
             brand_registration_sid=self.state["brand"]["sid"],
-            us_app_to_person_usecase=self.props["campaign"]["use_case"], **self._campaign_args())
+            us_app_to_person_usecase=self.props["a2p_campaign"]["use_case"], **self._campaign_args())
         self.state["campaign"] = {"sid": campaign.sid, "status": campaign.campaign_status, "errors": campaign.errors,
-                                  "use_case": self.props["campaign"]["use_case"],
+                                  "use_case": self.props["a2p_campaign"]["use_case"],
                                   "submitted": self.wanted["campaign"]}
 
     def _update_campaign(self) -> None:
         current = self.state["campaign"]
-        if current.get("use_case") != self.props["campaign"]["use_case"]:  # Twilio cannot change a use case
+        if current.get("use_case") != self.props["a2p_campaign"]["use_case"]:  # Twilio cannot change a use case
             self._campaigns()(current["sid"]).delete()
             self._register_campaign(replacing=current["sid"])
             return

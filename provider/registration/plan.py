@@ -35,7 +35,7 @@ def digests(props: dict[str, Any]) -> dict[str, str]:
     business = props["business"]
     profile, product = digest(profile_data(business)), digest(product_data(business))
     return {"profile": profile, "product": product, "brand": digest([profile, product, bool(props.get("mock"))]),
-            "campaign": digest(props.get("campaign") or {})}
+            "campaign": digest(props.get("a2p_campaign") or {})}
 
 
 def _stage(state: dict[str, Any], name: str) -> dict[str, Any]:

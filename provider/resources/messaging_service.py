@@ -41,7 +41,8 @@ def live_settings(service: Any) -> dict[str, Any]:
 
 
 def _twilio_kwargs(settings: dict[str, Any]) -> dict[str, Any]:
-    return {SERVICE_SETTINGS[k]: v for k, v in settings.items()}
+    """Pulumi carries numbers as floats (14400 arrives as 14400.0): Twilio wants whole seconds."""
+    return {SERVICE_SETTINGS[k]: int(v) if k == "validity_period" else v for k, v in settings.items()}
 
 
 class MessagingServiceProvider(TwilioProvider):

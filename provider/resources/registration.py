@@ -17,7 +17,7 @@ from ..registration import a2p, plan, tollfree
 from .base import ProvisioningError, TwilioProvider, explain
 
 A2P_STAGES = ("profile", "product", "brand", "campaign")
-INPUTS = ("account_sid", "service_sid", "tenant_id", "business", "campaign", "mock", "primary_profile_sid", "remove")
+INPUTS = ("account_sid", "service_sid", "tenant_id", "business", "a2p_campaign", "mock", "primary_profile_sid", "remove")
 
 
 def _state(props: dict[str, Any]) -> dict[str, Any]:
@@ -150,10 +150,10 @@ class A2pRegistration(Resource, module="twilio", name="A2pRegistration"):
     attention: pulumi.Output[str]
 
     def __init__(self, resource_name: str, *, account_sid: pulumi.Input[str], service_sid: pulumi.Input[str],
-                 tenant_id: str, business: Optional[dict[str, Any]], campaign: Optional[dict[str, Any]], mock: bool,
+                 tenant_id: str, business: Optional[dict[str, Any]], a2p_campaign: Optional[dict[str, Any]], mock: bool,
                  primary_profile_sid: Optional[str], remove: bool, opts: Optional[pulumi.ResourceOptions] = None):
         props = {"account_sid": account_sid, "service_sid": service_sid, "tenant_id": tenant_id,
-                 "business": business, "campaign": campaign, "mock": mock, "primary_profile_sid": primary_profile_sid,
+                 "business": business, "a2p_campaign": a2p_campaign, "mock": mock, "primary_profile_sid": primary_profile_sid,
                  "remove": remove, **{stage: None for stage in A2P_STAGES}, "next_steps": None, "attention": None}
         super().__init__(A2pRegistrationProvider(), resource_name, props, opts)
 

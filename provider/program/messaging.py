@@ -1,0 +1,106 @@
+"""A tenant's messaging as resources (service, sender pool, registrations), and whether it may send SMS.
+
+A US local number sends only once the tenant's A2P 10DLC campaign is VERIFIED (else carriers block it, 30034); a
+toll-free number only once its verification is TWILIO_APPROVED (30032). Numbers outside the US need neither.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any, Optional
+
+import pulumi
+
+from .. import naming
+from ..registration.tollfree import verification_fields
+from ..resources import A2pRegistration, MessagingSender, MessagingService, PhoneNumber, TollfreeVerification
+from ..tenancy import Tenant
+from ..tenancy.rules import TOLL_FREE_PREFIXES
+
+
+class MessagingConfig:
+    """Stack settings registration needs: the platform's primary customer profile, and mock brands (sandbox)."""
+
+    def __init__(self) -> None:
+        config = pulumi.Config()
+        self.primary_profile_sid: Optional[str] = config.get("primaryCustomerProfileSid")
+        self.mock_brands = bool(config.get_bool("mockBrands"))
+
+
+class TenantMessaging:
+    def __init__(self, tenant: Tenant, account_sid: pulumi.Output[str], numbers: dict[str, PhoneNumber],
+                 config: MessagingConfig, opts: pulumi.ResourceOptions):
+        messaging = tenant.messaging
+        assert messaging is not None
+        self.tenant, self.numbers = tenant, numbers
+        self.service = MessagingService(
+            f"{tenant.id}/messaging-service", account_sid=account_sid,
+            friendly_name=naming.subaccount_friendly_name(tenant.id), settings=messaging.service.as_dict(), opts=opts)
+        self.senders = {name: MessagingSender(
+            f"{tenant.id}/sender-{name}", account_sid=account_sid, service_sid=self.service.sid,
+            number_sid=numbers[name].sid, phone_number=numbers[name].phone_number, tenant_id=tenant.id, opts=opts)
+            for name in messaging.senders}
+        self.a2p: Optional[A2pRegistration] = None
+        self.toll_free: dict[str, TollfreeVerification] = {}
+        business = asdict(messaging.business) if messaging.business else None
+        campaign = messaging.a2p_10dlc
+        if campaign is not None:
+            remove = campaign.remove
+            self.a2p = A2pRegistration(
+                f"{tenant.id}/a2p-10dlc", account_sid=account_sid, service_sid=self.service.sid, tenant_id=tenant.id,
+                business=business, a2p_campaign=None if remove else {**asdict(campaign), "samples": list(campaign.samples)},
+                mock=config.mock_brands, primary_profile_sid=config.primary_profile_sid, remove=remove,
+                opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(
+                    protect=not remove, depends_on=list(self.senders.values()))))
+        if messaging.toll_free is not None and business is not None:
+            fields = verification_fields(business, asdict(messaging.toll_free))
+            for name in messaging.toll_free.numbers:
+                self.toll_free[name] = TollfreeVerification(
+                    f"{tenant.id}/toll-free-{name}", account_sid=account_sid, number_sid=numbers[name].sid,
+                    phone_number=numbers[name].phone_number, tenant_id=tenant.id, verification=fields,
+                    opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[self.senders[name]])))
+
+    def output(self) -> pulumi.Output[dict[str, Any]]:
+        names = list(self.senders)
+        phones = [self.numbers[name].phone_number for name in names]
+        a2p = self.a2p
+        a2p_state = pulumi.Output.all(a2p.profile, a2p.product, a2p.brand, a2p.campaign, a2p.next_steps,
+                                      a2p.attention) if a2p else pulumi.Output.from_input(None)
+        toll_free = {name: pulumi.Output.all(v.sid, v.status, v.rejection_reason)
+                     for name, v in self.toll_free.items()}
+        return pulumi.Output.all(self.service.sid, pulumi.Output.all(*phones), a2p_state, toll_free).apply(
+            lambda parts: messaging_readout(parts[0], dict(zip(names, parts[1], strict=True)), parts[2], parts[3],
+                                            removed=bool(self.tenant.messaging and self.tenant.messaging.a2p_10dlc
+                                                         and self.tenant.messaging.a2p_10dlc.remove)))
+
+
+def _stage(stage: Optional[dict[str, Any]]) -> dict[str, Any]:
+    return {k: v for k, v in (stage or {}).items() if k != "submitted"}
+
+
+def messaging_readout(service_sid: str, phones: dict[str, str], a2p: Optional[list[Any]],
+                      toll_free: dict[str, list[Any]], removed: bool = False) -> dict[str, Any]:
+    """The CRM's view: per sender whether it may send and why not; `sms_ready` when at least one may."""
+    campaign_status = ((a2p[3] or {}).get("status") if a2p else None)
+    senders = {}
+    for name, phone in phones.items():
+        if not phone.startswith("+1"):
+            ready, why = True, ""
+        elif phone.startswith(TOLL_FREE_PREFIXES):
+            status = toll_free[name][1] if name in toll_free else None
+            ready = status == "TWILIO_APPROVED"
+            why = "" if ready else ("toll-free verification is not declared (messaging.toll_free)" if status is None
+                                    else f"toll-free verification is {status}")
+        else:
+            ready = campaign_status == "VERIFIED" and not removed
+            why = "" if ready else ("A2P 10DLC is not declared (messaging.a2p_10dlc)" if a2p is None or removed
+                                    else f"A2P 10DLC campaign is {campaign_status or 'not registered yet'}")
+        senders[name] = {"phone_number": phone, "ready": ready, "why_not": why}
+    ready_senders = [name for name, s in senders.items() if s["ready"]]
+    return {
+        "service_sid": service_sid, "senders": senders, "sms_ready": bool(ready_senders),
+        "why_not": "" if ready_senders else "; ".join(f"{n}: {s['why_not']}" for n, s in senders.items()),
+        "a2p_10dlc": None if a2p is None else {
+            "customer_profile": _stage(a2p[0]), "trust_product": _stage(a2p[1]), "brand": _stage(a2p[2]),
+            "campaign": _stage(a2p[3]), "next_steps": a2p[4] or [], "attention": a2p[5] or ""},
+        "toll_free": {name: {"sid": v[0], "status": v[1], "rejection_reason": v[2]} for name, v in toll_free.items()},
+    }

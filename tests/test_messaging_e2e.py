@@ -1,0 +1,127 @@
+"""Messaging end to end, engine-less through the real provider server and the contract proxy: the example tenants'
+Messaging Services, A2P 10DLC (northside-pharmacy) and toll-free verification (sunrise-rx), from preview to
+`sms_ready`, with the stand-in's reviews moved by its clock; and a rejected brand fixed and resubmitted."""
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from provider.localengine import ApplyError
+from provider.localengine.provider_server import ProviderCallError
+from provider.localengine.state_store import reveal
+from provider.sandbox import SandboxServer
+
+from .test_program_e2e import edit, project, up  # noqa: F401  (project is a fixture)
+
+
+def _days(sandbox: SandboxServer, days: int) -> None:
+    sandbox.backend.clock.advance(timedelta(days=days))
+
+
+def _writes(sandbox: SandboxServer, since: int) -> list[str]:
+    return [f"{r.method} {r.path}" for r in sandbox.backend.requests(since) if r.is_write]
+
+
+def _messaging(result, tenant: str) -> dict:
+    return reveal(result.outputs)["tenants"][tenant]["messaging"]
+
+
+def test_from_preview_to_sms_ready(project: Path, sandbox: SandboxServer) -> None:  # noqa: F811
+    backend = sandbox.backend
+    preview = up(project, "preview")
+    kinds = [s.urn.split("::")[-2].split(":")[-1] for s in preview.steps if s.op == "create"]
+    assert {"MessagingService", "MessagingSender", "A2pRegistration", "TollfreeVerification"} <= set(kinds)
+    assert backend.counters["writes"] == 0
+    first = up(project)
+    north, sunrise = _messaging(first, "northside-pharmacy"), _messaging(first, "sunrise-rx")
+    assert not north["sms_ready"] and "campaign" in north["why_not"]
+    assert north["a2p_10dlc"]["customer_profile"]["status"] == "pending-review"
+    assert north["a2p_10dlc"]["brand"] == {}, "a brand waits for approved profiles"
+    assert sunrise["toll_free"]["hotline"]["status"] == "PENDING_REVIEW" and not sunrise["sms_ready"]
+    service = backend.services[north["service_sid"]]
+    assert service.account_sid == reveal(first.outputs)["tenants"]["northside-pharmacy"]["account_sid"], \
+        "made in the tenant's subaccount, not the parent"
+    assert service.validity_period == 14400 and service.inbound_request_url.endswith("/northside-pharmacy/sms")
+
+    before = backend.last_seq
+    again = up(project)
+    assert set(again.counts) == {"same"} and _writes(sandbox, before) == [], "nothing is resubmitted"
+
+    for days, expected in ((2, "register brand"), (2, "register campaign")):
+        _days(sandbox, days)
+        up(project, "refresh")
+        preview = up(project, "preview")
+        assert [s.op for s in preview.steps if "a2p-10dlc" in s.urn] == ["update"], "the next stage is due"
+        assert expected in _messaging(preview, "northside-pharmacy")["a2p_10dlc"]["next_steps"]
+        before = backend.last_seq
+        up(project)
+        made = _writes(sandbox, before)
+        assert len(made) == 1 and ("BrandRegistrations" in made[0] if "brand" in expected else "Usa2p" in made[0])
+    _days(sandbox, 3)
+    up(project, "refresh")
+    final = up(project)
+    north, sunrise = _messaging(final, "northside-pharmacy"), _messaging(final, "sunrise-rx")
+    assert north["sms_ready"] and north["senders"]["main"]["ready"], north
+    assert north["a2p_10dlc"]["campaign"]["status"] == "VERIFIED" and north["a2p_10dlc"]["brand"]["mock"] is True
+    assert sunrise["sms_ready"] and sunrise["toll_free"]["hotline"]["status"] == "TWILIO_APPROVED"
+
+
+def test_a_rejected_brand_is_fixed_and_resubmitted_only_after_the_fix(project: Path,  # noqa: F811
+                                                                      sandbox: SandboxServer) -> None:
+    backend = sandbox.backend
+    edit(project, "northside-pharmacy", 'ein: "12-3456789"', 'ein: "00-0000000"')
+    up(project)
+    _days(sandbox, 2)
+    up(project, "refresh")
+    up(project)  # registers the brand
+    _days(sandbox, 2)
+    up(project, "refresh")
+    stuck = up(project)
+    a2p = _messaging(stuck, "northside-pharmacy")["a2p_10dlc"]
+    assert a2p["brand"]["status"] == "FAILED" and a2p["brand"]["feedback"] == ["TAX_ID"]
+    assert "TAX_ID" in a2p["attention"]
+    before = backend.last_seq
+    up(project)
+    assert _writes(sandbox, before) == [], "a rejected brand is not resubmitted with unchanged data"
+
+    edit(project, "northside-pharmacy", 'ein: "00-0000000"', 'ein: "12-3456789"')
+    preview = up(project, "preview")
+    fix = [s for s in preview.steps if s.op == "update" and "a2p-10dlc" in s.urn]
+    assert fix and any(prop == "business.ein" for prop, _, _ in fix[0].changes)
+    up(project)  # the profile goes back to review with the new EIN
+    _days(sandbox, 2)
+    up(project, "refresh")
+    before = backend.last_seq
+    up(project)
+    assert any("BrandRegistrations/BN" in w for w in _writes(sandbox, before)), "resubmitted once approved"
+    _days(sandbox, 2)
+    up(project, "refresh")
+    assert _messaging(up(project), "northside-pharmacy")["a2p_10dlc"]["brand"]["status"] == "APPROVED"
+
+
+def test_an_edit_under_review_is_refused_before_anything_is_applied(project: Path,  # noqa: F811
+                                                                    sandbox: SandboxServer) -> None:
+    up(project)
+    edit(project, "northside-pharmacy", "legal_name: Northside Pharmacy LLC", "legal_name: Northside Rx LLC")
+    before = sandbox.backend.last_seq
+    with pytest.raises(ProviderCallError) as refused:  # from diff, in the preview `up` runs first
+        up(project)
+    assert "pending-review" in str(refused.value) and "cannot change until Twilio decides" in str(refused.value)
+    assert _writes(sandbox, before) == []
+
+
+def test_removing_a_registration_takes_an_explicit_line(project: Path, sandbox: SandboxServer) -> None:  # noqa: F811
+    up(project)
+    path = project / "tenants" / "northside-pharmacy.yaml"
+    text = path.read_text()
+    start = text.index("  a2p_10dlc:")
+    path.write_text(text[:start])  # the block just deleted
+    with pytest.raises(ApplyError) as refused:
+        up(project)
+    assert "protected" in str(refused.value)
+    path.write_text(text[:start] + "  a2p_10dlc:\n    remove: true\n")
+    up(project)
+    path.write_text(text[:start])
+    assert up(project).counts.get("delete") == 1
