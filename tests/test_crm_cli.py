@@ -12,7 +12,7 @@ from provider.sandbox import SandboxServer
 from provider.stackfiles import write_stack_file
 
 from .cli import tenantctl
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, MESSAGING_CONFIG
 
 PASSPHRASE = "crm-test"
 
@@ -21,7 +21,7 @@ PASSPHRASE = "crm-test"
 def deployed(tmp_path: Path, sandbox: SandboxServer) -> Path:
     shutil.copytree(EXAMPLES, tmp_path / "tenants")
     write_stack_file(tmp_path / "Pulumi.test.yaml", {"twilio:accountSid": sandbox.account_sid, "twilio:authToken": sandbox.auth_token,
-                     "twilio:apiBaseUrl": sandbox.base_url}, {"twilio:authToken"}, PASSPHRASE)
+                     "twilio:apiBaseUrl": sandbox.base_url, **MESSAGING_CONFIG}, {"twilio:authToken"}, PASSPHRASE)
     env = {"PULUMI_CONFIG_PASSPHRASE": PASSPHRASE}
     result = tenantctl("local", "up", "--stack", "test", "--root", str(tmp_path), env=env, timeout=300)
     assert result.returncode == 0, result.stderr

@@ -19,6 +19,7 @@ from .contract import ContractChecker
 from .contract_proxy import ContractProxy
 
 PASSPHRASE = "test-passphrase"
+SUBACCOUNT_CREDENTIALS = {"MessagingService", "MessagingSender", "A2pRegistration", "TollfreeVerification"}
 
 
 @pytest.fixture
@@ -89,8 +90,10 @@ def test_offboarding_path(project: Path, sandbox: SandboxServer) -> None:
     preview = up(project, "preview")
     deleted = {s.urn.split("::")[-1] for s in preview.steps if s.op == "delete"}
     assert deleted == {"northside-pharmacy/main", "northside-pharmacy/refills", "northside-pharmacy/key-crm-g1",
-                       "northside-pharmacy/budget-80pct", "northside-pharmacy/budget-100pct"}, \
-        "the preview shows the numbers going with the closed subaccount"
+                       "northside-pharmacy/budget-80pct", "northside-pharmacy/budget-100pct",
+                       "northside-pharmacy/messaging-service", "northside-pharmacy/sender-main"}, \
+        "the preview shows the numbers and the Messaging Service going with the closed subaccount"
+    assert [s.op for s in preview.steps if s.urn.endswith("/a2p-10dlc")] == ["update"], "registration: removed"
     up(project)
     assert backend.accounts[sid].status == "closed"
     assert not [n for n in backend.numbers.values() if n.account_sid == sid]
@@ -98,7 +101,7 @@ def test_offboarding_path(project: Path, sandbox: SandboxServer) -> None:
     (project / "tenants" / "northside-pharmacy.yaml").unlink()
     before = backend.last_seq
     result = up(project)
-    assert result.counts.get("delete") == 2, "the closed subaccount and its status leave the state"
+    assert result.counts.get("delete") == 3, "the closed subaccount, its status and its removed registration leave"
     assert not [r for r in backend.requests(before) if r.is_write]
     assert backend.accounts[sid].status == "closed"
 
@@ -109,7 +112,12 @@ def test_refresh_reads_one_get_per_resource(project: Path, sandbox: SandboxServe
     refreshed = up(project, "refresh")
     calls = sandbox.backend.requests(before)
     assert all(r.method == "GET" for r in calls)
-    assert len(calls) == sum(first.counts.values()) and refreshed.counts == {"refresh": len(calls)}
+    in_subaccount = [s for s in first.steps if s.urn.split("::")[-2].split(":")[-1] in SUBACCOUNT_CREDENTIALS]
+    registrations = [s for s in in_subaccount if "A2pRegistration" in s.urn]
+    # one GET per resource; those acting with a subaccount's own credentials first read its current token, and an
+    # A2P registration reads each stage it made (customer profile and trust product, after the first up)
+    assert len(calls) == sum(first.counts.values()) + len(in_subaccount) + len(registrations)
+    assert refreshed.counts == {"refresh": sum(first.counts.values())}
 
 
 def test_up_with_refresh_heals_a_lost_sandbox(project: Path, sandbox: SandboxServer, parent) -> None:
@@ -119,6 +127,6 @@ def test_up_with_refresh_heals_a_lost_sandbox(project: Path, sandbox: SandboxSer
         north["phone_numbers"]["main"]["sid"]).delete()  # lost outside Pulumi
     assert set(up(project).counts) == {"same"}, "without refresh, the state is trusted"
     healed = deploy("up", root=project, stack="test", passphrase=PASSPHRASE, refresh_first=True)
-    assert healed.counts["gone"] == 1 and healed.counts["create"] == 1
+    assert healed.counts["gone"] == 2 and healed.counts["create"] == 2, "the number, and its place in the pool"
     again = reveal(healed.outputs)["tenants"]["northside-pharmacy"]["phone_numbers"]["main"]
     assert sandbox.backend.numbers[again["sid"]].account_sid == north["account_sid"]

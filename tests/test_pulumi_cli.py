@@ -23,7 +23,7 @@ from provider.localengine.state_store import masked
 from provider.sandbox import Clock, SandboxServer, TwilioBackend
 from provider.stackfiles import write_stack_file
 
-from .conftest import EXAMPLES, PINNED_NOW, REPO
+from .conftest import EXAMPLES, MESSAGING_CONFIG, PINNED_NOW, REPO
 
 pytestmark = [
     pytest.mark.cli, pytest.mark.slow,
@@ -105,6 +105,7 @@ def cli_stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple
         "twilio:authToken": auto.ConfigValue(sandbox.auth_token, secret=True),
         "twilio:apiBaseUrl": auto.ConfigValue(sandbox.base_url),
         "tenantsDir": auto.ConfigValue(str(tenants)),
+        **{name.split(":", 1)[1]: auto.ConfigValue(value) for name, value in MESSAGING_CONFIG.items()},
     })
     try:
         yield stack, sandbox, tenants
@@ -230,7 +231,8 @@ def test_the_cli_and_the_engine_less_mode_agree_on_every_step(cli_stack, tmp_pat
         shutil.copytree(EXAMPLES, root / "tenants")
         write_stack_file(root / "Pulumi.test.yaml",
                          {"twilio:accountSid": local_sandbox.account_sid, "twilio:authToken": local_sandbox.auth_token,
-                          "twilio:apiBaseUrl": local_sandbox.base_url}, {"twilio:authToken"}, PASSPHRASE)
+                          "twilio:apiBaseUrl": local_sandbox.base_url, **MESSAGING_CONFIG}, {"twilio:authToken"},
+                         PASSPHRASE)
         engine_less = local_flow(root, local_sandbox)
     finally:
         local_sandbox.stop()

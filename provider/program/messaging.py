@@ -32,6 +32,19 @@ class TenantMessaging:
         messaging = tenant.messaging
         assert messaging is not None
         self.tenant, self.numbers = tenant, numbers
+        self.a2p: Optional[A2pRegistration] = None
+        self.toll_free: dict[str, TollfreeVerification] = {}
+        self.senders: dict[str, MessagingSender] = {}
+        self.service: Optional[MessagingService] = None
+        if tenant.status == "closed":
+            # Closing is the reviewed line that ends everything: Twilio closes the service and numbers with the
+            # account; a registration is removed (its campaign deleted first) and is then no longer protected.
+            if messaging.a2p_10dlc is not None:
+                self.a2p = A2pRegistration(
+                    f"{tenant.id}/a2p-10dlc", account_sid=account_sid, service_sid="", tenant_id=tenant.id,
+                    business=None, a2p_campaign=None, mock=config.mock_brands, primary_profile_sid=None, remove=True,
+                    opts=opts)
+            return
         self.service = MessagingService(
             f"{tenant.id}/messaging-service", account_sid=account_sid,
             friendly_name=naming.subaccount_friendly_name(tenant.id), settings=messaging.service.as_dict(), opts=opts)
@@ -39,8 +52,6 @@ class TenantMessaging:
             f"{tenant.id}/sender-{name}", account_sid=account_sid, service_sid=self.service.sid,
             number_sid=numbers[name].sid, phone_number=numbers[name].phone_number, tenant_id=tenant.id, opts=opts)
             for name in messaging.senders}
-        self.a2p: Optional[A2pRegistration] = None
-        self.toll_free: dict[str, TollfreeVerification] = {}
         business = asdict(messaging.business) if messaging.business else None
         campaign = messaging.a2p_10dlc
         if campaign is not None:
@@ -59,7 +70,9 @@ class TenantMessaging:
                     phone_number=numbers[name].phone_number, tenant_id=tenant.id, verification=fields,
                     opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[self.senders[name]])))
 
-    def output(self) -> pulumi.Output[dict[str, Any]]:
+    def output(self) -> Optional[pulumi.Output[dict[str, Any]]]:
+        if self.service is None:
+            return None
         names = list(self.senders)
         phones = [self.numbers[name].phone_number for name in names]
         a2p = self.a2p

@@ -72,7 +72,7 @@ class TenantResources(pulumi.ComponentResource):
         (Twilio releases a closed subaccount's numbers, and refuses to move a suspended one's)."""
         tenant, account = self.tenant, self.subaccount.sid
         self.messaging: Optional[TenantMessaging] = None
-        if tenant.status != "closed" and tenant.messaging is not None:
+        if tenant.messaging is not None:
             self.messaging = TenantMessaging(tenant, account, self.numbers, messaging or MessagingConfig(),
                                              self._child)
         if tenant.status != "closed":
@@ -90,8 +90,9 @@ class TenantResources(pulumi.ComponentResource):
                         callback_url=tenant.budget.alert_callback_url, trigger_value=str(amount), opts=self._child))
         children: list[pulumi.Resource] = [*self.numbers.values(), *self.triggers]
         if self.messaging:
-            children += [self.messaging.service, *self.messaging.senders.values(), *self.messaging.toll_free.values()]
-            children += [self.messaging.a2p] if self.messaging.a2p else []
+            children += [*self.messaging.senders.values(), *self.messaging.toll_free.values()]
+            children += [self.messaging.service] if self.messaging.service else []
+            children += [self.messaging.a2p] if self.messaging.a2p else []  # a campaign goes before the account
         children += [key for roles in self.keys.values() for _, key in roles.values()]
         if self.rotation:
             children.append(self.rotation)

@@ -39,17 +39,17 @@ class A2pFlow:
         self.client, self.props = client, props
         self.state: dict[str, Any] = {k: dict(v) if isinstance(v, dict) else v for k, v in state.items()}
         self.hub = client.trusthub.v1
-        self.wanted = plan.digests(props)
+        self.wanted = {} if props.get("remove") else plan.digests(props)
 
     # ---- the run -----------------------------------------------------------------------------------
     def advance(self) -> dict[str, Any]:
         """Take every step the plan allows now; returns the new state (statuses as Twilio answered)."""
-        problem = plan.refusal(self.refreshed(), self.props)
-        if problem:
-            raise RegistrationRefused(problem)
         if self.props.get("remove"):
             self._remove_campaign()
             return self.state
+        problem = plan.refusal(self.refreshed(), self.props)
+        if problem:
+            raise RegistrationRefused(problem)
         self._bundle("profile")
         self._bundle("product")
         self.refreshed()
@@ -165,7 +165,9 @@ class A2pFlow:
                 "failure_reason": brand.failure_reason, "mock": brand.mock}
 
     def _campaigns(self) -> Any:
-        return self.client.messaging.v1.services(self.props["service_sid"]).us_app_to_person
+        """The campaigns of the service the campaign was registered on (the declared one, for a new campaign)."""
+        service = (self.state.get("campaign") or {}).get("service_sid") or self.props["service_sid"]
+        return self.client.messaging.v1.services(service).us_app_to_person
 
     def _campaign_args(self) -> dict[str, Any]:
         c = self.props["a2p_campaign"]
@@ -181,6 +183,7 @@ class A2pFlow:
             us_app_to_person_usecase=self.props["a2p_campaign"]["use_case"], **self._campaign_args())
         self.state["campaign"] = {"sid": campaign.sid, "status": campaign.campaign_status, "errors": campaign.errors,
                                   "use_case": self.props["a2p_campaign"]["use_case"],
+                                  "service_sid": self.props["service_sid"],
                                   "submitted": self.wanted["campaign"]}
 
     def _update_campaign(self) -> None:

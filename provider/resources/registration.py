@@ -79,6 +79,8 @@ class A2pRegistrationProvider(TwilioProvider):
         return UpdateResult(self._run(news, _state(olds)))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        if props.get("remove"):  # no longer managed: nothing to read (the account may be closed by now)
+            return ReadResult(id_, props)
         flow = self._flow(props, _state(props))
         try:
             state = flow.refreshed()
