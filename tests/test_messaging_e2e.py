@@ -125,3 +125,33 @@ def test_removing_a_registration_takes_an_explicit_line(project: Path, sandbox: 
     up(project)
     path.write_text(text[:start])
     assert up(project).counts.get("delete") == 1
+
+
+def test_compliance_report_and_crm_read_out(project: Path, sandbox: SandboxServer) -> None:  # noqa: F811
+    import json as jsonlib
+
+    from provider.crm import tenant_credentials
+
+    from .cli import tenantctl
+    from .test_program_e2e import PASSPHRASE
+
+    edit(project, "sunrise-rx", "use_case_summary: Refill", "use_case_summary: sandbox-reject Refill")
+    up(project)
+    _days(sandbox, 3)
+    up(project, "refresh")
+    up(project)
+    env = {"PULUMI_CONFIG_PASSPHRASE": PASSPHRASE}
+    report = tenantctl("compliance", "--stack", "test", "--source", "local", "--root", str(project),
+                       "--format", "json", env=env)
+    assert report.returncode == 0, report.stderr
+    rows = {row["tenant"]: row for row in jsonlib.loads(report.stdout)}
+    assert set(rows) == {"northside-pharmacy", "sunrise-rx"}
+    assert rows["sunrise-rx"]["toll_free"] == {"hotline": "TWILIO_REJECTED"}
+    assert "use_case_summary" in rows["sunrise-rx"]["feedback"] and not rows["sunrise-rx"]["sms_ready"]
+    assert rows["northside-pharmacy"]["brand"] == "PENDING", "registered by the last up, in review"
+    table = tenantctl("compliance", "sunrise-rx", "--stack", "test", "--source", "local", "--root", str(project),
+                      env=env)
+    assert table.returncode == 0 and "TWILIO_REJECTED" in table.stdout and "northside" not in table.stdout
+    creds = tenant_credentials("sunrise-rx", "test", source="local", work_dir=project, passphrase=PASSPHRASE)
+    assert not creds.sms_ready and "TWILIO_REJECTED" in creds.as_dict()["sms_why_not"]
+    assert creds.messaging_service_sid and creds.messaging_service_sid.startswith("MG")

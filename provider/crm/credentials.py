@@ -45,6 +45,22 @@ class TenantCredentials:
     phone_numbers: dict[str, dict[str, str]]
     auth_token_secondary: Optional[str] = None  # during a rotation: valid too, not yet what Twilio signs with
     api_keys: tuple[ApiKeyCredential, ...] = ()  # per key name the current generation first, then the previous
+    messaging: Optional[dict[str, Any]] = None  # service, senders, registration (see `tenantctl compliance`)
+
+    @property
+    def sms_ready(self) -> bool:
+        """Whether the tenant may text patients now: at least one sender registered and approved."""
+        return bool(self.messaging and self.messaging.get("sms_ready"))
+
+    @property
+    def sms_senders(self) -> list[str]:
+        """The phone numbers the CRM may send from (with `messaging_service_sid`, Twilio picks among them)."""
+        senders = (self.messaging or {}).get("senders") or {}
+        return [s["phone_number"] for s in senders.values() if s.get("ready")]
+
+    @property
+    def messaging_service_sid(self) -> Optional[str]:
+        return (self.messaging or {}).get("service_sid")
 
     def __repr__(self) -> str:  # a credentials object printed in a log shows no secret
         return (f"TenantCredentials(tenant_id={self.tenant_id!r}, account_sid={self.account_sid!r}, "
@@ -89,7 +105,10 @@ class TenantCredentials:
                 "status": self.status, "api_key_sid": self.api_key_sid, "api_key_secret": self.api_key_secret,
                 "api_keys": [{"name": k.name, "sid": k.sid, "secret": k.secret, "generation": k.generation,
                               "role": k.role} for k in self.api_keys],
-                "phone_numbers": self.phone_numbers}
+                "phone_numbers": self.phone_numbers, "messaging_service_sid": self.messaging_service_sid,
+                "sms_ready": self.sms_ready, "sms_senders": self.sms_senders,
+                "sms_why_not": "" if self.sms_ready else ((self.messaging or {}).get("why_not")
+                                                          or "no messaging block in the tenant file")}
 
 
 def _key_credentials(outputs: dict[str, Any]) -> tuple[ApiKeyCredential, ...]:
@@ -181,4 +200,5 @@ def tenant_credentials(tenant_id: str, stack: str = "prod", *, source: str = "au
                                f"{known})")
     return TenantCredentials(tenant_id, t["account_sid"], t["auth_token"], t["status"], t.get("api_key_sid"),
                              t.get("api_key_secret"), t.get("phone_numbers") or {},
-                             auth_token_secondary=t.get("auth_token_secondary"), api_keys=_key_credentials(t))
+                             auth_token_secondary=t.get("auth_token_secondary"), api_keys=_key_credentials(t),
+                             messaging=t.get("messaging"))

@@ -1,0 +1,86 @@
+"""`tenantctl compliance [TENANT]`: each tenant's messaging registration as Twilio last answered (`refresh` reads
+it), what the next run will do, Twilio's feedback, and whether the tenant may send SMS."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("tenant", nargs="?", help="one tenant (default: every tenant with a messaging block)")
+    parser.add_argument("--stack", default="prod")
+    parser.add_argument("--format", choices=("table", "json", "markdown"), default="table")
+    parser.add_argument("--source", choices=("auto", "pulumi", "local"), default="auto",
+                        help="pulumi: Automation API; local: the engine-less state; auto: pulumi if installed")
+    parser.add_argument("--root", type=Path, default=Path("."), help="directory holding Pulumi.yaml")
+
+
+def rows(tenants: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per tenant with messaging: statuses by stage, readiness, and what needs a person."""
+    out = []
+    for tenant_id, tenant in sorted(tenants.items()):
+        messaging = tenant.get("messaging")
+        if not messaging:
+            continue
+        a2p = messaging.get("a2p_10dlc") or {}
+        out.append({
+            "tenant": tenant_id, "sms_ready": messaging["sms_ready"], "why_not": messaging["why_not"],
+            "ready_senders": sorted(n for n, s in messaging["senders"].items() if s["ready"]),
+            "customer_profile": (a2p.get("customer_profile") or {}).get("status"),
+            "trust_product": (a2p.get("trust_product") or {}).get("status"),
+            "brand": (a2p.get("brand") or {}).get("status"), "campaign": (a2p.get("campaign") or {}).get("status"),
+            "toll_free": {name: v["status"] for name, v in (messaging.get("toll_free") or {}).items()},
+            "next_steps": a2p.get("next_steps") or [],
+            "feedback": "; ".join(filter(None, [a2p.get("attention")] + [
+                f"{name}: {v['rejection_reason']}" for name, v in (messaging.get("toll_free") or {}).items()
+                if v.get("rejection_reason")])),
+        })
+    return out
+
+
+def _cells(row: dict[str, Any]) -> list[str]:
+    a2p = " → ".join(str(row[k] or "-") for k in ("customer_profile", "trust_product", "brand", "campaign"))
+    toll_free = ", ".join(f"{n}: {s}" for n, s in row["toll_free"].items()) or "-"
+    ready = "yes (" + ", ".join(row["ready_senders"]) + ")" if row["sms_ready"] else f"no: {row['why_not']}"
+    return [row["tenant"], ready, a2p, toll_free, "; ".join(row["next_steps"]) or "-", row["feedback"] or "-"]
+
+
+HEADERS = ["tenant", "may send SMS", "10DLC: profile → trust product → brand → campaign", "toll-free",
+           "next run", "Twilio's feedback"]
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..crm import CredentialsError, stack_outputs
+
+    try:
+        tenants = stack_outputs(args.stack, source=args.source, work_dir=args.root.resolve()).get("tenants") or {}
+    except CredentialsError as error:
+        print(f"tenantctl compliance: {error}", file=sys.stderr)
+        return 1
+    if args.tenant:
+        if args.tenant not in tenants:
+            print(f"tenantctl compliance: no tenant {args.tenant!r} in stack {args.stack!r}", file=sys.stderr)
+            return 1
+        tenants = {args.tenant: tenants[args.tenant]}
+    found = rows(tenants)
+    if args.format == "json":
+        print(json.dumps(found, indent=2))
+    elif args.format == "markdown":
+        print("| " + " | ".join(HEADERS) + " |\n|" + "---|" * len(HEADERS))
+        for row in found:
+            print("| " + " | ".join(cell.replace("|", "\\|") for cell in _cells(row)) + " |")
+    else:
+        table = Table(title=f"messaging registration, stack {args.stack} (as of the last refresh)")
+        for header in HEADERS:
+            table.add_column(header, overflow="fold")
+        for row in found:
+            table.add_row(*(escape(cell) for cell in _cells(row)))
+        Console(width=max(Console().width, 160)).print(table)
+    return 0
