@@ -128,6 +128,13 @@ def _urls(data: dict[str, Any]) -> Iterator[tuple[tuple[PathPart, ...], str]]:
     budget = data.get("budget")
     if isinstance(budget, dict) and isinstance(budget.get("alert_callback_url"), str):
         yield ("budget", "alert_callback_url"), budget["alert_callback_url"]
+    messaging = data.get("messaging")
+    if isinstance(messaging, dict):
+        yield from webhook_urls(("messaging", "service"), messaging.get("service"))
+        toll_free = messaging.get("toll_free")
+        for index, url in enumerate((toll_free or {}).get("opt_in_image_urls") or []):
+            if isinstance(url, str):
+                yield ("messaging", "toll_free", "opt_in_image_urls", index), url
 
 
 def _amount(value: Any) -> Optional[Decimal]:

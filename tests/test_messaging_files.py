@@ -1,0 +1,54 @@
+"""The messaging block of a tenant file: every mistake located at its line and field, nothing applied."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from provider.tenancy import ValidationPolicy, load_tenants
+
+from .conftest import EXAMPLES
+
+BASE = (EXAMPLES / "northside-pharmacy.yaml").read_text()
+
+
+def _problems(tmp_path: Path, text: str) -> list[str]:
+    (tmp_path / "t").mkdir(exist_ok=True)
+    (tmp_path / "t" / "northside-pharmacy.yaml").write_text(text)
+    return [str(p) for p in load_tenants([str(tmp_path / "t")], ValidationPolicy.for_stack("prod")).problems]
+
+
+def test_the_examples_declare_10dlc_and_toll_free() -> None:
+    tenants = {t.id: t for t in load_tenants([str(EXAMPLES)]).require_valid()}
+    north, sunrise = tenants["northside-pharmacy"].messaging, tenants["sunrise-rx"].messaging
+    assert north and north.a2p_10dlc and north.senders == ("main",) and north.service.validity_period == 14400
+    assert sunrise and sunrise.toll_free and sunrise.toll_free.numbers == ("hotline",)
+
+
+def test_senders_must_be_the_tenants_own_numbers(tmp_path: Path) -> None:
+    found = _problems(tmp_path, BASE.replace("senders: [main]", "senders: [main, pager]"))
+    line = BASE.splitlines().index("  senders: [main]") + 1
+    assert any(f":{line}:" in p and "messaging.senders[1]" in p and "`pager`" in p for p in found), found
+
+
+def test_registration_needs_the_business(tmp_path: Path) -> None:
+    start, end = BASE.index("  business:"), BASE.index("  a2p_10dlc:")
+    found = _problems(tmp_path, BASE[:start] + BASE[end:])
+    assert any("messaging: registration" in p and "needs `business`" in p for p in found), found
+
+
+def test_toll_free_verification_is_for_toll_free_senders(tmp_path: Path) -> None:
+    text = BASE.replace("  a2p_10dlc:", "  toll_free:\n    numbers: [main]\n    use_case_categories: "
+                        "[ACCOUNT_NOTIFICATIONS]\n    use_case_summary: Refill reminders to opted-in patients.\n"
+                        "    message_sample: Your refill is ready. Reply STOP to opt out.\n    opt_in_type: WEB_FORM\n"
+                        "    opt_in_image_urls: [https://example.com/o.png]\n    message_volume: \"1,000\"\n"
+                        "  a2p_10dlc:")
+    found = _problems(tmp_path, text)
+    assert any("messaging.toll_free.numbers[0]" in p and "not a toll-free number" in p for p in found), found
+
+
+def test_bad_values_are_named(tmp_path: Path) -> None:
+    found = _problems(tmp_path, BASE.replace('ein: "12-3456789"', 'ein: "123456789"').replace(
+        "validity_period: 14400", "validity_period: 99999"))
+    assert any("messaging.business.ein" in p and "NN-NNNNNNN" in p for p in found), found
+    found = _problems(tmp_path, BASE.replace("    inbound_url: https://crm.example.com", "    inbound_url: "
+                                             "https://10.0.0.1"))
+    assert any("messaging.service.inbound_url" in p for p in found), found
