@@ -50,9 +50,8 @@ class A2pFlow:
         problem = plan.refusal(self.refreshed(), self.props)
         if problem:
             raise RegistrationRefused(problem)
-        self._bundle("profile")
+        self._bundle("profile")  # statuses were read above; a bundle submitted here keeps Twilio's answer
         self._bundle("product")
-        self.refreshed()
         todo = plan.steps(self.state, self.props)
         if todo and todo[0] == "register brand":
             self._register_brand()

@@ -33,7 +33,7 @@ def state_of(verification: Any) -> dict[str, Any]:
 
 def advance(client: Client, props: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
     verifications = client.messaging.v1.tollfree_verifications
-    state = {**state, **(refresh(client, state) if state.get("sid") else {})}
+    state = refresh(client, state) if state.get("sid") else state
     problem = plan.tollfree_refusal(state, props)
     if problem:
         raise RegistrationRefused(problem)

@@ -4,6 +4,11 @@ from __future__ import annotations
 from typing import Any, Optional
 
 
+def param_name(attr: str) -> str:
+    """Twilio's parameter name for one of our attribute names (validity_period -> ValidityPeriod), for messages."""
+    return "".join(part.capitalize() for part in attr.split("_"))
+
+
 class TwilioApiError(Exception):
     """Rendered as Twilio's error body: {code, message, more_info, status}."""
 

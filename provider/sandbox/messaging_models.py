@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
-from .exceptions import InvalidParameter, NotFound, NumberInAnotherService, SenderPoolFull
+from .exceptions import InvalidParameter, NotFound, NumberInAnotherService, SenderPoolFull, param_name
 
 if TYPE_CHECKING:
     from .models import Account, Clock, IncomingNumber
@@ -73,9 +73,9 @@ def checked_service_settings(settings: dict[str, Any]) -> dict[str, Any]:
     for attr, value in settings.items():
         kind = SERVICE_SETTINGS[attr]
         if kind == "url" and value and not str(value).startswith(("http://", "https://")):
-            raise InvalidParameter(f"{_param(attr)} is not a valid URL: {value}", code=21402)
+            raise InvalidParameter(f"{param_name(attr)} is not a valid URL: {value}", code=21402)
         if kind == "method" and value not in ("GET", "POST"):
-            raise InvalidParameter(f"{_param(attr)} must be GET or POST", code=21403)
+            raise InvalidParameter(f"{param_name(attr)} must be GET or POST", code=21403)
         if kind == "validity" and not 1 <= int(value) <= MAX_VALIDITY_PERIOD_S:
             raise InvalidParameter(f"ValidityPeriod must be from 1 to {MAX_VALIDITY_PERIOD_S} seconds")
         if kind == "scan" and value not in ("inherit", "enable", "disable"):
@@ -83,10 +83,6 @@ def checked_service_settings(settings: dict[str, Any]) -> dict[str, Any]:
         if attr == "friendly_name" and not 1 <= len(str(value)) <= 64:
             raise InvalidParameter("FriendlyName must be 1 to 64 characters")
     return settings
-
-
-def _param(attr: str) -> str:
-    return "".join(part.capitalize() for part in attr.split("_"))
 
 
 class MessagingRules:
@@ -98,6 +94,7 @@ class MessagingRules:
     tables: dict[str, dict[str, Any]]
     _sid: Callable[[str], str]
     _persist: Callable[..., None]
+    _mine: Callable[..., Any]
 
     @property
     def services(self) -> dict[str, MessagingService]:
@@ -122,11 +119,7 @@ class MessagingRules:
             return [s for s in self.services.values() if s.account_sid == account.sid]
 
     def fetch_service(self, account: Account, sid: str) -> MessagingService:
-        with self.lock:
-            service = self.services.get(sid)
-            if service is None or service.account_sid != account.sid:
-                raise NotFound(f"/v1/Services/{sid}")
-            return service
+        return self._mine("services", account, sid, f"/v1/Services/{sid}")
 
     def update_service(self, account: Account, sid: str, settings: dict[str, Any]) -> MessagingService:
         with self.lock:

@@ -24,7 +24,7 @@ from . import inventory, records, usage
 from .exceptions import (
     AccountClosed, AccountNotActive, SubaccountLimit, InvalidAreaCode, InvalidParameter, InvalidPhoneNumber, InvalidStatus,
     NoNumbersInAreaCode, NoSecondaryAuthToken, NotFound, NumberNotAvailable, ParentStatusChange, PermissionDenied,
-    TransferNeedsParentCredentials, TransferTargetUnrelated, Unauthenticated,
+    TransferNeedsParentCredentials, TransferTargetUnrelated, Unauthenticated, param_name,
 )
 from .messaging_models import MessagingRules, MessagingService, ServiceNumber
 from .permissions import GRANTABLE, MAX_POLICY_PERMISSIONS
@@ -474,9 +474,9 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
             elif attr.endswith("_method"):
                 value = value.upper()
                 if value not in ("GET", "POST"):
-                    raise InvalidParameter(f"{_param_name(attr)} must be GET or POST", code=21403)
+                    raise InvalidParameter(f"{param_name(attr)} must be GET or POST", code=21403)
             elif value and not value.startswith(("http://", "https://")):
-                raise InvalidParameter(f"{_param_name(attr)} is not a valid URL: {value}", code=21402)
+                raise InvalidParameter(f"{param_name(attr)} is not a valid URL: {value}", code=21402)
             checked[attr] = value
         return checked
 
@@ -605,7 +605,7 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
         with self.lock:
             for required in ("callback_url", "trigger_value", "usage_category"):
                 if not fields.get(required):
-                    raise InvalidParameter(f"{_param_name(required)} is required", code=21213 if required ==
+                    raise InvalidParameter(f"{param_name(required)} is required", code=21213 if required ==
                                            "callback_url" else 20001)
             trigger_value = fields["trigger_value"] or ""
             _check_decimal("TriggerValue", trigger_value)
@@ -866,10 +866,6 @@ def _bucket(day: date, granularity: str, start: date, end: date) -> tuple[date, 
     if granularity == "yearly":
         return max(day.replace(month=1, day=1), start), min(day.replace(month=12, day=31), end)
     return start, end
-
-
-def _param_name(attr: str) -> str:
-    return "".join(part.capitalize() for part in attr.split("_"))
 
 
 def _check_length(name: str, value: str, limit: int) -> None:

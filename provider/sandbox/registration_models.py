@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from . import reviews
-from .exceptions import InvalidParameter, NotFound, NotReady, UnderReview, UpdateLimitReached
+from .exceptions import InvalidParameter, NotFound, NotReady, UnderReview, UpdateLimitReached, param_name
 from .trusthub_models import A2P_TRUST_PRODUCT_POLICY, SECONDARY_PROFILE_POLICY, Bundle, bundle_status
 
 if TYPE_CHECKING:
@@ -105,14 +105,10 @@ def check_campaign_fields(fields: dict[str, Any]) -> None:
         raise InvalidParameter(f"UsAppToPersonUsecase must be one of {', '.join(A2P_USE_CASES)}")
     for name, low, high in (("description", 40, 4096), ("message_flow", 40, 2048)):
         if name in fields and not low <= len(fields[name]) <= high:
-            raise InvalidParameter(f"{reviews_param(name)} must be {low} to {high} characters")
+            raise InvalidParameter(f"{param_name(name)} must be {low} to {high} characters")
     samples = fields.get("message_samples")
     if samples is not None and (not 2 <= len(samples) <= 5 or any(not 20 <= len(s) <= 1024 for s in samples)):
         raise InvalidParameter("MessageSamples must be 2 to 5 samples of 20 to 1024 characters each")
-
-
-def reviews_param(attr: str) -> str:
-    return "".join(part.capitalize() for part in attr.split("_"))
 
 
 class RegistrationRules:
@@ -127,6 +123,7 @@ class RegistrationRules:
     fetch_bundle: Callable[..., Bundle]
     fetch_service: Callable[..., MessagingService]
     profile_data: Callable[[Bundle], dict[str, Any]]
+    _mine: Callable[..., Any]
 
     # ---- brands ------------------------------------------------------------------------------------
     def create_brand(self, account: Account, customer_profile_sid: str, a2p_sid: str, brand_type: str,
@@ -179,11 +176,7 @@ class RegistrationRules:
             return [b for b in self.tables["brands"].values() if b.account_sid == account.sid]
 
     def fetch_brand(self, account: Account, sid: str) -> Brand:
-        with self.lock:
-            brand = self.tables["brands"].get(sid)
-            if brand is None or brand.account_sid != account.sid:
-                raise NotFound(f"/v1/a2p/BrandRegistrations/{sid}")
-            return brand
+        return self._mine("brands", account, sid, f"/v1/a2p/BrandRegistrations/{sid}")
 
     def resubmit_brand(self, account: Account, sid: str) -> Brand:
         with self.lock:
@@ -304,11 +297,7 @@ class RegistrationRules:
                     and (status is None or tollfree_status(v, now) == status)]
 
     def fetch_tollfree(self, account: Account, sid: str) -> TollfreeVerification:
-        with self.lock:
-            verification = self.tables["tollfree"].get(sid)
-            if verification is None or verification.account_sid != account.sid:
-                raise NotFound(f"/v1/Tollfree/Verifications/{sid}")
-            return verification
+        return self._mine("tollfree", account, sid, f"/v1/Tollfree/Verifications/{sid}")
 
     def update_tollfree(self, account: Account, sid: str, fields: dict[str, Any]) -> TollfreeVerification:
         with self.lock:

@@ -89,7 +89,9 @@ class Bundle:
 
 
 @dataclass
-class EndUser:
+class TrustItem:
+    """What a bundle holds: a typed set of attributes (an end user, or a supporting document)."""
+
     sid: str
     account_sid: str
     friendly_name: str
@@ -100,14 +102,13 @@ class EndUser:
 
 
 @dataclass
-class SupportingDocument:
-    sid: str
-    account_sid: str
-    friendly_name: str
-    type: str
-    attributes: dict[str, Any] = field(default_factory=dict)
-    date_created: Optional[datetime] = None
-    date_updated: Optional[datetime] = None
+class EndUser(TrustItem):
+    pass
+
+
+@dataclass
+class SupportingDocument(TrustItem):
+    pass
 
 
 @dataclass
@@ -474,6 +475,7 @@ class TrustHubRules:
         return data
 
     def _mine(self, table: str, account: Account, sid: str, path: str) -> Any:
+        """A row of one of the per-account tables, or 404 as Twilio answers for another account's SID."""
         with self.lock:
             item = self.tables[table].get(sid)
             if item is None or item.account_sid != account.sid:
