@@ -4,6 +4,8 @@ between shards, and shards of one parent stay within its concurrency budget."""
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from provider.localengine.deploy import state_path
 from provider.sandbox import SandboxServer
 from provider.stackfiles import write_stack_file
 
-from .cli import tenantctl
+from .cli import REPO, tenantctl
 from .support.projects import PASSPHRASE, TENANT
 
 ENV = {"PULUMI_CONFIG_PASSPHRASE": PASSPHRASE}
@@ -115,3 +117,75 @@ def test_the_crm_and_the_usage_report_find_tenants_in_any_shard(fleet: Path, san
     monkeypatch.setenv("PULUMI_CONFIG_PASSPHRASE", PASSPHRASE)
     mapping = stack_account_map("prod", fleet)
     assert set(mapping) == {t for ts in SHARDS.values() for t in ts}, "every shard of the parent, in one map"
+
+
+@pytest.fixture
+def cli_on_path(tmp_path: Path) -> dict[str, str]:
+    """A `pulumi` on PATH that the Automation API drives: tests/support/fake_pulumi.py (see its docstring)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    shim = bin_dir / "pulumi"
+    shim.write_text(f"#!/bin/sh\nexec {sys.executable} {REPO / 'tests' / 'support' / 'fake_pulumi.py'} \"$@\"\n")
+    shim.chmod(0o755)
+    return {**ENV, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "PYTHONPATH": str(REPO)}
+
+
+def cli_calls(root: Path) -> list[dict]:
+    return [json.loads(line) for line in (root / ".fake-backend" / "calls.jsonl").read_text().splitlines()]
+
+
+def init_stacks(root: Path, *stacks: str) -> None:
+    (root / ".fake-backend").mkdir(exist_ok=True)
+    for stack in stacks:
+        (root / ".fake-backend" / stack).touch()
+
+
+def test_with_the_cli_each_shard_runs_through_the_automation_api(fleet: Path, cli_on_path: dict[str, str]) -> None:
+    init_stacks(fleet, "shard-a", "shard-b")
+    up = tenantctl("fleet", "up", "--parallel", "2", "--root", str(fleet), env=cli_on_path, timeout=300)
+    assert up.returncode == 0, up.stderr
+    assert "pulumi, 2 at a time" in up.stdout and up.stdout.count("create") >= 2
+    for shard, tenants in SHARDS.items():
+        assert deployed_tenants(fleet, f"shard-{shard}") == set(tenants)
+        ran = [c for c in cli_calls(fleet) if c["args"][0] in ("preview", "up") and f"shard-{shard}" in c["args"]]
+        assert [c["args"][0] for c in ran] == ["preview", "up"], "up previews first, as a plain `pulumi up`"
+        assert "--skip-preview" in ran[1]["args"] and "--event-log" in ran[1]["args"]
+        assert {c["automation"] for c in ran} == {"true"}, "driven by the Automation API"
+        assert {c["budget"] for c in ran} == {"50"}, "half the parent's 100 each, two shards at once"
+
+
+def test_a_shard_missing_from_the_backend_fails_alone_and_says_how_to_create_it(
+        fleet: Path, cli_on_path: dict[str, str]) -> None:
+    init_stacks(fleet, "shard-a")
+    up = tenantctl("fleet", "up", "--engine", "pulumi", "--root", str(fleet), env=cli_on_path, timeout=300)
+    assert up.returncode == 1
+    assert "shard-a: ok" in up.stderr and "shard-b: FAILED" in up.stderr
+    assert "pulumi stack init shard-b" in up.stdout + up.stderr
+    assert deployed_tenants(fleet, "shard-a") == set(SHARDS["a"])
+    assert not any(c["args"][0] == "up" and "shard-b" in c["args"] for c in cli_calls(fleet))
+
+
+def test_with_the_cli_a_shard_whose_preview_fails_is_never_applied(fleet: Path,
+                                                                   cli_on_path: dict[str, str]) -> None:
+    init_stacks(fleet, "shard-a", "shard-b")
+    (fleet / ".fake-backend" / "shard-b.fail-preview").touch()
+    up = tenantctl("fleet", "up", "--engine", "pulumi", "--root", str(fleet), env=cli_on_path, timeout=300)
+    assert up.returncode == 1 and "shard-b: FAILED" in up.stderr and "shard-a: ok" in up.stderr
+    assert "a resource would be refused" in up.stderr, "the CLI's own error is the shard's summary"
+    assert not any(c["args"][0] == "up" and "shard-b" in c["args"] for c in cli_calls(fleet))
+    assert not state_path(fleet, "shard-b").exists(), "nothing of shard b was deployed"
+
+
+def test_an_engine_less_run_logs_its_steps_as_they_happen_and_never_a_value(fleet: Path,
+                                                                            sandbox: SandboxServer) -> None:
+    log = fleet / "events.jsonl"
+    up = tenantctl("local", "up", "--stack", "shard-a", "--root", str(fleet), "--event-log", str(log), env=ENV,
+                   timeout=300)
+    assert up.returncode == 0, up.stderr
+    events = [json.loads(line) for line in log.read_text().splitlines()]
+    phases = [e["phase"] for e in events if "phase" in e]
+    assert phases == sorted(phases, key=["preview", "apply"].index) and set(phases) == {"preview", "apply"}
+    applied = [e for e in events if e.get("phase") == "apply"]
+    assert events[-1] == {"summary": {"create": len(applied)}}
+    assert {e["label"].split("/")[0] for e in applied} == set(SHARDS["a"])
+    assert sandbox.account_sid not in log.read_text() and "AC" not in log.read_text()

@@ -1,9 +1,9 @@
 """`tenantctl fleet`: every shard's stack at once — preview, up or refresh, K at a time, one summary for the fleet.
 
-Each shard is an ordinary stack (`Pulumi.<stack>.yaml` with `twilio-tenants:shard`), run as its own process: with
-the Pulumi CLI when it is installed (`pulumi preview|up|refresh --stack …`, so Pulumi Deployments or a CI matrix can
-run the same stacks), engine-less otherwise (`tenantctl local …`). A failing shard does not stop the others; the
-exit code says whether all succeeded. Shards of one parent account share its concurrency budget
+Each shard is an ordinary stack (`Pulumi.<stack>.yaml` with `twilio-tenants:shard`), run as its own process: the
+Pulumi CLI through the Automation API when it is installed (so Pulumi Deployments or a CI matrix can run the same
+stacks), engine-less otherwise (`tenantctl local …`). Progress per shard while they run, a line as each ends, one
+summary. A failing shard does not stop the others; the exit code says whether all succeeded. Shards of one parent account share its concurrency budget
 (`twilio-tenants:parentInFlightBudget`, default 100, Twilio's limit): each running shard gets an equal share,
 passed to its providers as TWILIO_MAX_IN_FLIGHT.
 """
@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import subprocess
-import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+import traceback
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
-from typing import Optional
 
+from ..fleet import ShardRun, budget_shares
 from ..tenancy.shards import StackInfo
 
 
@@ -34,37 +31,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--with-unsharded", action="store_true",
                         help="with list: also the stacks without a shard that talk to the real Twilio (prod), as "
                              "the deploy workflow's matrix needs")
-
-
-@dataclass
-class ShardRun:
-    stack: str
-    shard: str
-    returncode: Optional[int] = None
-    seconds: float = 0.0
-    summary: str = ""
-    log: str = ""
-
-
-def command(action: str, stack: str, root: Path, engine: str) -> list[str]:
-    if engine == "pulumi":
-        extra = ["--yes", "--skip-preview"] if action == "up" else (["--yes"] if action == "refresh" else [])
-        return ["pulumi", action, "--stack", stack, "--non-interactive", *extra]
-    return [sys.executable, "-m", "provider.cli", "local", action, "--stack", stack, "--root", str(root)]
-
-
-def budgets(stacks: list[StackInfo], parallel: int) -> dict[str, int]:
-    """Each shard's share of its parent's in-flight budget while `parallel` shards run at once."""
-    shares: dict[str, int] = {}
-    by_parent: dict[Optional[str], list[StackInfo]] = {}
-    for info in stacks:
-        by_parent.setdefault(info.parent, []).append(info)
-    for group in by_parent.values():
-        budget = min(info.parent_in_flight_budget for info in group)
-        running = max(1, min(parallel, len(group)))
-        for info in group:
-            shares[info.name] = max(1, budget // running)
-    return shares
 
 
 def deployed_problems(stacks: list[StackInfo], root: Path, engine: str) -> list[str]:
@@ -90,23 +56,22 @@ def deployed_problems(stacks: list[StackInfo], root: Path, engine: str) -> list[
     return found
 
 
-def run_shard(run: ShardRun, action: str, root: Path, engine: str, budget: int) -> ShardRun:
-    start = time.monotonic()
-    env = {**os.environ, "TWILIO_MAX_IN_FLIGHT": str(budget)}
-    result = subprocess.run(command(action, run.stack, root, engine), cwd=root, capture_output=True, text=True,
-                            env=env)
-    run.returncode, run.seconds = result.returncode, time.monotonic() - start
-    run.log = result.stdout + result.stderr
-    lines = [line.strip() for line in run.log.splitlines() if line.strip()]
-    wanted = [line for line in lines if line.startswith(f"{action}:") or "Resources:" in line or "failed" in line]
-    run.summary = (wanted[-1] if wanted else (lines[-1] if lines else ""))[:160]
-    return run
+def run_one(run: ShardRun, action: str, root: Path, engine: str) -> ShardRun:
+    """One shard, whatever happens to it: a runner's unexpected failure fails that shard, never the fleet."""
+    from ..fleet.automation_runner import run_automation
+    from ..fleet.local_runner import run_local
+
+    try:
+        return (run_automation if engine == "pulumi" else run_local)(run, action, root)
+    except Exception as error:  # noqa: BLE001 - isolate the shard; its error is reported with it
+        run.fail(1, traceback.format_exc(), f"{type(error).__name__}: {error}")
+        return run
 
 
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
-    from rich.table import Table
 
+    from ..fleet.view import FleetProgress, shard_table
     from ..tenancy.shards import shard_stacks
     from ..tenancy.shards import stacks as all_stacks
 
@@ -135,24 +100,16 @@ def run(args: argparse.Namespace) -> int:
         err.print("tenantctl fleet: refused, nothing was run:\n" + "\n".join(refused), markup=False,
                   highlight=False)
         return 1
-    shares = budgets(stacks, args.parallel)
-    runs = [ShardRun(s.name, s.shard or "") for s in stacks]
+    shares = budget_shares(stacks, args.parallel)
+    runs = [ShardRun(s.name, s.shard or "", shares[s.name]) for s in stacks]
     start = time.monotonic()
-    with ThreadPoolExecutor(max_workers=args.parallel, thread_name_prefix="shard") as pool:
-        futures = [pool.submit(run_shard, r, args.action, root, engine, shares[r.stack]) for r in runs]
-        for future in futures:
-            done = future.result()
-            state = "ok" if done.returncode == 0 else f"FAILED (exit {done.returncode})"
-            err.print(f"{args.action} {done.stack}: {state} in {done.seconds:.1f} s", markup=False, highlight=False)
-    table = Table(title=f"fleet {args.action}: {len(runs)} shard(s), {engine}, {args.parallel} at a time, "
-                        f"{time.monotonic() - start:.1f} s")
-    for column in ("stack", "shard", "result", "summary"):
-        table.add_column(column, overflow="fold")
-    for done in runs:
-        table.add_row(done.stack, done.shard, "ok" if done.returncode == 0 else f"failed ({done.returncode})",
-                      done.summary)
-    Console().print(table)
-    failed = [r for r in runs if r.returncode != 0]
+    with FleetProgress(runs, args.action, err) as progress, \
+            ThreadPoolExecutor(max_workers=args.parallel, thread_name_prefix="shard") as pool:
+        for future in as_completed([pool.submit(run_one, r, args.action, root, engine) for r in runs]):
+            progress.ended(future.result())
+    Console().print(shard_table(runs, f"fleet {args.action}: {len(runs)} shard(s), {engine}, {args.parallel} at a "
+                                      f"time, {time.monotonic() - start:.1f} s"))
+    failed = [r for r in runs if not r.ok]
     for done in failed:
         err.print(f"--- {done.stack} (shard {done.shard}) ---\n{done.log[-3000:]}", markup=False, highlight=False)
     return 1 if failed else 0

@@ -18,6 +18,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--refresh", action="store_true", help="read the live state first (like pulumi up --refresh)")
     parser.add_argument("--force", action="store_true", help="with unlock: clear the lock even if its holder may live")
     parser.add_argument("--diff", action="store_true", help="show each changed property, old → new (secrets masked)")
+    parser.add_argument("--event-log", type=Path, metavar="FILE",
+                        help="append each step to FILE as a JSON line as it happens (like pulumi --event-log)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -25,6 +27,7 @@ def run(args: argparse.Namespace) -> int:
 
     from ..localengine import ApplyError, ProviderCallError
     from ..localengine.deploy import deploy, state_path
+    from ..localengine.event_log import StepEventLog
     from ..localengine.stack_lock import StackLocked, lock_path, unlock
     from ..program import TenantFilesError
     from ..stackfiles import IncorrectPassphrase, StackConfigError
@@ -41,9 +44,11 @@ def run(args: argparse.Namespace) -> int:
             err.print(f"unlock refused: {error}", style="red", markup=False, highlight=False)
             return 1
         return 0
+    events = StepEventLog(args.event_log)
     try:
         result = deploy(args.action, root=args.root.resolve(), stack=args.stack, tenants_dir=args.tenants,
-                        refresh_first=args.refresh)
+                        refresh_first=args.refresh, on_step=events.step)
+        events.summary(result.counts)
     except TenantFilesError as error:
         err.print(str(error), style="red", markup=False, highlight=False)
         return 1
@@ -51,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
         err.print(f"{args.action} failed: {getattr(error, 'message', error)}", style="red", markup=False,
                   highlight=False)
         return 1
+    finally:
+        events.close()
     print_steps(result.steps, args.action, err, diff=args.diff)
     if args.action != "preview":
         print_tenants(result.outputs, Console())  # the terminal width, or COLUMNS, or 80: long values fold

@@ -11,7 +11,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from ..stackfiles import read_stack_config, stack_crypter
 from .engine import EngineState, LocalEngine, Step, count_steps
@@ -59,8 +59,10 @@ class _Checkpointer:
 
 def deploy(action: str, *, root: Path, stack: str, tenants_dir: Optional[str] = None,
            passphrase: Optional[str] = None, env: Optional[dict[str, str]] = None,
-           refresh_first: bool = False, refresh_parallel: int = 4) -> DeployResult:
+           refresh_first: bool = False, refresh_parallel: int = 4,
+           on_step: Callable[[str, Step], None] = lambda phase, step: None) -> DeployResult:
     """action: preview | up | refresh. refresh_first reads the live state before a preview or up (`--refresh`).
+    on_step hears of every step as it starts, with its phase (refresh, preview, apply): progress for a caller.
 
     `up` first runs the whole program as a preview against a copy of the state: a run bound to fail (a bad
     input, a protected resource it would delete or replace) fails there, before anything is written to Twilio.
@@ -71,6 +73,9 @@ def deploy(action: str, *, root: Path, stack: str, tenants_dir: Optional[str] = 
     store = LocalStateStore(state_path(root, stack), stack_crypter(root / f"Pulumi.{stack}.yaml", passphrase))
     directory = tenants_dir or str(root / "tenants")
 
+    def told(phase: str) -> Callable[[Step], None]:
+        return lambda step: on_step(phase, step)
+
     def program_pass(engine: LocalEngine, preview: bool) -> dict[str, Any]:
         monitor = run_program(lambda: run(directory), engine=engine, stack=stack, config=config, preview=preview)
         engine.finish()
@@ -80,9 +85,10 @@ def deploy(action: str, *, root: Path, stack: str, tenants_dir: Optional[str] = 
         state, outputs = store.load()
         with ProviderServer(env=env) as server:
             server.configure(config)
-            engine = LocalEngine(server, state, preview=True)
+            engine = LocalEngine(server, state, preview=True, on_step=told("refresh"))
             if refresh_first:
                 engine.refresh(refresh_parallel)
+            engine.on_step = told("preview")
             outputs = program_pass(engine, preview=True)
         return DeployResult(engine.steps, outputs, store.path, count_steps(engine.steps))
 
@@ -91,13 +97,15 @@ def deploy(action: str, *, root: Path, stack: str, tenants_dir: Optional[str] = 
         checkpoint = _Checkpointer(store, outputs)
         with ProviderServer(env=env) as server:
             server.configure(config)
-            engine = LocalEngine(server, state, on_change=checkpoint.changed)
+            engine = LocalEngine(server, state, on_change=checkpoint.changed, on_step=told("refresh"))
             checkpoint.state = engine.state
             try:
                 if action == "refresh" or refresh_first:
                     engine.refresh(refresh_parallel)
                 if action == "up":
-                    program_pass(LocalEngine(server, copy.deepcopy(engine.state), preview=True), preview=True)
+                    program_pass(LocalEngine(server, copy.deepcopy(engine.state), preview=True,
+                                             on_step=told("preview")), preview=True)
+                    engine.on_step = told("apply")
                     outputs = program_pass(engine, preview=False)
             finally:
                 checkpoint.final(outputs)

@@ -102,7 +102,7 @@ class EngineState:
 
 class LocalEngine:
     def __init__(self, server: ProviderServer, state: Optional[EngineState] = None, preview: bool = False,
-                 on_change: Callable[[], None] = lambda: None):
+                 on_change: Callable[[], None] = lambda: None, on_step: Callable[[Step], None] = lambda step: None):
         self.server = server
         self.state = state or EngineState()
         self.preview = preview
@@ -110,6 +110,7 @@ class LocalEngine:
         self._seen: list[str] = []
         self._replaced: list[ResourceState] = []
         self._on_change = on_change  # told after every change to the state (the caller checkpoints it)
+        self.on_step = on_step  # told of every step as it starts (progress); callers may switch it between phases
         # The program registers resources from several threads: bookkeeping is locked, provider calls are not.
         self._lock = threading.Lock()
 
@@ -122,7 +123,7 @@ class LocalEngine:
                 del self.state.resources[alias]
                 previous.urn = urn
                 self.state.resources[urn] = previous
-                self.steps.append(Step("alias", urn, f"was {alias.split('::')[-1]}"))
+                self._record(Step("alias", urn, f"was {alias.split('::')[-1]}"))
                 return previous
         return None
 
@@ -187,7 +188,11 @@ class LocalEngine:
     def _step(self, op: str, urn: str, detail: str = "", label: str = "",
               changes: Optional[list[tuple[str, Any, Any]]] = None) -> None:
         with self._lock:
-            self.steps.append(Step(op, urn, detail, label, changes or []))
+            self._record(Step(op, urn, detail, label, changes or []))
+
+    def _record(self, step: Step) -> None:
+        self.steps.append(step)
+        self.on_step(step)
 
     def finish(self) -> list[Step]:
         """Delete what the program no longer registers (protected resources refuse), then replaced originals."""
@@ -198,7 +203,7 @@ class LocalEngine:
             raise ApplyError("refusing to delete protected resource(s): " + ", ".join(protected) +
                              ". A tenant is offboarded by setting `status: closed` first; see README")
         for resource in leftovers + self._replaced:
-            self.steps.append(Step("delete", resource.urn, label=label_of(resource.inputs, resource.urn)))
+            self._record(Step("delete", resource.urn, label=label_of(resource.inputs, resource.urn)))
             if self.preview:
                 continue
             self.server.delete(resource.urn, resource.id, resource.outputs)
@@ -222,8 +227,15 @@ class LocalEngine:
         """Read every resource, `parallel` at a time (the provider server serves at most 4 calls at once, under
         the real CLI as well); results are applied in state order, so the outcome does not depend on timing."""
         resources = list(self.state.resources.items())
+
+        def read(item: tuple[str, ResourceState]) -> tuple[str, dict[str, Any]]:
+            urn, resource = item
+            outcome = self.server.read(urn, resource.id, resource.outputs)
+            self.on_step(Step("refresh", urn, label=label_of(resource.inputs, urn)))  # progress, as reads finish
+            return outcome
+
         with ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="refresh") as pool:
-            reads = list(pool.map(lambda item: self.server.read(item[0], item[1].id, item[1].outputs), resources))
+            reads = list(pool.map(read, resources))
         for (urn, resource), (id_, outs) in zip(resources, reads, strict=True):
             if not id_:
                 self.steps.append(Step("gone", urn, label=label_of(resource.inputs, urn)))
