@@ -42,18 +42,20 @@ def deployed_problems(stacks: list[StackInfo], root: Path, engine: str) -> list[
     from ..tenancy.deployed import compare_with_deployed
 
     files = load_tenants([root / "tenants"], ValidationPolicy(allow_private_hosts=True))
-    found = []
-    for info in stacks:
+
+    def problems_of(info: StackInfo) -> list[str]:
         try:
             deployed = stack_outputs(info.name, source="pulumi" if engine == "pulumi" else "local",
                                      work_dir=root).get("tenants") or {}
         except StackNotDeployed:
-            continue
+            return []
         except CredentialsError as error:
-            found.append(f"cannot read the deployed outputs of stack {info.name}: {error}")
-            continue
-        found += [f"stack {info.name}: {problem}" for problem in compare_with_deployed(files, deployed, info.shard)[0]]
-    return found
+            return [f"cannot read the deployed outputs of stack {info.name}: {error}"]
+        return [f"stack {info.name}: {problem}" for problem in compare_with_deployed(files, deployed, info.shard)[0]]
+
+    # Each stack's outputs cost a key derivation (or a CLI call): read side by side, reported in stack order.
+    with ThreadPoolExecutor(max_workers=4, thread_name_prefix="outputs") as pool:
+        return [problem for found in pool.map(problems_of, stacks) for problem in found]
 
 
 def run_one(run: ShardRun, action: str, root: Path, engine: str) -> ShardRun:

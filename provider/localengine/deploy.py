@@ -22,6 +22,7 @@ from .state_store import LocalStateStore
 
 STATE_DIR = ".pulumi-local"
 CHECKPOINT_EVERY_S = 1.0  # a killed run loses at most this much bookkeeping; re-runs adopt what it made
+CHECKPOINT_SHARE = 0.05  # ...or more on a large stack: saving the whole state never takes more of the run than this
 
 
 @dataclass
@@ -37,19 +38,25 @@ def state_path(root: Path, stack: str) -> Path:
 
 
 class _Checkpointer:
-    """Saves the state at most once a second while a run changes it (sealed, atomic), and once at the end."""
+    """Saves the state (sealed, atomic) while a run changes it, and once at the end.
+
+    Every second, unless a save takes long (a save writes the whole state: thousands of resources): then no more
+    often than keeps saving under CHECKPOINT_SHARE of the run, so checkpoints never grow a run quadratically."""
 
     def __init__(self, store: LocalStateStore, outputs: dict[str, Any]):
         self.store, self.outputs = store, outputs
         self.state: Optional[EngineState] = None
         self._last = time.monotonic()
+        self._interval = CHECKPOINT_EVERY_S
         self._lock = threading.Lock()
 
     def changed(self) -> None:
         with self._lock:
-            if self.state is not None and time.monotonic() - self._last >= CHECKPOINT_EVERY_S:
+            if self.state is not None and time.monotonic() - self._last >= self._interval:
+                began = time.monotonic()
                 self.store.save(self.state, self.outputs)
                 self._last = time.monotonic()
+                self._interval = max(CHECKPOINT_EVERY_S, (self._last - began) / CHECKPOINT_SHARE)
 
     def final(self, outputs: dict[str, Any]) -> None:
         with self._lock:
@@ -68,16 +75,21 @@ def deploy(action: str, *, root: Path, stack: str, tenants_dir: Optional[str] = 
     input, a protected resource it would delete or replace) fails there, before anything is written to Twilio.
     """
     from ..program import run  # imported late: the program module is only needed here
+    from ..tenancy import ValidationPolicy, load_tenants
 
     config = read_stack_config(root / f"Pulumi.{stack}.yaml", passphrase)
     store = LocalStateStore(state_path(root, stack), stack_crypter(root / f"Pulumi.{stack}.yaml", passphrase))
     directory = tenants_dir or str(root / "tenants")
+    loaded: list[Any] = []  # the files, read once for every pass (the same files for preview and apply)
 
     def told(phase: str) -> Callable[[Step], None]:
         return lambda step: on_step(phase, step)
 
     def program_pass(engine: LocalEngine, preview: bool) -> dict[str, Any]:
-        monitor = run_program(lambda: run(directory), engine=engine, stack=stack, config=config, preview=preview)
+        if not loaded:
+            loaded.append(load_tenants([directory], ValidationPolicy.for_stack(stack)))
+        monitor = run_program(lambda: run(directory, loaded[0]), engine=engine, stack=stack, config=config,
+                              preview=preview)
         engine.finish()
         return monitor.stack_outputs
 

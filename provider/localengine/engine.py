@@ -135,20 +135,20 @@ class LocalEngine:
             old = self.state.resources.get(urn) or self._adopt_alias(urn, aliases)
             if old is not None:
                 old.secret_outputs = list(secret_outputs)
-        checked, failures = self.server.check(urn, old.inputs if old else {}, inputs)
+        checked, wire, failures = self.server.check_inputs(urn, old.inputs if old else {}, inputs)
         if failures:
             raise ApplyError(f"{urn}: " + "; ".join(f"{prop}: {reason}" for prop, reason in failures))
         if old is None:
             self._step("create", urn, self._create_detail(checked), label_of(checked, urn))
             if self.preview:
                 return {k: (v if v is not None else UNKNOWN) for k, v in checked.items()}
-            id_, outs = self.server.create(urn, checked)
+            id_, outs = self.server.create(urn, wire)
             with self._lock:
                 self.state.resources[urn] = ResourceState(urn, type_, id_, checked, outs, protect,
                                                           list(secret_outputs))
             self._on_change()
             return outs
-        diff = self.server.diff(urn, old.id, old.outputs, checked)
+        diff = self.server.diff(urn, old.id, old.outputs, wire)
         if not diff.changes:
             self._step("same", urn, label=label_of(checked, urn))
             old.inputs, old.protect = checked, protect
@@ -160,7 +160,7 @@ class LocalEngine:
                 raise ApplyError(f"{urn} is protected and would be replaced ({', '.join(diff.replaces)})")
             if self.preview:
                 return {k: (v if v is not None else UNKNOWN) for k, v in checked.items()}
-            id_, outs = self.server.create(urn, checked)
+            id_, outs = self.server.create(urn, wire)
             with self._lock:
                 self._replaced.append(old)
                 self.state.resources[urn] = ResourceState(urn, type_, id_, checked, outs, protect,
@@ -171,7 +171,7 @@ class LocalEngine:
                    changes=property_changes(old.inputs, checked, old.secret_outputs))
         if self.preview:
             return {**old.outputs, **checked}
-        outs = self.server.update(urn, old.id, old.outputs, checked)
+        outs = self.server.update(urn, old.id, old.outputs, wire)
         old.inputs, old.outputs, old.protect = checked, outs, protect
         self._on_change()
         return outs

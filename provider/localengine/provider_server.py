@@ -79,7 +79,10 @@ class _LoopPool:
 _loops = _LoopPool()
 
 
-def serialize(props: dict[str, Any]) -> struct_pb2.Struct:
+def serialize(props: dict[str, Any] | struct_pb2.Struct) -> struct_pb2.Struct:
+    """Properties as the engine sends them; a Struct already is (Check's answer goes to Diff/Create as it came)."""
+    if isinstance(props, struct_pb2.Struct):
+        return props
     return _loops.run(rpc.serialize_properties(props, {}))
 
 
@@ -143,16 +146,24 @@ class ProviderServer:
         self._call("Configure", provider_pb2.ConfigureRequest(args=serialize(config), acceptSecrets=True))
 
     def check(self, urn: str, olds: dict[str, Any], news: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-        response = self._call("Check", provider_pb2.CheckRequest(urn=urn, olds=serialize(olds), news=serialize(news)))
-        return deserialize(response.inputs, True), [(f.property, f.reason) for f in response.failures]
+        checked, _, failures = self.check_inputs(urn, olds, news)
+        return checked, failures
 
-    def diff(self, urn: str, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffOutcome:
+    def check_inputs(self, urn: str, olds: dict[str, Any], news: dict[str, Any]
+                     ) -> tuple[dict[str, Any], struct_pb2.Struct, list[tuple[str, str]]]:
+        """Check, with the checked inputs also as the provider answered them: the engine hands those on to Diff
+        and Create as they are (no second serialization)."""
+        response = self._call("Check", provider_pb2.CheckRequest(urn=urn, olds=serialize(olds), news=serialize(news)))
+        return (deserialize(response.inputs, True), response.inputs,
+                [(f.property, f.reason) for f in response.failures])
+
+    def diff(self, urn: str, id_: str, olds: dict[str, Any], news: dict[str, Any] | struct_pb2.Struct) -> DiffOutcome:
         response = self._call("Diff", provider_pb2.DiffRequest(id=id_, urn=urn, olds=serialize(olds),
                                                                news=serialize(news)))
         return DiffOutcome(response.changes == provider_pb2.DiffResponse.DIFF_SOME, list(response.replaces),
                            response.deleteBeforeReplace)
 
-    def create(self, urn: str, props: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    def create(self, urn: str, props: dict[str, Any] | struct_pb2.Struct) -> tuple[str, dict[str, Any]]:
         response = self._call("Create", provider_pb2.CreateRequest(urn=urn, properties=serialize(props)))
         return response.id, deserialize(response.properties)
 
@@ -160,7 +171,8 @@ class ProviderServer:
         response = self._call("Read", provider_pb2.ReadRequest(id=id_, urn=urn, properties=serialize(props)))
         return response.id, deserialize(response.properties)
 
-    def update(self, urn: str, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+    def update(self, urn: str, id_: str, olds: dict[str, Any], news: dict[str, Any] | struct_pb2.Struct
+               ) -> dict[str, Any]:
         response = self._call("Update", provider_pb2.UpdateRequest(id=id_, urn=urn, olds=serialize(olds),
                                                                    news=serialize(news)))
         return deserialize(response.properties)

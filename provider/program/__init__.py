@@ -6,7 +6,7 @@ from typing import Optional
 
 import pulumi
 
-from ..tenancy import ValidationPolicy, load_tenants
+from ..tenancy import LoadResult, ValidationPolicy, load_tenants
 from ..tenancy.shards import served_by
 from .claims import FleetClaims
 from .messaging import MessagingConfig
@@ -19,9 +19,10 @@ class TenantFilesError(pulumi.RunError):
     """Every problem in every tenant file; nothing is applied."""
 
 
-def run(tenants_dir: Optional[str] = None) -> dict[str, TenantResources]:
-    directory = tenants_dir or pulumi.Config().get("tenantsDir") or os.environ.get("TENANTS_DIR") or "tenants"
-    result = load_tenants([directory], ValidationPolicy.for_stack(pulumi.get_stack()))
+def run(tenants_dir: Optional[str] = None, loaded: Optional[LoadResult] = None) -> dict[str, TenantResources]:
+    """`loaded`: the files as already read and checked for this stack (an engine-less `up` reads them once for
+    its preview and its apply, so both passes see the same files)."""
+    result = loaded or load_tenants_for_stack(tenants_dir)
     if not result.ok:
         raise TenantFilesError(f"{len(result.problems)} problem(s) in tenant files; nothing was applied:\n" +
                                "\n".join(str(p) for p in result.problems))
@@ -39,3 +40,8 @@ def run(tenants_dir: Optional[str] = None) -> dict[str, TenantResources]:
         component.finish(claims, messaging)
     pulumi.export("tenants", {tenant_id: components[tenant_id].stack_output() for tenant_id in sorted(components)})
     return components
+
+
+def load_tenants_for_stack(tenants_dir: Optional[str] = None) -> LoadResult:
+    directory = tenants_dir or pulumi.Config().get("tenantsDir") or os.environ.get("TENANTS_DIR") or "tenants"
+    return load_tenants([directory], ValidationPolicy.for_stack(pulumi.get_stack()))

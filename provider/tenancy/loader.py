@@ -15,6 +15,7 @@ from .model import (
 )
 from .problems import PathPart, Problem, TenantFilesInvalid, format_field
 from .rules import Claim, ValidationPolicy, claims_of, conflicting_claims, file_issues
+from .fast_schema import surely_valid
 from .schema import schema_issues
 from .yaml_source import LocatedData, Mark, YamlSourceError, load_located, mark_at_offset
 
@@ -107,8 +108,9 @@ def load_tenants(
     tenants: list[Tenant] = []
     claims: list[Claim] = []
     locations: dict[str, LocatedData] = {}
+    here = Path.cwd().resolve()
     for file in files:
-        display = _display_path(file)
+        display = _display_path(file, here)
         file_problems, located = _check_file(file, display, policy)
         problems.extend(file_problems)
         if located is not None and not file_problems:
@@ -125,14 +127,15 @@ def load_tenants(
         )
     bad_files = {p.file for p in problems}
     good = tuple(t for t in tenants if t.source.file not in bad_files)
-    return LoadResult(good, tuple(sorted(set(problems))), tuple(_display_path(f) for f in files), locations)
+    return LoadResult(good, tuple(sorted(set(problems))), tuple(_display_path(f, here) for f in files), locations)
 
 
-def _display_path(path: Path) -> str:
-    """The path as the user knows it (relative to here when inside), never following a link."""
+def _display_path(path: Path, here: Path | None = None) -> str:
+    """The path as the user knows it (relative to `here`, the resolved working directory, when inside), never
+    following a link."""
     absolute = Path(os.path.abspath(path))
     try:
-        return str(absolute.relative_to(Path.cwd().resolve()))
+        return str(absolute.relative_to(here or Path.cwd().resolve()))
     except ValueError:
         return str(path)
 
@@ -169,7 +172,7 @@ def _check_file(path: Path, display: str, policy: ValidationPolicy) -> tuple[lis
         return [at(located.mark_of(()), "", f"must be a mapping of fields, not {kind}")], None
 
     problems = []
-    for issue in schema_issues(located.data):
+    for issue in ([] if surely_valid(located.data) else schema_issues(located.data)):
         key_mark = located.keys.get(issue.path) if issue.at_key else None
         problems.append(at(key_mark or located.mark_of(issue.path), format_field(issue.path), issue.message))
     if problems:
