@@ -189,3 +189,19 @@ def test_an_engine_less_run_logs_its_steps_as_they_happen_and_never_a_value(flee
     assert events[-1] == {"summary": {"create": len(applied)}}
     assert {e["label"].split("/")[0] for e in applied} == set(SHARDS["a"])
     assert sandbox.account_sid not in log.read_text() and "AC" not in log.read_text()
+
+
+def test_a_shard_on_real_twilio_refuses_private_webhook_hosts_like_prod(fleet: Path, sandbox: SandboxServer) -> None:
+    """Only a stack on a stand-in (twilio:apiBaseUrl) accepts webhooks Twilio could never call; a shard on the
+    real Twilio is as strict as prod, in validate and in the program."""
+    write_stack_file(fleet / "Pulumi.shard-real.yaml", {"twilio:accountSid": sandbox.account_sid,
+                     "twilio:authToken": sandbox.auth_token, "twilio-tenants:shard": "real"},
+                     {"twilio:authToken"}, PASSPHRASE)
+    (fleet / "tenants" / "echo.yaml").write_text(
+        TENANT.format(id="echo").replace("https://crm.example.com", "https://localhost") + "shard: real\n")
+    strict = tenantctl("validate", "--stack", "shard-real", "--root", str(fleet), "tenants", cwd=fleet)
+    assert strict.returncode == 1 and "echo.yaml" in strict.stdout and "webhooks" in strict.stdout
+    sandboxed = tenantctl("validate", "--stack", "shard-a", "--root", str(fleet), "tenants", cwd=fleet)
+    assert sandboxed.returncode == 0, sandboxed.stdout
+    preview = tenantctl("local", "preview", "--stack", "shard-real", "--root", str(fleet), env=ENV, timeout=120)
+    assert preview.returncode == 1 and "echo.yaml" in preview.stderr and "nothing was applied" in preview.stderr

@@ -37,6 +37,20 @@ def test_pull_request_validates_tests_and_comments_the_preview() -> None:
     assert "secrets.PULUMI_ACCESS_TOKEN" in preview["env"]["PULUMI_ACCESS_TOKEN"]
 
 
+def test_pull_request_previews_every_stack_that_deploys_tenants() -> None:
+    """A tenant in a shard is previewed by its shard's stack, from the same list the deploy matrix runs."""
+    document = yaml.safe_load((REPO / ".github" / "workflows" / "pull-request.yml").read_text())
+    preview = document["jobs"]["preview"]
+    assert "fromJSON(needs.stacks.outputs.stacks)" in preview["strategy"]["matrix"]["stack"]
+    assert preview["strategy"]["fail-fast"] is False and "validate-test" in preview["needs"]
+    listing = " ".join(s.get("run", "") for s in document["jobs"]["stacks"]["steps"])
+    assert "tenantctl fleet list --with-unsharded --format json" in listing
+    step = next(s for s in preview["steps"] if (s.get("with") or {}).get("command") == "preview")
+    assert "matrix.stack" in step["with"]["stack-name"]
+    compare = next(s for s in preview["steps"] if "--against-stack" in s.get("run", ""))
+    assert "--stack ${{ matrix.stack }}" in compare["run"] and "matrix.stack" in compare["run"].split("--against-stack")[1]
+
+
 def test_deploy_is_serialized_per_stack_and_never_cancelled() -> None:
     document = yaml.safe_load((REPO / ".github" / "workflows" / "deploy.yml").read_text())
     assert document[True]["push"]["branches"] == ["main"]  # YAML 1.1 reads the `on:` key as True

@@ -16,7 +16,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="tenant files or directories (default: tenants)")
     parser.add_argument("--format", choices=("text", "json", "github"), default="text")
     parser.add_argument("--stack", default="prod",
-                        help="target stack; only non-prod stacks accept webhooks on private or local hosts")
+                        help="target stack; only a stack on a stand-in (twilio:apiBaseUrl in its file) accepts webhooks on "
+                             "private or local hosts")
     parser.add_argument("--against-stack", metavar="STACK",
                         help="also compare with the stack's last deployed outputs: refuse files that take another "
                              "tenant's subaccount or number, or that remove or rename an open tenant; list moves")
@@ -60,7 +61,7 @@ def report(result: LoadResult, fmt: str, out: TextIO) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    result = load_tenants(args.paths, ValidationPolicy.for_stack(args.stack))
+    result = load_tenants(args.paths, _policy(args.stack, args.root.resolve()))
     if not result.files and not result.problems:
         message = f"no tenant files (*.yaml) found in: {' '.join(args.paths)}"
         if args.format == "json":
@@ -80,6 +81,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 CAP_WARNING_SHARE = 0.9
+
+
+def _policy(stack: str, root: Path) -> ValidationPolicy:
+    """The stack's file says whether it talks to a stand-in (`twilio:apiBaseUrl`): only then are private webhook
+    hosts accepted. A shard on real Twilio is as strict as prod."""
+    from ..tenancy.shards import stack_info
+
+    known = (root / f"Pulumi.{stack}.yaml").exists()
+    return ValidationPolicy.for_stack(stack, stack_info(root, stack).sandboxed if known else None)
 
 
 def _fleet_rules(result: LoadResult, stack: str, root: Path) -> LoadResult:

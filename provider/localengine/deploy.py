@@ -87,7 +87,8 @@ def deploy(action: str, *, root: Path, stack: str, tenants_dir: Optional[str] = 
 
     def program_pass(engine: LocalEngine, preview: bool) -> dict[str, Any]:
         if not loaded:
-            loaded.append(load_tenants([directory], ValidationPolicy.for_stack(stack)))
+            policy = ValidationPolicy.for_stack(stack, stand_in=bool(config.get("twilio:apiBaseUrl")))
+            loaded.append(load_tenants([directory], policy))
         monitor = run_program(lambda: run(directory, loaded[0]), engine=engine, stack=stack, config=config,
                               preview=preview)
         engine.finish()

@@ -30,8 +30,14 @@ class ValidationPolicy:
     allow_private_hosts: bool = False
 
     @classmethod
-    def for_stack(cls, stack: str) -> "ValidationPolicy":
-        return cls(allow_private_hosts=stack != "prod")
+    def for_stack(cls, stack: str, stand_in: Optional[bool] = None) -> "ValidationPolicy":
+        """Webhooks on private or local hosts only for a stack that talks to a stand-in (its config sets
+        `twilio:apiBaseUrl`): real Twilio could never call them. Every stack on real Twilio refuses them — prod
+        and each shard of the fleet alike. `stand_in` None (no stack config to tell): prod refuses, any other
+        name is taken for a sandbox."""
+        if stack == "prod":
+            return cls(allow_private_hosts=False)
+        return cls(allow_private_hosts=True if stand_in is None else stand_in)
 
 
 @dataclass(frozen=True)
