@@ -1,7 +1,9 @@
-"""Benchmark: `tenantctl validate` vs check-jsonschema on the same 1,000 generated tenant files, one run.
+"""Benchmark: `tenantctl validate` vs check-jsonschema on the same generated tenant files, one run.
 
-Both are timed as whole processes (what CI pays). Target: tenantctl at least 2x faster, while it also reports
-line numbers and the cross-file rules check-jsonschema cannot check.
+Both are timed as whole processes (what CI pays). Targets: tenantctl at least 2x faster on 1,000 files, while it
+also reports line numbers and the cross-file rules check-jsonschema cannot check; 5x on 10,000 (stretch). The files
+are validated for a stack of their own whose parent may hold them all (`twilio-tenants:subaccountCap`): past
+Twilio's default 1,000 the cap rule would rightly refuse them for prod.
 Run: python bench/bench_validate.py [--tenants 1000] [--repeat 3]
 """
 from __future__ import annotations
@@ -58,9 +60,14 @@ def main() -> int:
     if not Path(check).exists():
         raise SystemExit("check-jsonschema is not installed: pip install -e '.[bench]'")
     with tempfile.TemporaryDirectory() as tmp:
-        directory = Path(tmp)
+        root = Path(tmp)
+        (root / "Pulumi.bench.yaml").write_text(
+            f"config:\n  twilio:accountSid: AC{'0' * 32}\n  twilio-tenants:subaccountCap: {2 * args.tenants}\n")
+        directory = root / "tenants"
+        directory.mkdir()
         files = generate(directory, args.tenants)
-        ours = [sys.executable, "-m", "provider.cli", "validate", str(directory)]
+        ours = [sys.executable, "-m", "provider.cli", "validate", "--stack", "bench", "--root", str(root),
+                str(directory)]
         theirs = [check, "--schemafile", str(SCHEMA), *map(str, files)]
         ours_times = [timed(ours) for _ in range(args.repeat)]
         theirs_times = [timed(theirs) for _ in range(args.repeat)]
@@ -68,8 +75,9 @@ def main() -> int:
     print(f"tenant files:              {args.tenants}")
     print(f"tenantctl validate:        {ours_s:.2f} s (median of {args.repeat})")
     print(f"check-jsonschema:          {theirs_s:.2f} s (median of {args.repeat})")
-    print(f"speed-up:                  {theirs_s / ours_s:.1f}x (target >= 2x)")
-    return 0 if theirs_s / ours_s >= 2 else 1
+    target = 5 if args.tenants >= 10_000 else 2
+    print(f"speed-up:                  {theirs_s / ours_s:.1f}x (target >= {target}x)")
+    return 0 if theirs_s / ours_s >= target else 1
 
 
 if __name__ == "__main__":

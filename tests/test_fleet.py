@@ -205,3 +205,17 @@ def test_a_shard_on_real_twilio_refuses_private_webhook_hosts_like_prod(fleet: P
     assert sandboxed.returncode == 0, sandboxed.stdout
     preview = tenantctl("local", "preview", "--stack", "shard-real", "--root", str(fleet), env=ENV, timeout=120)
     assert preview.returncode == 1 and "echo.yaml" in preview.stderr and "nothing was applied" in preview.stderr
+
+
+def test_fleet_up_refresh_reads_each_shard_first_under_either_engine(fleet: Path,
+                                                                    cli_on_path: dict[str, str]) -> None:
+    assert fleet_cli(fleet, "up").returncode == 0
+    local = fleet_cli(fleet, "up", "--refresh")
+    assert local.returncode == 0, local.stderr
+    assert local.stdout.count("refresh") >= 2, "each shard's summary counts its reads"
+    init_stacks(fleet, "shard-a", "shard-b")
+    cli = tenantctl("fleet", "up", "--refresh", "--engine", "pulumi", "--root", str(fleet), env=cli_on_path,
+                    timeout=300)
+    assert cli.returncode == 0, cli.stderr
+    sent = [c["args"] for c in cli_calls(fleet) if c["args"][0] in ("preview", "up")]
+    assert len(sent) == 4 and all("--refresh" in args for args in sent)

@@ -27,6 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--engine", choices=("auto", "pulumi", "local"), default="auto",
                         help="pulumi: the CLI; local: engine-less; auto: pulumi if installed")
     parser.add_argument("--root", type=Path, default=Path("."), help="directory holding Pulumi.yaml")
+    parser.add_argument("--refresh", action="store_true",
+                        help="with preview or up: each shard reads its live state first (like pulumi up --refresh)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="with list: json for a CI matrix")
     parser.add_argument("--with-unsharded", action="store_true",
                         help="with list: also the stacks without a shard that talk to the real Twilio (prod), as "
@@ -58,13 +60,13 @@ def deployed_problems(stacks: list[StackInfo], root: Path, engine: str) -> list[
         return [problem for found in pool.map(problems_of, stacks) for problem in found]
 
 
-def run_one(run: ShardRun, action: str, root: Path, engine: str) -> ShardRun:
+def run_one(run: ShardRun, action: str, root: Path, engine: str, refresh: bool) -> ShardRun:
     """One shard, whatever happens to it: a runner's unexpected failure fails that shard, never the fleet."""
     from ..fleet.automation_runner import run_automation
     from ..fleet.local_runner import run_local
 
     try:
-        return (run_automation if engine == "pulumi" else run_local)(run, action, root)
+        return (run_automation if engine == "pulumi" else run_local)(run, action, root, refresh)
     except Exception as error:  # noqa: BLE001 - isolate the shard; its error is reported with it
         run.fail(1, traceback.format_exc(), f"{type(error).__name__}: {error}")
         return run
@@ -107,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
     start = time.monotonic()
     with FleetProgress(runs, args.action, err) as progress, \
             ThreadPoolExecutor(max_workers=args.parallel, thread_name_prefix="shard") as pool:
-        for future in as_completed([pool.submit(run_one, r, args.action, root, engine) for r in runs]):
+        for future in as_completed([pool.submit(run_one, r, args.action, root, engine, args.refresh) for r in runs]):
             progress.ended(future.result())
     Console().print(shard_table(runs, f"fleet {args.action}: {len(runs)} shard(s), {engine}, {args.parallel} at a "
                                       f"time, {time.monotonic() - start:.1f} s"))

@@ -14,7 +14,7 @@ from .budgets import BUDGET_ENV
 from .runs import ShardRun, last_meaningful_line
 
 
-def run_automation(run: ShardRun, action: str, root: Path) -> ShardRun:
+def run_automation(run: ShardRun, action: str, root: Path, refresh: bool = False) -> ShardRun:
     from pulumi import automation as auto
 
     run.begin()
@@ -33,10 +33,11 @@ def run_automation(run: ShardRun, action: str, root: Path) -> ShardRun:
             refreshed = stack.refresh(on_output=output.append, on_event=follow("refresh"), show_secrets=False)
             counts = refreshed.summary.resource_changes or {}
         else:
-            previewed = stack.preview(on_output=output.append, on_event=follow("preview"))
+            previewed = stack.preview(on_output=output.append, on_event=follow("preview"), refresh=refresh or None)
             counts = previewed.change_summary or {}
             if action == "up":
-                applied = stack.up(on_output=output.append, on_event=follow("apply"), show_secrets=False)
+                applied = stack.up(on_output=output.append, on_event=follow("apply"), show_secrets=False,
+                                   refresh=refresh or None)
                 counts = applied.summary.resource_changes or {}
     except auto.StackNotFoundError:
         run.fail(1, "".join(output), f"stack {run.stack} does not exist in the Pulumi backend: create it once with "

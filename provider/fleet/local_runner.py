@@ -19,19 +19,19 @@ from .runs import ShardRun
 POLL_S = 0.2
 
 
-def local_command(action: str, stack: str, root: Path, event_log: Path) -> list[str]:
+def local_command(action: str, stack: str, root: Path, event_log: Path, refresh: bool = False) -> list[str]:
     return [sys.executable, "-m", "provider.cli", "local", action, "--stack", stack, "--root", str(root),
-            "--event-log", str(event_log)]
+            "--event-log", str(event_log), *(["--refresh"] if refresh and action != "refresh" else [])]
 
 
-def run_local(run: ShardRun, action: str, root: Path) -> ShardRun:
+def run_local(run: ShardRun, action: str, root: Path, refresh: bool = False) -> ShardRun:
     run.begin()
     env = {**os.environ, BUDGET_ENV: str(run.budget)}
     with tempfile.TemporaryDirectory(prefix="fleet-") as tmp:
         events, out, err = Path(tmp) / "events.jsonl", Path(tmp) / "stdout", Path(tmp) / "stderr"
         events.touch()
         with out.open("wb") as stdout, err.open("wb") as stderr, events.open(encoding="utf-8") as follow:
-            child = subprocess.Popen(local_command(action, run.stack, root, events), cwd=root, env=env,
+            child = subprocess.Popen(local_command(action, run.stack, root, events, refresh), cwd=root, env=env,
                                      stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr)
             counts: dict[str, int] = {}
             pending = ""

@@ -32,12 +32,14 @@ def record(backend: Path, args: list[str]) -> None:
                                 "automation": os.environ.get("PULUMI_AUTOMATION_API")}) + "\n")
 
 
-def deploy(action: str, stack: str, backend: Path, event_log: str | None) -> int:
+def deploy(action: str, stack: str, backend: Path, event_log: str | None, refresh: bool) -> int:
     """`tenantctl local ACTION`, its steps written to the event log as Pulumi engine events."""
     with tempfile.TemporaryDirectory() as tmp:
         steps = Path(tmp) / "steps.jsonl"
         done = subprocess.run([sys.executable, "-m", "provider.cli", "local", action, "--stack", stack,
-                               "--root", os.getcwd(), "--event-log", str(steps)], capture_output=True, text=True)
+                               "--root", os.getcwd(), "--event-log", str(steps),
+                               *(["--refresh"] if refresh and action != "refresh" else [])],
+                              capture_output=True, text=True)
         sys.stdout.write(done.stdout)
         sys.stderr.write(done.stderr)
         events = [json.loads(line) for line in steps.read_text().splitlines()] if steps.exists() else []
@@ -91,7 +93,7 @@ def main(argv: list[str]) -> int:
         print("error: preview failed: a resource would be refused (test)", file=sys.stderr)
         return 255
     if args[:1] in (["preview"], ["up"], ["refresh"]):
-        return deploy(args[0], stack, backend, option(args, "--event-log"))
+        return deploy(args[0], stack, backend, option(args, "--event-log"), "--refresh" in args)
     if args[:2] == ["stack", "output"]:
         return subprocess.run([sys.executable, "-m", "provider.cli", "local", "output", "--stack", stack, "--root",
                                os.getcwd(), *(["--show-secrets"] if "--show-secrets" in args else [])]).returncode
