@@ -142,9 +142,14 @@ def init_stacks(root: Path, *stacks: str) -> None:
 
 def test_with_the_cli_each_shard_runs_through_the_automation_api(fleet: Path, cli_on_path: dict[str, str]) -> None:
     init_stacks(fleet, "shard-a", "shard-b")
-    up = tenantctl("fleet", "up", "--parallel", "2", "--root", str(fleet), env=cli_on_path, timeout=300)
+    up = tenantctl("fleet", "up", "--parallel", "2", "--format", "json", "--root", str(fleet), env=cli_on_path,
+                   timeout=300)
     assert up.returncode == 0, up.stderr
-    assert "pulumi, 2 at a time" in up.stdout and up.stdout.count("create") >= 2
+    outcome = {r["stack"]: r for r in json.loads(up.stdout)}
+    assert set(outcome) == {"shard-a", "shard-b"} and all(r["ok"] and r["returncode"] == 0 for r in outcome.values())
+    for stack, result in outcome.items():
+        made = json.loads(state_path(fleet, stack).read_text())["resources"]
+        assert result["counts"] == {"create": len(made)}, "the Automation API's summary of what was made"
     for shard, tenants in SHARDS.items():
         assert deployed_tenants(fleet, f"shard-{shard}") == set(tenants)
         ran = [c for c in cli_calls(fleet) if c["args"][0] in ("preview", "up") and f"shard-{shard}" in c["args"]]

@@ -3,9 +3,9 @@
 Each shard is an ordinary stack (`Pulumi.<stack>.yaml` with `twilio-tenants:shard`), run as its own process: the
 Pulumi CLI through the Automation API when it is installed (so Pulumi Deployments or a CI matrix can run the same
 stacks), engine-less otherwise (`tenantctl local …`). Progress per shard while they run, a line as each ends, one
-summary. A failing shard does not stop the others; the exit code says whether all succeeded. Shards of one parent account share its concurrency budget
-(`twilio-tenants:parentInFlightBudget`, default 100, Twilio's limit): each running shard gets an equal share,
-passed to its providers as TWILIO_MAX_IN_FLIGHT.
+summary. A failing shard does not stop the others; the exit code says whether all succeeded. Shards of one parent
+account share its concurrency budget (`twilio-tenants:parentInFlightBudget`, default 100, Twilio's limit): each
+running shard gets an equal share, passed to its providers as TWILIO_MAX_IN_FLIGHT.
 """
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--root", type=Path, default=Path("."), help="directory holding Pulumi.yaml")
     parser.add_argument("--refresh", action="store_true",
                         help="with preview or up: each shard reads its live state first (like pulumi up --refresh)")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="with list: json for a CI matrix")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="json: with list, the stacks for a CI matrix; otherwise each shard's outcome "
+                             "(stack, shard, ok, exit code, seconds, step counts, summary)")
     parser.add_argument("--with-unsharded", action="store_true",
                         help="with list: also the stacks without a shard that talk to the real Twilio (prod), as "
                              "the deploy workflow's matrix needs")
@@ -111,8 +112,12 @@ def run(args: argparse.Namespace) -> int:
             ThreadPoolExecutor(max_workers=args.parallel, thread_name_prefix="shard") as pool:
         for future in as_completed([pool.submit(run_one, r, args.action, root, engine, args.refresh) for r in runs]):
             progress.ended(future.result())
-    Console().print(shard_table(runs, f"fleet {args.action}: {len(runs)} shard(s), {engine}, {args.parallel} at a "
-                                      f"time, {time.monotonic() - start:.1f} s"))
+    if args.format == "json":
+        print(json.dumps([{"stack": r.stack, "shard": r.shard, "ok": r.ok, "returncode": r.returncode,
+                           "seconds": round(r.seconds, 1), "counts": r.counts, "summary": r.summary} for r in runs]))
+    else:
+        Console().print(shard_table(runs, f"fleet {args.action}: {len(runs)} shard(s), {engine}, {args.parallel} at "
+                                          f"a time, {time.monotonic() - start:.1f} s"))
     failed = [r for r in runs if not r.ok]
     for done in failed:
         err.print(f"--- {done.stack} (shard {done.shard}) ---\n{done.log[-3000:]}", markup=False, highlight=False)
