@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import tempfile
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -61,13 +62,13 @@ def deployed_problems(stacks: list[StackInfo], root: Path, engine: str) -> list[
         return [problem for found in pool.map(problems_of, stacks) for problem in found]
 
 
-def run_one(run: ShardRun, action: str, root: Path, engine: str, refresh: bool) -> ShardRun:
+def run_one(run: ShardRun, action: str, root: Path, engine: str, refresh: bool, preview_slots: Path) -> ShardRun:
     """One shard, whatever happens to it: a runner's unexpected failure fails that shard, never the fleet."""
     from ..fleet.automation_runner import run_automation
     from ..fleet.local_runner import run_local
 
     try:
-        return (run_automation if engine == "pulumi" else run_local)(run, action, root, refresh)
+        return (run_automation if engine == "pulumi" else run_local)(run, action, root, refresh, preview_slots)
     except Exception as error:  # noqa: BLE001 - isolate the shard; its error is reported with it
         run.fail(1, traceback.format_exc(), f"{type(error).__name__}: {error}")
         return run
@@ -77,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from ..fleet.view import FleetProgress, shard_table
+    from ..localengine.cpu_gate import default_slots, make_slots
     from ..tenancy.shards import shard_stacks
     from ..tenancy.shards import stacks as all_stacks
 
@@ -108,9 +110,14 @@ def run(args: argparse.Namespace) -> int:
     shares = budget_shares(stacks, args.parallel)
     runs = [ShardRun(s.name, s.shard or "", shares[s.name]) for s in stacks]
     start = time.monotonic()
-    with FleetProgress(runs, args.action, err) as progress, \
+    # Previews are CPU-bound, applies mostly wait on Twilio: no more previews at once than cores, so that shards
+    # waiting on Twilio overlap with shards computing (see localengine/cpu_gate.py).
+    with tempfile.TemporaryDirectory(prefix="fleet-slots-") as slots, \
+            FleetProgress(runs, args.action, err) as progress, \
             ThreadPoolExecutor(max_workers=args.parallel, thread_name_prefix="shard") as pool:
-        for future in as_completed([pool.submit(run_one, r, args.action, root, engine, args.refresh) for r in runs]):
+        preview_slots = make_slots(Path(slots), default_slots())
+        for future in as_completed([pool.submit(run_one, r, args.action, root, engine, args.refresh, preview_slots)
+                                    for r in runs]):
             progress.ended(future.result())
     if args.format == "json":
         print(json.dumps([{"stack": r.stack, "shard": r.shard, "ok": r.ok, "returncode": r.returncode,

@@ -18,6 +18,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--refresh", action="store_true", help="read the live state first (like pulumi up --refresh)")
     parser.add_argument("--force", action="store_true", help="with unlock: clear the lock even if its holder may live")
     parser.add_argument("--diff", action="store_true", help="show each changed property, old → new (secrets masked)")
+    parser.add_argument("--preview-slots", type=Path, metavar="DIR",
+                        help="wait for a free slot in DIR before the preview pass (tenantctl fleet: no more "
+                             "CPU-bound passes at once than cores)")
     parser.add_argument("--event-log", type=Path, metavar="FILE",
                         help="append each step to FILE as a JSON line as it happens (like pulumi --event-log)")
 
@@ -47,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     events = StepEventLog(args.event_log)
     try:
         result = deploy(args.action, root=args.root.resolve(), stack=args.stack, tenants_dir=args.tenants,
-                        refresh_first=args.refresh, on_step=events.step)
+                        refresh_first=args.refresh, on_step=events.step, preview_slots=args.preview_slots)
         events.summary(result.counts)
     except TenantFilesError as error:
         err.print(str(error), style="red", markup=False, highlight=False)

@@ -8,13 +8,16 @@ once per shard): a fleet run never creates stacks on its own.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Optional
+
+from ..localengine.cpu_gate import CpuGate
 
 from .budgets import BUDGET_ENV
 from .runs import ShardRun, last_meaningful_line
 
 
-def run_automation(run: ShardRun, action: str, root: Path, refresh: bool = False) -> ShardRun:
+def run_automation(run: ShardRun, action: str, root: Path, refresh: bool = False,
+                   preview_slots: Optional[Path] = None) -> ShardRun:
     from pulumi import automation as auto
 
     run.begin()
@@ -33,7 +36,9 @@ def run_automation(run: ShardRun, action: str, root: Path, refresh: bool = False
             refreshed = stack.refresh(on_output=output.append, on_event=follow("refresh"), show_secrets=False)
             counts = refreshed.summary.resource_changes or {}
         else:
-            previewed = stack.preview(on_output=output.append, on_event=follow("preview"), refresh=refresh or None)
+            with CpuGate(preview_slots):  # CPU-bound: no more at once than the fleet's slots
+                previewed = stack.preview(on_output=output.append, on_event=follow("preview"),
+                                          refresh=refresh or None)
             counts = previewed.change_summary or {}
             if action == "up":
                 applied = stack.up(on_output=output.append, on_event=follow("apply"), show_secrets=False,

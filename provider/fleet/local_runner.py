@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Optional
 
 from .budgets import BUDGET_ENV
 from .runs import ShardRun
@@ -19,19 +20,22 @@ from .runs import ShardRun
 POLL_S = 0.2
 
 
-def local_command(action: str, stack: str, root: Path, event_log: Path, refresh: bool = False) -> list[str]:
+def local_command(action: str, stack: str, root: Path, event_log: Path, refresh: bool = False,
+                  preview_slots: Optional[Path] = None) -> list[str]:
     return [sys.executable, "-m", "provider.cli", "local", action, "--stack", stack, "--root", str(root),
-            "--event-log", str(event_log), *(["--refresh"] if refresh and action != "refresh" else [])]
+            "--event-log", str(event_log), *(["--refresh"] if refresh and action != "refresh" else []),
+            *(["--preview-slots", str(preview_slots)] if preview_slots else [])]
 
 
-def run_local(run: ShardRun, action: str, root: Path, refresh: bool = False) -> ShardRun:
+def run_local(run: ShardRun, action: str, root: Path, refresh: bool = False,
+              preview_slots: Optional[Path] = None) -> ShardRun:
     run.begin()
     env = {**os.environ, BUDGET_ENV: str(run.budget)}
     with tempfile.TemporaryDirectory(prefix="fleet-") as tmp:
         events, out, err = Path(tmp) / "events.jsonl", Path(tmp) / "stdout", Path(tmp) / "stderr"
         events.touch()
         with out.open("wb") as stdout, err.open("wb") as stderr, events.open(encoding="utf-8") as follow:
-            child = subprocess.Popen(local_command(action, run.stack, root, events, refresh), cwd=root, env=env,
+            child = subprocess.Popen(local_command(action, run.stack, root, events, refresh, preview_slots), cwd=root, env=env,
                                      stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr)
             counts: dict[str, int] = {}
             pending = ""

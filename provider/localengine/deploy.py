@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from ..stackfiles import read_stack_config, stack_crypter
+from .cpu_gate import CpuGate
 from .engine import EngineState, LocalEngine, Step, count_steps
 from .program_runner import run_program
 from .provider_server import ProviderServer
@@ -67,9 +68,12 @@ class _Checkpointer:
 def deploy(action: str, *, root: Path, stack: str, tenants_dir: Optional[str] = None,
            passphrase: Optional[str] = None, env: Optional[dict[str, str]] = None,
            refresh_first: bool = False, refresh_parallel: int = 4,
-           on_step: Callable[[str, Step], None] = lambda phase, step: None) -> DeployResult:
+           on_step: Callable[[str, Step], None] = lambda phase, step: None,
+           preview_slots: Optional[Path] = None) -> DeployResult:
     """action: preview | up | refresh. refresh_first reads the live state before a preview or up (`--refresh`).
     on_step hears of every step as it starts, with its phase (refresh, preview, apply): progress for a caller.
+    preview_slots: a directory of slot files shared by runs on one machine (`cpu_gate`); the preview pass waits for
+    a free slot, so no more CPU-bound passes run at once than the fleet allows.
 
     `up` first runs the whole program as a preview against a copy of the state: a run bound to fail (a bad
     input, a protected resource it would delete or replace) fails there, before anything is written to Twilio.
@@ -102,7 +106,8 @@ def deploy(action: str, *, root: Path, stack: str, tenants_dir: Optional[str] = 
             if refresh_first:
                 engine.refresh(refresh_parallel)
             engine.on_step = told("preview")
-            outputs = program_pass(engine, preview=True)
+            with CpuGate(preview_slots):
+                outputs = program_pass(engine, preview=True)
         return DeployResult(engine.steps, outputs, store.path, count_steps(engine.steps))
 
     with StackLock(lock_path(store.path), stack):
@@ -116,8 +121,9 @@ def deploy(action: str, *, root: Path, stack: str, tenants_dir: Optional[str] = 
                 if action == "refresh" or refresh_first:
                     engine.refresh(refresh_parallel)
                 if action == "up":
-                    program_pass(LocalEngine(server, copy.deepcopy(engine.state), preview=True,
-                                             on_step=told("preview")), preview=True)
+                    with CpuGate(preview_slots):
+                        program_pass(LocalEngine(server, copy.deepcopy(engine.state), preview=True,
+                                                 on_step=told("preview")), preview=True)
                     engine.on_step = told("apply")
                     outputs = program_pass(engine, preview=False)
             finally:
