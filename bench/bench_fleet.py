@@ -2,7 +2,8 @@
 up, refresh), and the engine-less refresh one read at a time vs four at a time, all at a realistic stand-in latency,
 in one run. Same end state, no duplicates. Targets (issue: fleet scale): shards >= 3x faster, refresh >= 3.5x.
 
-The stand-in runs in its own process; every deploy is engine-less (the CLI cannot be installed here).
+The stand-in runs in its own process, a fresh one per setup; every deploy is engine-less (the CLI cannot be
+installed here).
 Run: python bench/bench_fleet.py [--tenants 800] [--shards 4] [--latency-ms 50]
 """
 from __future__ import annotations
@@ -69,6 +70,14 @@ def single(root: Path, action: str, refresh_parallel: int = 4) -> float:
     return time.perf_counter() - start
 
 
+def exactly_once(state: dict, tenants: int) -> bool:
+    """Every tenant has exactly one subaccount and one number: nothing bought twice, nothing missing."""
+    names = Counter(a["friendly_name"] for a in state["accounts"] if a["friendly_name"].startswith("tenant:"))
+    numbers = Counter(n["friendly_name"] for n in state["numbers"] if n["friendly_name"].startswith("tenant:"))
+    return (len(names) == tenants and set(names.values()) == {1}
+            and len(numbers) == tenants and set(numbers.values()) == {1})
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tenants", type=int, default=800)
@@ -77,31 +86,31 @@ def main() -> int:
     parser.add_argument("--no-sequential-refresh", action="store_true",
                         help="skip the one-read-at-a-time refresh (the longest part: N x 3 x latency)")
     args = parser.parse_args()
-    sandbox = Sandbox("--seed", "8", "--max-subaccounts", str(2 * args.tenants + 10), "--max-in-flight",
-                      "100")
-    try:
-        sandbox.admin("POST", "faults", json={"latency_ms": args.latency_ms})
-        with tempfile.TemporaryDirectory() as one, tempfile.TemporaryDirectory() as many:
-            project(Path(one), sandbox, args.tenants, 1, "one")
-            project(Path(many), sandbox, args.tenants, args.shards, "many")
-            times = {"single": {}, "fleet": {}}
-            times["single"]["up"] = single(Path(one), "up")
-            times["single"]["no-op up"] = single(Path(one), "up")
-            if not args.no_sequential_refresh:
-                times["single"]["refresh (1 at a time)"] = single(Path(one), "refresh", refresh_parallel=1)
-            times["single"]["refresh"] = single(Path(one), "refresh")
-            times["fleet"]["up"] = fleet(Path(many), "up", args.shards)
-            times["fleet"]["no-op up"] = fleet(Path(many), "up", args.shards)
-            times["fleet"]["refresh"] = fleet(Path(many), "refresh", args.shards)
-        state = sandbox.admin("GET", "state")
-    finally:
-        sandbox.stop()
-    names = Counter(a["friendly_name"] for a in state["accounts"] if a["friendly_name"].startswith("tenant:"))
-    numbers = Counter(n["friendly_name"] for n in state["numbers"] if n["friendly_name"].startswith("tenant:"))
-    complete = (len(names) == 2 * args.tenants and set(names.values()) == {1}
-                and len(numbers) == 2 * args.tenants and set(numbers.values()) == {1})
+    times: dict[str, dict[str, float]] = {"single": {}, "fleet": {}}
+    complete = True
+    # Each setup gets a stand-in of its own (one parent, fresh): neither pays for the other's accounts and numbers.
+    for setup in ("single", "fleet"):
+        sandbox = Sandbox("--seed", "8", "--max-subaccounts", str(args.tenants + 10), "--max-in-flight", "100")
+        try:
+            sandbox.admin("POST", "faults", json={"latency_ms": args.latency_ms})
+            with tempfile.TemporaryDirectory() as tmp:
+                root = Path(tmp)
+                if setup == "single":
+                    project(root, sandbox, args.tenants, 1, "one")
+                    times[setup]["up"] = single(root, "up")
+                    times[setup]["no-op up"] = single(root, "up")
+                    if not args.no_sequential_refresh:
+                        times[setup]["refresh (1 at a time)"] = single(root, "refresh", refresh_parallel=1)
+                    times[setup]["refresh"] = single(root, "refresh")
+                else:
+                    project(root, sandbox, args.tenants, args.shards, "many")
+                    for op, action in (("up", "up"), ("no-op up", "up"), ("refresh", "refresh")):
+                        times[setup][op] = fleet(root, action, args.shards)
+            complete = complete and exactly_once(sandbox.admin("GET", "state"), args.tenants)
+        finally:
+            sandbox.stop()
     print(f"{args.tenants} tenants (subaccount, bought number, status each) at {args.latency_ms:.0f} ms; "
-          f"{args.shards} shards run {args.shards} at a time; 2 cores")
+          f"{args.shards} shards run {args.shards} at a time; {os.cpu_count()} cores")
     print(f"{'operation':<28} {'one stack':>10} {'fleet':>10} {'speed-up':>9}")
     for op in ("up", "no-op up", "refresh"):
         a, b = times["single"][op], times["fleet"][op]

@@ -7,6 +7,7 @@ written (checkpoints during a run, after a failure, after a kill). One run per s
 from __future__ import annotations
 
 import copy
+import functools
 import threading
 import time
 from dataclasses import dataclass, field
@@ -79,21 +80,23 @@ def deploy(action: str, *, root: Path, stack: str, tenants_dir: Optional[str] = 
     input, a protected resource it would delete or replace) fails there, before anything is written to Twilio.
     """
     from ..program import run  # imported late: the program module is only needed here
-    from ..tenancy import ValidationPolicy, load_tenants
+    from ..tenancy import LoadResult, ValidationPolicy, load_tenants
 
     config = read_stack_config(root / f"Pulumi.{stack}.yaml", passphrase)
     store = LocalStateStore(state_path(root, stack), stack_crypter(root / f"Pulumi.{stack}.yaml", passphrase))
     directory = tenants_dir or str(root / "tenants")
-    loaded: list[Any] = []  # the files, read once for every pass (the same files for preview and apply)
+
+    @functools.cache
+    def tenant_files() -> LoadResult:
+        """Read once for every pass: the preview and the apply see the same files."""
+        policy = ValidationPolicy.for_stack(stack, stand_in=bool(config.get("twilio:apiBaseUrl")))
+        return load_tenants([directory], policy)
 
     def told(phase: str) -> Callable[[Step], None]:
         return lambda step: on_step(phase, step)
 
     def program_pass(engine: LocalEngine, preview: bool) -> dict[str, Any]:
-        if not loaded:
-            policy = ValidationPolicy.for_stack(stack, stand_in=bool(config.get("twilio:apiBaseUrl")))
-            loaded.append(load_tenants([directory], policy))
-        monitor = run_program(lambda: run(directory, loaded[0]), engine=engine, stack=stack, config=config,
+        monitor = run_program(lambda: run(directory, tenant_files()), engine=engine, stack=stack, config=config,
                               preview=preview)
         engine.finish()
         return monitor.stack_outputs

@@ -22,7 +22,7 @@ class TenantFilesError(pulumi.RunError):
 def run(tenants_dir: Optional[str] = None, loaded: Optional[LoadResult] = None) -> dict[str, TenantResources]:
     """`loaded`: the files as already read and checked for this stack (an engine-less `up` reads them once for
     its preview and its apply, so both passes see the same files)."""
-    result = loaded or load_tenants_for_stack(tenants_dir)
+    result = loaded if loaded is not None else load_tenants_for_stack(tenants_dir)
     if not result.ok:
         raise TenantFilesError(f"{len(result.problems)} problem(s) in tenant files; nothing was applied:\n" +
                                "\n".join(str(p) for p in result.problems))
