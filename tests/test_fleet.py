@@ -224,3 +224,14 @@ def test_fleet_up_refresh_reads_each_shard_first_under_either_engine(fleet: Path
     assert cli.returncode == 0, cli.stderr
     sent = [c["args"] for c in cli_calls(fleet) if c["args"][0] in ("preview", "up")]
     assert len(sent) == 4 and all("--refresh" in args for args in sent)
+
+
+def test_with_the_cli_stacks_are_named_in_the_workflows_organization(fleet: Path, cli_on_path: dict[str, str]) -> None:
+    init_stacks(fleet, "acme__shard-a")
+    up = tenantctl("fleet", "up", "--org", "acme", "--engine", "pulumi", "--root", str(fleet), env=cli_on_path,
+                   timeout=300)
+    assert up.returncode == 1 and "shard-a: ok" in up.stderr
+    assert "pulumi stack init acme/shard-b" in up.stdout + up.stderr
+    sent = {c["args"][c["args"].index("--stack") + 1] for c in cli_calls(fleet) if "--stack" in c["args"]}
+    assert sent == {"acme/shard-a", "acme/shard-b"}, "every call names ORG/<stack>, outputs read included"
+    assert deployed_tenants(fleet, "shard-a") == set(SHARDS["a"])

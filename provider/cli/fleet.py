@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import tempfile
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
+from typing import Optional
 
 from ..fleet import ShardRun, budget_shares
 from ..tenancy.shards import StackInfo
@@ -28,6 +30,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--engine", choices=("auto", "pulumi", "local"), default="auto",
                         help="pulumi: the CLI; local: engine-less; auto: pulumi if installed")
     parser.add_argument("--root", type=Path, default=Path("."), help="directory holding Pulumi.yaml")
+    parser.add_argument("--org", default=os.environ.get("PULUMI_ORG") or None,
+                        help="with the CLI: the Pulumi organization of the shards' stacks, as the workflows name "
+                             "them (ORG/<stack>; default: $PULUMI_ORG, else the CLI's default organization)")
     parser.add_argument("--refresh", action="store_true",
                         help="with preview or up: each shard reads its live state first (like pulumi up --refresh)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="json: with list, the stacks for a CI matrix; otherwise each shard's outcome "
@@ -37,7 +42,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "the deploy workflow's matrix needs")
 
 
-def deployed_problems(stacks: list[StackInfo], root: Path, engine: str) -> list[str]:
+def qualified(stack: str, org: Optional[str]) -> str:
+    """The stack's name in the Pulumi backend: ORG/<stack> when an organization is given."""
+    return f"{org}/{stack}" if org else stack
+
+
+def deployed_problems(stacks: list[StackInfo], root: Path, engine: str, org: Optional[str] = None) -> list[str]:
     """What `validate --against-stack` would refuse, for every shard (a tenant moved to another shard, a hijack,
     a removed open tenant). A moved tenant's new shard would find the subaccount by its name and adopt it while
     the old one still holds it: refused for the whole fleet, before any shard runs."""
@@ -49,7 +59,8 @@ def deployed_problems(stacks: list[StackInfo], root: Path, engine: str) -> list[
 
     def problems_of(info: StackInfo) -> list[str]:
         try:
-            deployed = stack_outputs(info.name, source="pulumi" if engine == "pulumi" else "local",
+            name = qualified(info.name, org) if engine == "pulumi" else info.name
+            deployed = stack_outputs(name, source="pulumi" if engine == "pulumi" else "local",
                                      work_dir=root).get("tenants") or {}
         except StackNotDeployed:
             return []
@@ -62,13 +73,16 @@ def deployed_problems(stacks: list[StackInfo], root: Path, engine: str) -> list[
         return [problem for found in pool.map(problems_of, stacks) for problem in found]
 
 
-def run_one(run: ShardRun, action: str, root: Path, engine: str, refresh: bool, preview_slots: Path) -> ShardRun:
+def run_one(run: ShardRun, action: str, root: Path, engine: str, refresh: bool, preview_slots: Path,
+            org: Optional[str] = None) -> ShardRun:
     """One shard, whatever happens to it: a runner's unexpected failure fails that shard, never the fleet."""
     from ..fleet.automation_runner import run_automation
     from ..fleet.local_runner import run_local
 
     try:
-        return (run_automation if engine == "pulumi" else run_local)(run, action, root, refresh, preview_slots)
+        if engine == "pulumi":
+            return run_automation(run, action, root, refresh, preview_slots, qualified(run.stack, org))
+        return run_local(run, action, root, refresh, preview_slots)
     except Exception as error:  # noqa: BLE001 - isolate the shard; its error is reported with it
         run.fail(1, traceback.format_exc(), f"{type(error).__name__}: {error}")
         return run
@@ -102,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
         err.print("tenantctl fleet: --parallel must be at least 1", markup=False)
         return 2
     engine = args.engine if args.engine != "auto" else ("pulumi" if shutil.which("pulumi") else "local")
-    refused = deployed_problems(stacks, root, engine)
+    refused = deployed_problems(stacks, root, engine, args.org)
     if refused:
         err.print("tenantctl fleet: refused, nothing was run:\n" + "\n".join(refused), markup=False,
                   highlight=False)
@@ -116,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
             FleetProgress(runs, args.action, err) as progress, \
             ThreadPoolExecutor(max_workers=args.parallel, thread_name_prefix="shard") as pool:
         preview_slots = make_slots(Path(slots), default_slots())
-        for future in as_completed([pool.submit(run_one, r, args.action, root, engine, args.refresh, preview_slots)
+        for future in as_completed([pool.submit(run_one, r, args.action, root, engine, args.refresh, preview_slots, args.org)
                                     for r in runs]):
             progress.ended(future.result())
     if args.format == "json":

@@ -17,10 +17,12 @@ from .runs import ShardRun, last_meaningful_line
 
 
 def run_automation(run: ShardRun, action: str, root: Path, refresh: bool = False,
-                   preview_slots: Optional[Path] = None) -> ShardRun:
+                   preview_slots: Optional[Path] = None, backend_name: Optional[str] = None) -> ShardRun:
+    """backend_name: the stack's name in the backend (ORG/<stack>); the shard's own name by default."""
     from pulumi import automation as auto
 
     run.begin()
+    name = backend_name or run.stack
     output: list[str] = []
     opts = auto.LocalWorkspaceOptions(work_dir=str(root), env_vars={BUDGET_ENV: str(run.budget)})
 
@@ -31,7 +33,7 @@ def run_automation(run: ShardRun, action: str, root: Path, refresh: bool = False
         return on_event
 
     try:
-        stack = auto.select_stack(stack_name=run.stack, work_dir=str(root), opts=opts)
+        stack = auto.select_stack(stack_name=name, work_dir=str(root), opts=opts)
         if action == "refresh":
             refreshed = stack.refresh(on_output=output.append, on_event=follow("refresh"), show_secrets=False)
             counts = refreshed.summary.resource_changes or {}
@@ -45,8 +47,8 @@ def run_automation(run: ShardRun, action: str, root: Path, refresh: bool = False
                                    refresh=refresh or None)
                 counts = applied.summary.resource_changes or {}
     except auto.StackNotFoundError:
-        run.fail(1, "".join(output), f"stack {run.stack} does not exist in the Pulumi backend: create it once with "
-                                     f"`pulumi stack init {run.stack}` (a fleet run never creates stacks)")
+        run.fail(1, "".join(output), f"stack {name} does not exist in the Pulumi backend: create it once with "
+                                     f"`pulumi stack init {name}` (a fleet run never creates stacks)")
         return run
     except auto.CommandError as error:
         code, stderr = _code_and_stderr(str(error))

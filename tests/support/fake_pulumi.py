@@ -3,7 +3,8 @@
 It answers the commands `pulumi.automation` sends (version, stack select, preview, up, refresh, stack output,
 stack history) by running the same stack engine-less (`tenantctl local …`) and translating its step log into
 Pulumi engine events, so the Automation API's own code parses real-looking answers. A stack exists once
-`.fake-backend/<stack>` exists (as after `pulumi stack init`); `.fake-backend/<stack>.fail-preview` makes its
+`.fake-backend/<stack>` exists (as after `pulumi stack init`; `org/stack` is `org__stack` there, and its config
+is `Pulumi.<stack>.yaml` as with the real CLI); `.fake-backend/<stack>.fail-preview` makes its
 preview fail as the CLI's does (exit 255, `error:` on stderr). Each call is recorded, with the environment the
 runner gave it, in `.fake-backend/calls.jsonl`. Tests only: the real CLI is the production path.
 """
@@ -80,16 +81,17 @@ def main(argv: list[str]) -> int:
     if args[:1] == ["version"]:
         print(VERSION)
         return 0
-    stack = option(args, "--stack") or ""
+    qualified = option(args, "--stack") or ""
+    stack, marker = qualified.rsplit("/", 1)[-1], qualified.replace("/", "__")
     if args[:2] == ["stack", "init"]:
-        (backend / args[2]).touch()
+        (backend / args[2].replace("/", "__")).touch()
         return 0
-    if stack and not (backend / stack).exists():
-        print(f"error: no stack named '{stack}' found", file=sys.stderr)
+    if qualified and not (backend / marker).exists():
+        print(f"error: no stack named '{qualified}' found", file=sys.stderr)
         return 255
     if args[:2] == ["stack", "select"]:
         return 0
-    if args[:1] == ["preview"] and (backend / f"{stack}.fail-preview").exists():
+    if args[:1] == ["preview"] and (backend / f"{marker}.fail-preview").exists():
         print("error: preview failed: a resource would be refused (test)", file=sys.stderr)
         return 255
     if args[:1] in (["preview"], ["up"], ["refresh"]):
