@@ -100,6 +100,7 @@ class AuthTokenRotationProvider(TwilioProvider):
                         "stack?): the old token stays valid; start a new rotation") from None
                 raise explain(f"promote the secondary auth token of {account}", error) from None
             primary = promoted.auth_token
+            self.session.forget_token(account)
         return UpdateResult({**news, "primary": primary, "secondary": None})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:

@@ -31,6 +31,8 @@ class Session:
         self._fresh_accounts: set[str] = set()
         self._lock = threading.Lock()
         self._directory: Optional[dict[str, list[Any]]] = None  # friendly name -> subaccounts, once loaded
+        self._tokens: dict[str, str] = {}  # subaccount -> its auth token as last read (client_in)
+        self._token_reads: dict[str, threading.Lock] = {}  # one read at a time per subaccount
         self._lookups = 0
 
     def subaccounts_named(self, friendly_name: str) -> list[Any]:
@@ -70,10 +72,29 @@ class Session:
     def client_in(self, account_sid: str) -> Client:
         """A client acting in a tenant's subaccount. Messaging v1 and Trust Hub act in whichever account
         authenticates, so the parent's credentials would make a tenant's service or registration in the parent:
-        each operation authenticates with the subaccount's current auth token, read with the parent's credentials
-        (never cached: a rotation in the same run would leave a cached token dead)."""
-        token = self.client.api.v2010.accounts(account_sid).fetch().auth_token
-        return self.client_as(account_sid, token)
+        it authenticates with the subaccount's auth token, read with the parent's credentials once per account
+        and process (a fleet's refresh would otherwise read it again for every resource; threads asking at once
+        share one read). A token rotated since (here or outside) makes Twilio answer 401: the token is read
+        again and the request repeated once."""
+        def fresh() -> str:
+            token = str(self.client.api.v2010.accounts(account_sid).fetch().auth_token)
+            with self._lock:
+                self._tokens[account_sid] = token
+            return token
+
+        with self._lock:
+            reading = self._token_reads.setdefault(account_sid, threading.Lock())
+        with reading:
+            with self._lock:
+                known = self._tokens.get(account_sid)
+            token = known or fresh()
+        return make_client(account_sid, token, self.credentials.base_url, timeout=self.credentials.timeout_s,
+                           reauthenticate=fresh)
+
+    def forget_token(self, account_sid: str) -> None:
+        """The subaccount's token just changed (a promotion): read it again next time, without a failed call."""
+        with self._lock:
+            self._tokens.pop(account_sid, None)
 
     @property
     def parent_sid(self) -> str:

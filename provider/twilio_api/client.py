@@ -3,7 +3,7 @@ retried where that is safe (see retry.py). The SDK itself never retries a 429.""
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import requests
 from twilio.http.http_client import TwilioHttpClient
@@ -44,11 +44,15 @@ class RedirectingHttpClient(TwilioHttpClient):
     X-Forwarded-Host: one stand-in serves them all), and retries with backoff where repeating is safe."""
 
     def __init__(self, base_url: Optional[str] = None, timeout: float = DEFAULT_TIMEOUT_S,
-                 retry: Optional[RetryPolicy] = None, **kwargs: Any):
+                 retry: Optional[RetryPolicy] = None, reauthenticate: Optional[Callable[[], str]] = None,
+                 **kwargs: Any):
+        """reauthenticate: a fresh secret when Twilio answers 401 to the one given (a token rotated meanwhile)."""
         super().__init__(timeout=timeout, **kwargs)
         self.base_url = (base_url or TWILIO_BASE_URL).rstrip("/")
         self.retry = retry or RetryPolicy()
         self.retries = 0
+        self.reauthenticate = reauthenticate
+        self._auth: Optional[tuple[str, str]] = None  # the fresh credentials, once reauthenticated
 
     def target(self, url: str) -> str:
         match = TWILIO_HOST.match(url.split("?", 1)[0]) if self.base_url != TWILIO_BASE_URL else None
@@ -67,6 +71,18 @@ class RedirectingHttpClient(TwilioHttpClient):
             return super().request(method, self.target(url), params, data, headers, *args, **kwargs)
 
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
+        """A request, retried where safe; with `reauthenticate`, a 401 is answered once with fresh credentials and
+        the request repeated (Twilio authenticates before it processes anything: a 401 was never applied)."""
+        if self._auth is not None and kwargs.get("auth"):
+            kwargs["auth"] = self._auth
+        response = self._request_with_retries(method, url, *args, **kwargs)
+        if response.status_code == 401 and self.reauthenticate is not None and kwargs.get("auth"):
+            self._auth = (kwargs["auth"][0], self.reauthenticate())
+            kwargs["auth"] = self._auth
+            response = self._request_with_retries(method, url, *args, **kwargs)
+        return response
+
+    def _request_with_retries(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
         creating = is_create(method, url)
         deadline = Deadline(self.retry)
         path = url.replace(TWILIO_BASE_URL, "")
@@ -93,8 +109,10 @@ class RedirectingHttpClient(TwilioHttpClient):
 
 def make_client(account_sid: str, secret: str, base_url: Optional[str] = None,
                 http_client: Optional[TwilioHttpClient] = None, timeout: float = DEFAULT_TIMEOUT_S,
-                retry: Optional[RetryPolicy] = None, api_key: Optional[str] = None) -> Client:
+                retry: Optional[RetryPolicy] = None, api_key: Optional[str] = None,
+                reauthenticate: Optional[Callable[[], str]] = None) -> Client:
     """A client for `account_sid`, authenticating with its auth token, or with `api_key` (SK...) and that key's
-    secret; `base_url` None means the real Twilio."""
+    secret; `base_url` None means the real Twilio. reauthenticate: see RedirectingHttpClient."""
     return Client(api_key or account_sid, secret, account_sid=account_sid,
-                  http_client=http_client or RedirectingHttpClient(base_url, timeout, retry=retry))
+                  http_client=http_client or RedirectingHttpClient(base_url, timeout, retry=retry,
+                                                                   reauthenticate=reauthenticate))
