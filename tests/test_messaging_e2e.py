@@ -155,3 +155,34 @@ def test_compliance_report_and_crm_read_out(project: Path, sandbox: SandboxServe
     creds = tenant_credentials("sunrise-rx", "test", source="local", work_dir=project, passphrase=PASSPHRASE)
     assert not creds.sms_ready and "TWILIO_REJECTED" in creds.as_dict()["sms_why_not"]
     assert creds.messaging_service_sid and creds.messaging_service_sid.startswith("MG")
+
+
+def test_business_data_changed_after_the_brand_was_approved_is_flagged(project: Path,  # noqa: F811
+                                                                       sandbox: SandboxServer) -> None:
+    """Twilio never changes an approved brand: the new data goes to the customer profile, and the read-out says the
+    brand still holds the old data, instead of keeping quiet about it."""
+    up(project)
+    for days in (2, 2, 3):
+        _days(sandbox, days)
+        up(project, "refresh")
+        up(project)
+    approved = _messaging(up(project), "northside-pharmacy")
+    assert approved["sms_ready"] and approved["a2p_10dlc"]["attention"] == ""
+    brand_sid = approved["a2p_10dlc"]["brand"]["sid"]
+    edit(project, "northside-pharmacy", "100 Market St", "200 Mission St")
+    changed = _messaging(up(project), "northside-pharmacy")
+    assert changed["a2p_10dlc"]["brand"]["sid"] == brand_sid and changed["a2p_10dlc"]["brand"]["status"] == "APPROVED"
+    assert f"brand {brand_sid} was approved with earlier business data" in changed["a2p_10dlc"]["attention"]
+    assert changed["sms_ready"], "the approved brand and campaign keep sending"
+    report = tenantctl_compliance(project)
+    assert "approved with earlier business data" in report
+
+
+def tenantctl_compliance(root: Path) -> str:
+    from .cli import tenantctl
+    from .test_program_e2e import PASSPHRASE
+
+    shown = tenantctl("compliance", "northside-pharmacy", "--stack", "test", "--source", "local", "--root",
+                      str(root), "--format", "json", env={"PULUMI_CONFIG_PASSPHRASE": PASSPHRASE})
+    assert shown.returncode == 0, shown.stderr
+    return shown.stdout

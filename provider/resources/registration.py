@@ -24,8 +24,10 @@ def _state(props: dict[str, Any]) -> dict[str, Any]:
     return {stage: props.get(stage) or {} for stage in A2P_STAGES}
 
 
-def attention(state: dict[str, Any]) -> str:
-    """Twilio's verdict on what needs a person, in one line (empty when nothing does)."""
+def attention(state: dict[str, Any], props: Optional[dict[str, Any]] = None) -> str:
+    """Twilio's verdict on what needs a person, in one line (empty when nothing does); with the declared `props`,
+    also a brand approved with other business data than the file now declares (Twilio never changes an approved
+    brand: the profiles are resubmitted, the brand keeps what it was approved with)."""
     notes = []
     for name, what in (("profile", "customer profile"), ("product", "trust product")):
         stage = state.get(name) or {}
@@ -35,6 +37,11 @@ def attention(state: dict[str, Any]) -> str:
     if brand.get("status") == plan.REJECTED["brand"]:
         notes.append(f"brand FAILED: {', '.join(brand.get('feedback') or [])} {brand.get('failure_reason') or ''}"
                      .strip())
+    if (props and not props.get("remove") and brand.get("status") == plan.APPROVED["brand"]
+            and brand.get("submitted") and brand.get("submitted") != plan.digests(props)["brand"]):
+        notes.append(f"brand {brand.get('sid')} was approved with earlier business data than messaging.business "
+                     "now declares: Twilio does not change an approved brand (the customer profiles carry the new "
+                     "data); ask Twilio support to update the brand, or revert the change")
     campaign = state.get("campaign") or {}
     if campaign.get("status") == plan.REJECTED["campaign"]:
         notes.append(f"campaign FAILED: {campaign.get('errors')}")
@@ -69,7 +76,7 @@ class A2pRegistrationProvider(TwilioProvider):
             raise ProvisioningError(str(error)) from None
         except Exception as error:
             raise explain("register for A2P 10DLC", error) from None
-        return {**props, **done, "next_steps": plan.steps(done, props), "attention": attention(done)}
+        return {**props, **done, "next_steps": plan.steps(done, props), "attention": attention(done, props)}
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         outs = self._run(props, {})
@@ -87,7 +94,7 @@ class A2pRegistrationProvider(TwilioProvider):
         except Exception as error:
             raise explain("read the A2P 10DLC registration", error) from None
         return ReadResult(id_, {**props, **state, "next_steps": plan.steps(state, props),
-                                "attention": attention(state)})
+                                "attention": attention(state, props)})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Only reached after `remove: true` was applied (the resource is protected until then): the campaign is
