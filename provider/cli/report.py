@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..localengine import Step, count_steps
+from ..localengine import Step, count_steps, describe_counts
 from ..localengine.state_store import reveal
 
 SYMBOL = {"create": "[green]+ create[/]", "update": "[yellow]~ update[/]", "replace": "[magenta]+- replace[/]",
@@ -28,8 +28,7 @@ def print_steps(steps: list[Step], action: str, console: Console, diff: bool = F
             for prop, before, after in step.changes:
                 console.print(f"      {escape(prop)}: {escape(repr(before))} → {escape(repr(after))}",
                               highlight=False)
-    summary = ", ".join(f"{n} {op}" for op, n in sorted(count_steps(steps).items())) or "nothing"
-    console.print(f"{action}: {summary}", highlight=False)
+    console.print(f"{action}: {describe_counts(count_steps(steps))}", highlight=False)
 
 
 def print_tenants(outputs: dict[str, Any], console: Console) -> None:

@@ -5,17 +5,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Mapping, Optional
 
+from ..localengine.engine import describe_counts
+
 
 def last_meaningful_line(text: str) -> str:
     """What to show of a failed run's output: its last error line, or its last line."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     errors = [line for line in lines if "error" in line.lower() or "failed" in line.lower()]
     return (errors or lines or [""])[-1][:200]
-
-
-def describe_counts(counts: Mapping[str, int]) -> str:
-    """`create 3, same 12`, in a fixed order, for the fleet's summary."""
-    return ", ".join(f"{op} {n}" for op, n in sorted(counts.items()) if n) or "no changes"
 
 
 @dataclass

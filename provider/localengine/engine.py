@@ -12,7 +12,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Mapping, Optional, Sequence
 
 from pulumi.runtime.rpc import UNKNOWN  # the SDK's marker for a value known only after apply
 
@@ -74,6 +74,11 @@ def property_changes(old: dict[str, Any], new: dict[str, Any], secret: Sequence[
             before, after = ("[secret]" if before is not None else None), ("[secret]" if after is not None else None)
         out.append((path, before, after))
     return out
+
+
+def describe_counts(counts: Mapping[str, int]) -> str:
+    """`3 create, 12 same`: a run's steps in one line, as every command prints them."""
+    return ", ".join(f"{n} {op}" for op, n in sorted(counts.items()) if n) or "nothing"
 
 
 def count_steps(steps: list[Step]) -> dict[str, int]:

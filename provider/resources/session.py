@@ -7,7 +7,7 @@ provider instance, so they can never be pickled into the state file with it.
 from __future__ import annotations
 
 import threading
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from twilio.rest import Client
 
@@ -64,10 +64,12 @@ class Session:
                     named[:] = [a for a in named if a.sid != account.sid]
                 self._directory.setdefault(account.friendly_name, []).append(account)
 
-    def client_as(self, account_sid: str, auth_token: str) -> Client:
+    def client_as(self, account_sid: str, auth_token: str,
+                  reauthenticate: Optional[Callable[[], str]] = None) -> Client:
         """A client authenticated as another account (a subaccount with its own token): Accounts v1 AuthTokens
         act on whoever authenticates, so a subaccount's token is rotated with the subaccount's credentials."""
-        return make_client(account_sid, auth_token, self.credentials.base_url, timeout=self.credentials.timeout_s)
+        return make_client(account_sid, auth_token, self.credentials.base_url, timeout=self.credentials.timeout_s,
+                           reauthenticate=reauthenticate)
 
     def client_in(self, account_sid: str) -> Client:
         """A client acting in a tenant's subaccount. Messaging v1 and Trust Hub act in whichever account
@@ -88,8 +90,7 @@ class Session:
             with self._lock:
                 known = self._tokens.get(account_sid)
             token = known or fresh()
-        return make_client(account_sid, token, self.credentials.base_url, timeout=self.credentials.timeout_s,
-                           reauthenticate=fresh)
+        return self.client_as(account_sid, token, reauthenticate=fresh)
 
     def forget_token(self, account_sid: str) -> None:
         """The subaccount's token just changed (a promotion): read it again next time, without a failed call."""

@@ -6,8 +6,7 @@ from typing import Any
 
 from .exceptions import InvalidParameter
 from .messaging_models import SERVICE_SETTINGS, MessagingService, ServiceNumber
-from .registration_models import Brand, Campaign, TollfreeVerification, brand_status, campaign_status, \
-    tollfree_status
+from .registration_models import Brand, Campaign, TollfreeVerification, review_status
 from .responses import Call, Response
 from .v1_responses import bool_param, iso, v1_page
 
@@ -63,7 +62,7 @@ def service_json(s: MessagingService, registered: bool) -> dict[str, Any]:
 
 def _registered(call: Call, service: MessagingService) -> bool:
     now = call.backend.clock.now()
-    return any(c.service_sid == service.sid and campaign_status(c, now) == "VERIFIED"
+    return any(c.service_sid == service.sid and review_status("campaign", c, now) == "VERIFIED"
                for c in call.backend.tables["campaigns"].values())
 
 
@@ -136,7 +135,7 @@ def remove_service_number(call: Call) -> Response:
 
 # ---- A2P brands --------------------------------------------------------------------------------------
 def brand_json(call: Call, b: Brand) -> dict[str, Any]:
-    status = brand_status(b, call.backend.clock.now())
+    status = review_status("brand", b, call.backend.clock.now())
     url = f"{BASE}/a2p/BrandRegistrations/{b.sid}"
     decided = status in ("APPROVED", "FAILED")
     return {
@@ -213,7 +212,7 @@ def _campaign_fields(call: Call, allowed: tuple[str, ...]) -> dict[str, Any]:
 
 
 def campaign_json(call: Call, c: Campaign) -> dict[str, Any]:
-    status = campaign_status(c, call.backend.clock.now())
+    status = review_status("campaign", c, call.backend.clock.now())
     f = c.fields
     return {
         "sid": c.sid, "account_sid": c.account_sid, "brand_registration_sid": c.brand_sid,
@@ -311,7 +310,7 @@ def _tollfree_fields(call: Call, create: bool) -> dict[str, Any]:
 
 
 def tollfree_json(call: Call, v: TollfreeVerification) -> dict[str, Any]:
-    status = tollfree_status(v, call.backend.clock.now())
+    status = review_status("tollfree", v, call.backend.clock.now())
     f = v.fields
     rejected = status == "TWILIO_REJECTED"
     texts = ("business_name", "business_street_address", "business_street_address2", "business_city",

@@ -84,19 +84,10 @@ class TollfreeVerification:
     edits: int = 0
 
 
-def brand_status(brand: Brand, now: datetime) -> str:
-    assert brand.date_submitted is not None
-    return reviews.status("brand", brand.date_submitted, brand.approved, now)
-
-
-def campaign_status(campaign: Campaign, now: datetime) -> str:
-    assert campaign.date_submitted is not None
-    return reviews.status("campaign", campaign.date_submitted, campaign.approved, now)
-
-
-def tollfree_status(verification: TollfreeVerification, now: datetime) -> str:
-    assert verification.date_submitted is not None
-    return reviews.status("tollfree", verification.date_submitted, verification.approved, now)
+def review_status(kind: str, item: Brand | Campaign | TollfreeVerification, now: datetime) -> str:
+    """Where Twilio's review of a submitted brand, campaign or toll-free verification (`kind`) stands now."""
+    assert item.date_submitted is not None
+    return reviews.status(kind, item.date_submitted, item.approved, now)
 
 
 def check_campaign_fields(fields: dict[str, Any]) -> None:
@@ -181,7 +172,7 @@ class RegistrationRules:
     def resubmit_brand(self, account: Account, sid: str) -> Brand:
         with self.lock:
             brand = self.fetch_brand(account, sid)
-            current = brand_status(brand, self.clock.now())
+            current = review_status("brand", brand, self.clock.now())
             if current != "FAILED":
                 raise InvalidParameter(f"Brand {sid} is {current}: only a FAILED brand can be resubmitted")
             if brand.resubmissions >= MAX_RESUBMISSIONS:
@@ -202,7 +193,7 @@ class RegistrationRules:
         with self.lock:
             self.fetch_service(account, service_sid)
             brand = self.fetch_brand(account, brand_sid)
-            current = brand_status(brand, self.clock.now())
+            current = review_status("brand", brand, self.clock.now())
             if current != "APPROVED":
                 raise NotReady(f"Brand {brand_sid} is {current}: campaigns are registered only for APPROVED brands")
             if any(c.service_sid == service_sid for c in self.tables["campaigns"].values()):
@@ -243,7 +234,7 @@ class RegistrationRules:
     def update_campaign(self, account: Account, service_sid: str, sid: str, fields: dict[str, Any]) -> Campaign:
         with self.lock:
             campaign = self.fetch_campaign(account, service_sid, sid)
-            current = campaign_status(campaign, self.clock.now())
+            current = review_status("campaign", campaign, self.clock.now())
             if current == "IN_PROGRESS":
                 raise UnderReview(f"Campaign {sid} is IN_PROGRESS: it cannot be edited until the review ends")
             if campaign.updates >= MAX_RESUBMISSIONS:
@@ -294,7 +285,7 @@ class RegistrationRules:
             now = self.clock.now()
             return [v for v in self.tables["tollfree"].values() if v.account_sid == account.sid
                     and (number_sid is None or v.tollfree_phone_number_sid == number_sid)
-                    and (status is None or tollfree_status(v, now) == status)]
+                    and (status is None or review_status("tollfree", v, now) == status)]
 
     def fetch_tollfree(self, account: Account, sid: str) -> TollfreeVerification:
         return self._mine("tollfree", account, sid, f"/v1/Tollfree/Verifications/{sid}")
@@ -302,7 +293,7 @@ class RegistrationRules:
     def update_tollfree(self, account: Account, sid: str, fields: dict[str, Any]) -> TollfreeVerification:
         with self.lock:
             verification = self.fetch_tollfree(account, sid)
-            current = tollfree_status(verification, self.clock.now())
+            current = review_status("tollfree", verification, self.clock.now())
             if current != "TWILIO_REJECTED":
                 if current in ("PENDING_REVIEW", "IN_REVIEW"):
                     raise UnderReview(f"Verification {sid} is {current}: it cannot be edited until Twilio decides")
