@@ -148,9 +148,21 @@ def run_program(program: Callable[[], Any], *, engine: Optional[LocalEngine], st
             monitor.stack_outputs = json_format.MessageToDict(struct)
     finally:
         pulumi.runtime.settings.reset_options()
+        _cancel_leftovers(loop)
         loop.close()
         asyncio.set_event_loop(None)
     return monitor
+
+
+def _cancel_leftovers(loop: asyncio.AbstractEventLoop) -> None:
+    """A failed run leaves the SDK's other outputs waiting on futures that will never resolve. Cancel and settle
+    them before the loop closes, or asyncio prints each one as destroyed while pending (noise after the real
+    error, from whichever thread collects it)."""
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
 
 
 __all__ = ["EngineMonitor", "Registration", "run_program"]
