@@ -48,29 +48,28 @@ def qualified(stack: str, org: Optional[str]) -> str:
 
 
 def deployed_problems(stacks: list[StackInfo], root: Path, engine: str, org: Optional[str] = None) -> list[str]:
-    """What `validate --against-stack` would refuse, for every shard (a tenant moved to another shard, a hijack,
-    a removed open tenant). A moved tenant's new shard would find the subaccount by its name and adopt it while
-    the old one still holds it: refused for the whole fleet, before any shard runs."""
-    from ..crm import CredentialsError, StackNotDeployed, stack_outputs
+    """What `validate --against-stack` would refuse, for every shard: a tenant, number or subaccount another
+    deployed stack of the parent holds (the unsharded stack included), a removed open tenant, a move without its
+    two reviewed steps. Refused for the whole fleet, before any shard runs."""
+    from ..crm.other_stacks import read_deployed
     from ..tenancy import ValidationPolicy, load_tenants
     from ..tenancy.deployed import compare_with_deployed
+    from ..tenancy.shards import same_parent
+    from ..tenancy.shards import stacks as all_stacks
+    from ..tenancy.stack_moves import compare_with_other_stacks
 
     files = load_tenants([root / "tenants"], ValidationPolicy(allow_private_hosts=True))
-
-    def problems_of(info: StackInfo) -> list[str]:
-        try:
-            name = qualified(info.name, org) if engine == "pulumi" else info.name
-            deployed = stack_outputs(name, source="pulumi" if engine == "pulumi" else "local",
-                                     work_dir=root).get("tenants") or {}
-        except StackNotDeployed:
-            return []
-        except CredentialsError as error:
-            return [f"cannot read the deployed outputs of stack {info.name}: {error}"]
-        return [f"stack {info.name}: {problem}" for problem in compare_with_deployed(files, deployed, info.shard)[0]]
-
-    # Each stack's outputs cost a key derivation (or a CLI call): read side by side, reported in stack order.
-    with ThreadPoolExecutor(max_workers=4, thread_name_prefix="outputs") as pool:
-        return [problem for found in pool.map(problems_of, stacks) for problem in found]
+    relevant = [s for s in all_stacks(root) if any(same_parent(s, shard) for shard in stacks)]
+    # Each stack's outputs cost a key derivation (or a CLI call): each read once, side by side.
+    deployed, errors = read_deployed(root, relevant, "pulumi" if engine == "pulumi" else "local", org)
+    by_name = {d.info.name: d for d in deployed}
+    problems = list(errors)
+    for info in stacks:
+        own = by_name[info.name].tenants if info.name in by_name else {}
+        found = compare_with_deployed(files, own, info.shard)[0]
+        found += compare_with_other_stacks(files, info, [d for d in deployed if same_parent(d.info, info)])[0]
+        problems += [f"stack {info.name}: {problem}" for problem in found]
+    return problems
 
 
 def run_one(run: ShardRun, action: str, root: Path, engine: str, refresh: bool, preview_slots: Path,

@@ -95,7 +95,7 @@ def _policy(stack: str, root: Path) -> ValidationPolicy:
 def _fleet_rules(result: LoadResult, stack: str, root: Path) -> LoadResult:
     """What only the stack files can tell: a shard no stack serves, and the subaccount cap of the stack's parent
     (every stack on that parent counts): a warning near it, an error beyond it."""
-    from ..tenancy.shards import stack_info, stacks
+    from ..tenancy.shards import same_parent, shard_name, stack_info, stacks
 
     known = stacks(root)
     problems = []
@@ -107,9 +107,24 @@ def _fleet_rules(result: LoadResult, stack: str, root: Path) -> LoadResult:
                     tenant.source.file, ("shard",),
                     f"no stack serves shard {tenant.shard!r}: add a Pulumi.<stack>.yaml with `twilio-tenants:shard: "
                     f"{tenant.shard}`, or fix the name (served: {', '.join(sorted(s or '(no shard)' for s in served))})"))
+        by_shard = {shard_name(s.shard): s for s in known}
+        for tenant in result.tenants:
+            if tenant.release_to is None:
+                continue
+            target, current = by_shard.get(tenant.release_to), by_shard.get(shard_name(tenant.shard))
+            if target is None:
+                problems.append(result.problem_at(tenant.source.file, ("shard_move", "release_to"),
+                                                  f"no stack serves shard {tenant.release_to!r} (served: "
+                                                  f"{', '.join(sorted(by_shard))})"))
+            elif current is not None and not same_parent(current, target):
+                problems.append(result.problem_at(
+                    tenant.source.file, ("shard_move", "release_to"),
+                    f"stack {target.name} (shard {tenant.release_to}) has another parent account than stack "
+                    f"{current.name}: a subaccount never changes parent. Close the tenant and create a new one "
+                    "there instead"))
     info = stack_info(root, stack)
-    same_parent = [s for s in known if info.parent and s.parent == info.parent] or [info]
-    shards = {s.shard for s in same_parent}
+    of_parent = [s for s in known if info.parent and s.parent == info.parent] or [info]
+    shards = {s.shard for s in of_parent}
     open_tenants = sorted((t for t in result.tenants if t.status != "closed" and t.shard in shards),
                           key=lambda t: t.id)
     cap = info.cap
@@ -130,6 +145,7 @@ def _fleet_rules(result: LoadResult, stack: str, root: Path) -> LoadResult:
 def _against_stack(result: LoadResult, stack: str, root: Path) -> LoadResult | None:
     """The files plus what only the deployed stack can tell; notices (moves, adoptions) go to stderr."""
     from ..crm import CredentialsError, StackNotDeployed, stack_outputs
+    from ..crm.other_stacks import guard_against_other_stacks
     from ..tenancy.deployed import compare_with_deployed
     from ..tenancy.shards import stack_info
 
@@ -141,7 +157,11 @@ def _against_stack(result: LoadResult, stack: str, root: Path) -> LoadResult | N
     except CredentialsError as error:
         print(f"cannot read the deployed outputs of stack {stack}: {error}", file=sys.stderr)
         return None
-    problems, notices = compare_with_deployed(result, deployed, stack_info(root, stack.rsplit("/", 1)[-1]).shard)
-    for notice in notices:
+    org, _, bare = stack.rpartition("/")
+    problems, notices = compare_with_deployed(result, deployed, stack_info(root, bare).shard)
+    # ...and with every other deployed stack of the parent: a tenant, number or subaccount one of them deploys.
+    guarded, more = guard_against_other_stacks(result.with_problems(problems), root, bare,
+                                               org=org.split("/")[0] or None)
+    for notice in [*notices, *more]:
         print(f"note: {notice}", file=sys.stderr)
-    return result.with_problems(problems)
+    return guarded

@@ -166,13 +166,12 @@ def stack_outputs(stack: str, *, source: str = "auto", work_dir: Path = REPO_ROO
 
 def fleet_tenants(stack: str, *, source: str = "auto", work_dir: Path = REPO_ROOT,
                   passphrase: Optional[str] = None) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(stack, its `tenants` output) for `stack` and every shard stack on the same parent account, each one that
-    can be read: a tenant lives in whichever shard holds it."""
-    from ..tenancy.shards import shard_stacks, stack_info
+    """(stack, its `tenants` output) for `stack` and every other stack on the same parent account (shards and the
+    unsharded one), each one that can be read: a tenant lives in whichever stack holds it."""
+    from ..tenancy.shards import same_parent, stack_info, stacks
 
-    parent = stack_info(work_dir, stack).parent
-    names = [stack] + [s.name for s in shard_stacks(work_dir)
-                       if s.name != stack and (not parent or not s.parent or s.parent == parent)]
+    this = stack_info(work_dir, stack)
+    names = [stack] + [s.name for s in stacks(work_dir) if s.name != stack and same_parent(this, s)]
     for name in names:
         try:
             yield name, stack_outputs(name, source=source, work_dir=work_dir, passphrase=passphrase).get(
@@ -190,10 +189,12 @@ def tenant_credentials(tenant_id: str, stack: str = "prod", *, source: str = "au
         tenants = {}
         if not (work_dir / f"Pulumi.{stack}.yaml").exists():
             raise
-    t = tenants.get(tenant_id) or next(
-        (held[tenant_id] for name, held in fleet_tenants(stack, source=source, work_dir=work_dir,
-                                                         passphrase=passphrase)
-         if name != stack and tenant_id in held), None)
+    t = tenants.get(tenant_id)
+    if t is None or t.get("released_to"):
+        # Not here, or released by this stack in a shard move: the stack that adopted it holds the live keys.
+        t = next((held[tenant_id] for name, held in fleet_tenants(stack, source=source, work_dir=work_dir,
+                                                                  passphrase=passphrase)
+                  if name != stack and tenant_id in held and not held[tenant_id].get("released_to")), None) or t
     if t is None:
         known = ", ".join(sorted(tenants)) or "none"
         raise CredentialsError(f"no tenant {tenant_id!r} in stack {stack!r} or its shards (tenants of {stack}: "

@@ -79,6 +79,7 @@ def deploy(action: str, *, root: Path, stack: str, tenants_dir: Optional[str] = 
     `up` first runs the whole program as a preview against a copy of the state: a run bound to fail (a bad
     input, a protected resource it would delete or replace) fails there, before anything is written to Twilio.
     """
+    from ..crm.other_stacks import guard_against_other_stacks
     from ..program import run  # imported late: the program module is only needed here
     from ..tenancy import LoadResult, ValidationPolicy, load_tenants
 
@@ -90,7 +91,10 @@ def deploy(action: str, *, root: Path, stack: str, tenants_dir: Optional[str] = 
     def tenant_files() -> LoadResult:
         """Read once for every pass: the preview and the apply see the same files."""
         policy = ValidationPolicy.for_stack(stack, stand_in=bool(config.get("twilio:apiBaseUrl")))
-        return load_tenants([directory], policy)
+        # Every other engine-less stack of the parent: no tenant, number or subaccount they deploy is taken here.
+        own = (store.load()[1].get("tenants") or {}) if store.path.exists() else {}
+        return guard_against_other_stacks(load_tenants([directory], policy), root, stack, source="local",
+                                          own=own)[0]
 
     def told(phase: str) -> Callable[[Step], None]:
         return lambda step: on_step(phase, step)

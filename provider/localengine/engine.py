@@ -33,6 +33,7 @@ class ResourceState:
     outputs: dict[str, Any]
     protect: bool = False
     secret_outputs: list[str] = field(default_factory=list)  # stored encrypted, whatever happens to the run
+    retain: bool = False  # retainOnDelete: when the program drops it, the state forgets it and Twilio keeps it
 
 
 @dataclass
@@ -133,13 +134,15 @@ class LocalEngine:
         return None
 
     def register(self, urn: str, type_: str, inputs: dict[str, Any], protect: bool = False,
-                 secret_outputs: Sequence[str] = (), aliases: Sequence[str] = ()) -> dict[str, Any]:
+                 secret_outputs: Sequence[str] = (), aliases: Sequence[str] = (), retain: bool = False
+                 ) -> dict[str, Any]:
         """Bring one resource to its inputs; returns its outputs (unknowns in preview for what is not yet made)."""
         with self._lock:
             self._seen.append(urn)
             old = self.state.resources.get(urn) or self._adopt_alias(urn, aliases)
             if old is not None:
                 old.secret_outputs = list(secret_outputs)
+                old.retain = retain  # options take effect in this run, as the engine records them on any step
         checked, wire, failures = self.server.check_inputs(urn, old.inputs if old else {}, inputs)
         if failures:
             raise ApplyError(f"{urn}: " + "; ".join(f"{prop}: {reason}" for prop, reason in failures))
@@ -150,7 +153,7 @@ class LocalEngine:
             id_, outs = self.server.create(urn, wire)
             with self._lock:
                 self.state.resources[urn] = ResourceState(urn, type_, id_, checked, outs, protect,
-                                                          list(secret_outputs))
+                                                          list(secret_outputs), retain)
             self._on_change()
             return outs
         diff = self.server.diff(urn, old.id, old.outputs, wire)
@@ -169,7 +172,7 @@ class LocalEngine:
             with self._lock:
                 self._replaced.append(old)
                 self.state.resources[urn] = ResourceState(urn, type_, id_, checked, outs, protect,
-                                                          list(secret_outputs))
+                                                          list(secret_outputs), retain)
             self._on_change()
             return outs
         self._step("update", urn, label=label_of(checked, urn),
@@ -203,15 +206,18 @@ class LocalEngine:
         """Delete what the program no longer registers (protected resources refuse), then replaced originals."""
         leftovers = [r for urn, r in reversed(list(self.state.resources.items())) if urn not in self._seen]
         self._name_transfers(leftovers)
-        protected = [r.urn for r in leftovers if r.protect]
+        protected = [r.urn for r in leftovers if r.protect]  # retained or not, as the engine refuses them
         if protected:
             raise ApplyError("refusing to delete protected resource(s): " + ", ".join(protected) +
                              ". A tenant is offboarded by setting `status: closed` first; see README")
         for resource in leftovers + self._replaced:
-            self._record(Step("delete", resource.urn, label=label_of(resource.inputs, resource.urn)))
+            kept = resource.retain and resource in leftovers
+            self._record(Step("delete", resource.urn, "retained at Twilio" if kept else "",
+                              label=label_of(resource.inputs, resource.urn)))
             if self.preview:
                 continue
-            self.server.delete(resource.urn, resource.id, resource.outputs)
+            if not kept:  # retainOnDelete: the engine drops it from the state without asking the provider
+                self.server.delete(resource.urn, resource.id, resource.outputs)
             with self._lock:
                 if self.state.resources.get(resource.urn) is resource:
                     del self.state.resources[resource.urn]

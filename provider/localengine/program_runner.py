@@ -38,6 +38,7 @@ class Registration:
     protect: bool
     additional_secret_outputs: list[str]
     aliases: list[str]
+    retain_on_delete: bool = False
     inputs: dict[str, Any] = field(default_factory=dict)
 
 
@@ -69,7 +70,8 @@ class EngineMonitor(pulumi_mocks.MockMonitor):
         if request.type != "pulumi:pulumi:Stack":
             registration = Registration(
                 urn, request.type, request.name, request.parent, request.custom, request.protect,
-                list(request.additionalSecretOutputs), [self._alias_urn(request, a) for a in request.aliases])
+                list(request.additionalSecretOutputs), [self._alias_urn(request, a) for a in request.aliases],
+                bool(request.retainOnDelete))
             with self._lock:
                 self.registrations[urn] = registration
                 self._by_type_and_name[(request.type, request.name)] = registration
@@ -94,7 +96,7 @@ class EngineMonitor(pulumi_mocks.MockMonitor):
             return f"{args.name}-id", {**computed, **args.inputs}
         outputs = self.engine.register(registration.urn, args.typ, dict(args.inputs), protect=registration.protect,
                                        secret_outputs=registration.additional_secret_outputs,
-                                       aliases=registration.aliases)
+                                       aliases=registration.aliases, retain=registration.retain_on_delete)
         resource = self.engine.state.resources.get(registration.urn)
         return (resource.id if resource else None), outputs
 

@@ -92,7 +92,8 @@ class LocalStateStore:
                     for k, v in resource.outputs.items()}
             resources[urn] = self._seal({"urn": urn, "type": resource.type, "id": resource.id,
                                          "inputs": resource.inputs, "outputs": outs, "protect": resource.protect,
-                                         "secret_outputs": names})
+                                         "secret_outputs": names,
+                                         **({"retain": True} if resource.retain else {})})
         document = {"version": 1, "resources": resources, "outputs": self._seal(outputs)}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".state-")

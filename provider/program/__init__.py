@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Optional
 
 import pulumi
@@ -43,6 +44,12 @@ def run(tenants_dir: Optional[str] = None, loaded: Optional[LoadResult] = None) 
 
 
 def load_tenants_for_stack(tenants_dir: Optional[str] = None) -> LoadResult:
+    """Under `pulumi`: the files, held against every other deployed stack of the parent (read with the CLI) so
+    that this stack never takes over a tenant, number or subaccount another one deploys."""
+    from ..crm.other_stacks import guard_against_other_stacks, own_tenants
+
     directory = tenants_dir or pulumi.Config().get("tenantsDir") or os.environ.get("TENANTS_DIR") or "tenants"
     stand_in = bool(pulumi.Config("twilio").get("apiBaseUrl"))  # a sandbox; real Twilio refuses private hosts
-    return load_tenants([directory], ValidationPolicy.for_stack(pulumi.get_stack(), stand_in))
+    loaded = load_tenants([directory], ValidationPolicy.for_stack(pulumi.get_stack(), stand_in))
+    root, stack, org = Path.cwd(), pulumi.get_stack(), os.environ.get("PULUMI_ORG") or None
+    return guard_against_other_stacks(loaded, root, stack, org=org, own=own_tenants(root, stack, org=org))[0]

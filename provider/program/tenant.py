@@ -38,13 +38,16 @@ class TenantResources(pulumi.ComponentResource):
 
     def __init__(self, tenant: Tenant, claims: FleetClaims, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(COMPONENT_TYPE, tenant.id, {"tenant_id": tenant.id}, opts)
-        self._child = pulumi.ResourceOptions(parent=self)
+        # Step one of a shard move: everything is kept at Twilio when this stack stops declaring the tenant
+        # (the engine drops it from the state without calling the provider); the new stack adopts it.
+        self._child = pulumi.ResourceOptions(parent=self, retain_on_delete=True if tenant.releasing else None)
         self.tenant = tenant
         self.subaccount = Subaccount(
             tenant.id, tenant_id=tenant.id, friendly_name=naming.subaccount_friendly_name(tenant.id),
             status=tenant.status, adopt_sid=tenant.subaccount_sid,
             claimed_by=claims.subaccount_holder(tenant) if tenant.subaccount_sid else None,
-            opts=pulumi.ResourceOptions.merge(self._child, pulumi.ResourceOptions(protect=tenant.status != "closed")))
+            opts=pulumi.ResourceOptions.merge(self._child, pulumi.ResourceOptions(
+                protect=tenant.status != "closed" and not tenant.releasing)))
         self.numbers: dict[str, PhoneNumber] = {}
         self.keys: dict[str, dict[str, tuple[int, ApiKey]]] = {}  # key name -> role -> (generation, resource)
         self.rotation: Optional[AuthTokenRotation] = None
@@ -164,4 +167,5 @@ class TenantResources(pulumi.ComponentResource):
             "api_key_secret": main["current"]["secret"] if main else None,
             "api_keys": keys,
             "messaging": self.messaging.output() if self.messaging else None,
+            **({"released_to": self.tenant.release_to} if self.tenant.releasing else {}),
         }

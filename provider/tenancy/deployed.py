@@ -13,6 +13,7 @@ from typing import Any, Mapping, Optional
 from .credential_plan import credential_changes
 from .loader import LoadResult
 from .problems import Problem
+from .shards import shard_name
 
 
 @dataclass(frozen=True)
@@ -91,11 +92,18 @@ def compare_with_deployed(result: LoadResult, deployed: Mapping[str, Any], shard
             continue
         if tid in everywhere:
             moved = everywhere[tid]
+            if d.get("released_to") == shard_name(moved.shard):
+                notices.append(Notice(moved.source.file, line_of(moved.source.file, ("id",)),
+                                      f"{tid}: released to shard {shard_name(moved.shard)}; this stack forgets its "
+                                      "resources and keeps them at Twilio (step two of a shard move)"))
+                continue
             problems.append(at(moved.source.file, ("shard",),
                                f"tenant {tid} is deployed by shard {shard or '(none)'}; moving it to "
                                f"shard {moved.shard or '(none)'} is refused: its subaccount cannot change parent "
                                "account, and the old stack would delete its numbers and key. Put the shard back; "
-                               "to re-home a tenant, close it and create a new tenant in the other shard"))
+                               "a move is two reviewed steps: first `shard_move: {release_to: "
+                               f"{shard_name(moved.shard)}}}` with the old shard, deployed; then the new shard "
+                               "(see docs/fleet.md)"))
             continue
         problems.append(Problem(
             f"tenants/{tid}.yaml", 1, 1, "",

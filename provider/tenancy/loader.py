@@ -227,6 +227,7 @@ def _build_tenant(located: LocatedData, display: str) -> Tenant:
         source=SourceRef(display, located.mark_of(("id",)).line),
         owner=data.get("owner"),
         shard=data.get("shard"),
+        release_to=(data.get("shard_move") or {}).get("release_to"),
         labels=tuple(sorted((data.get("labels") or {}).items())),
         subaccount_sid=data.get("subaccount_sid"),
         webhooks=_webhooks(data.get("webhooks")),

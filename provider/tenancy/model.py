@@ -262,6 +262,7 @@ class Tenant:
     owner: Optional[str] = None
     labels: tuple[tuple[str, str], ...] = ()
     shard: Optional[str] = None  # the stack that deploys it (twilio-tenants:shard); None: the unsharded stack
+    release_to: Optional[str] = None  # shard_move step one: the shard this tenant is released to (UNSHARDED: none)
     subaccount_sid: Optional[str] = None
     webhooks: Webhooks = Webhooks()
     phone_numbers: tuple[PhoneNumberSpec, ...] = ()
@@ -270,6 +271,11 @@ class Tenant:
     budget: Optional[Budget] = None
     billing: Optional[Billing] = None
     messaging: Optional[Messaging] = None
+
+    @property
+    def releasing(self) -> bool:
+        """Step one of a shard move: the stack deploying it keeps its resources at Twilio and may forget them."""
+        return self.release_to is not None
 
     @property
     def api_key(self) -> bool:

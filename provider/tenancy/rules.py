@@ -273,6 +273,35 @@ def file_issues(data: dict[str, Any], file_stem: str, policy: ValidationPolicy) 
     yield from _credential_issues(data)
     if isinstance(data.get("messaging"), dict):
         yield from _messaging_issues(data)
+    yield from _shard_move_issues(data)
+
+
+def _shard_move_issues(data: dict[str, Any]) -> Iterator[RuleIssue]:
+    """Step one of a shard move must leave the new stack nothing to buy or re-register: it adopts what Twilio holds
+    (the subaccount by its name, each number by its number), so every number is pinned and nothing is mid-way."""
+    if data.get("shard") == "unsharded":
+        yield RuleIssue(("shard",), "`unsharded` is reserved (shard_move.release_to: unsharded names the stack "
+                                    "without a shard): choose another shard name")
+    move = data.get("shard_move")
+    if not isinstance(move, dict):
+        return
+    target = move.get("release_to")
+    if target == (data.get("shard") or "unsharded"):
+        yield RuleIssue(("shard_move", "release_to"), f"the tenant is already deployed by shard {target}: remove "
+                                                      "shard_move")
+    if data.get("status") == "closed":
+        yield RuleIssue(("shard_move",), "a closed tenant does not move: remove shard_move")
+    for index, number in enumerate(data.get("phone_numbers") or []):
+        if not number.get("number"):
+            yield RuleIssue(("phone_numbers", index, "search"),
+                            "a moving tenant's numbers are adopted by the new stack by their number: pin this entry "
+                            "first (replace `search:` with `number: \"<the number it bought>\"`, see `tenantctl "
+                            "credentials`), or the new stack would buy another")
+    if data.get("messaging"):
+        yield RuleIssue(("shard_move",), "a tenant with a `messaging` block cannot move between stacks yet: its "
+                                         "Messaging Service and registrations cannot be adopted by another stack")
+    if (data.get("auth_token") or {}).get("step") == "secondary":
+        yield RuleIssue(("shard_move",), "finish the auth token rotation first (`step: promoted`), then move")
 
 
 TOLL_FREE_PREFIXES = ("+1800", "+1833", "+1844", "+1855", "+1866", "+1877", "+1888")

@@ -17,6 +17,7 @@ import yaml
 from .model import Tenant
 
 SHARD_KEY = "twilio-tenants:shard"
+UNSHARDED = "unsharded"  # shard_move.release_to for the stack without a shard; no shard may be named so
 CAP_KEY = "twilio-tenants:subaccountCap"
 DEFAULT_CAP = 1000
 BUDGET_KEY = "twilio-tenants:parentInFlightBudget"
@@ -64,3 +65,14 @@ def shard_stacks(root: Path) -> list[StackInfo]:
 
 def served_by(tenants: Iterable[Tenant], shard: Optional[str]) -> list[Tenant]:
     return [t for t in tenants if t.shard == shard]
+
+
+def shard_name(shard: Optional[str]) -> str:
+    """How a shard is written in messages, outputs and `shard_move.release_to`."""
+    return shard or UNSHARDED
+
+
+def same_parent(a: StackInfo, b: StackInfo) -> bool:
+    """Stacks whose tenants may be the same Twilio subaccounts. A stack file without `twilio:accountSid` (the
+    parent comes from the environment) may be any parent: it counts as the same."""
+    return not a.parent or not b.parent or a.parent == b.parent

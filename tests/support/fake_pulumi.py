@@ -97,8 +97,10 @@ def main(argv: list[str]) -> int:
     if args[:1] in (["preview"], ["up"], ["refresh"]):
         return deploy(args[0], stack, backend, option(args, "--event-log"), "--refresh" in args)
     if args[:2] == ["stack", "output"]:
-        return subprocess.run([sys.executable, "-m", "provider.cli", "local", "output", "--stack", stack, "--root",
-                               os.getcwd(), *(["--show-secrets"] if "--show-secrets" in args else [])]).returncode
+        name = [args[2]] if len(args) > 2 and not args[2].startswith("-") else []
+        return subprocess.run([sys.executable, "-m", "provider.cli", "local", "output", *name, "--stack", stack,
+                               "--root", os.getcwd(), *(["--show-secrets"] if "--show-secrets" in args else [])]
+                              ).returncode
     if args[:2] == ["stack", "history"]:
         history(backend, stack)
         return 0
