@@ -153,3 +153,44 @@ def test_validate_against_the_stack_shows_hijacks_removals_renames_and_moves(sma
     rename = validate_against(small_project)
     assert rename.returncode == 1 and "tenant alpha is deployed" in rename.stdout and "cannot be removed or " \
         "renamed" in rename.stdout
+
+
+@pytest.mark.parametrize("how", ["sid with a made-up number", "sid with its own other number"])
+def test_a_file_cannot_take_another_tenants_bought_number_by_its_sid(small_project: Path, sandbox: SandboxServer,
+                                                                     how: str) -> None:
+    """alpha names bravo's bought number by its PN SID, with a `number` that is not that number: refused in the
+    Check (preview and up), bravo keeps its number, nothing is bought for anyone."""
+    first = tenants_of(up(small_project))
+    victim = first["bravo"]["phone_numbers"]["main"]
+    decoy = "+14155559876" if how.startswith("sid with a made-up") else first["alpha"]["phone_numbers"]["main"][
+        "phone_number"]
+    path = small_project / "tenants" / "alpha.yaml"
+    path.write_text(path.read_text().replace(
+        "api_key:", f'  - name: taken\n    number: "{decoy}"\n    sid: {victim["sid"]}\napi_key:'))
+    for action in ("preview", "up"):
+        before = sandbox.backend.last_seq
+        with pytest.raises(Exception) as raised:
+            up(small_project, action)
+        assert "bravo" in str(raised.value) and victim["sid"] in str(raised.value), raised.value
+        assert writes_since(sandbox, before) == []
+    assert sandbox.backend.numbers[victim["sid"]].account_sid == first["bravo"]["account_sid"]
+
+
+def test_a_sid_that_names_another_number_than_number_is_refused_before_any_move(small_project: Path,
+                                                                                 sandbox: SandboxServer) -> None:
+    """bravo's number is pinned (by number only, so no file names its SID); alpha names that SID with another
+    number. Twilio would be asked nothing on bravo's number: the create refuses the mismatch."""
+    first = tenants_of(up(small_project))
+    victim = first["bravo"]["phone_numbers"]["main"]
+    bravo = small_project / "tenants" / "bravo.yaml"
+    bravo.write_text(bravo.read_text().replace(
+        "search: {country: US, type: local, capabilities: [voice, sms]}", f'number: "{victim["phone_number"]}"', 1))
+    up(small_project)  # pinning changes nothing at Twilio
+    path = small_project / "tenants" / "alpha.yaml"
+    path.write_text(path.read_text().replace(
+        "api_key:", f'  - name: taken\n    number: "+14155559876"\n    sid: {victim["sid"]}\napi_key:'))
+    with pytest.raises(Exception) as raised:
+        up(small_project)
+    assert "must name the same number" in str(raised.value), raised.value
+    assert sandbox.backend.numbers[victim["sid"]].account_sid == first["bravo"]["account_sid"]
+    assert not [r for r in sandbox.backend.requests(0) if r.is_write and victim["sid"] in r.path]

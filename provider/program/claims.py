@@ -31,8 +31,12 @@ class FleetClaims:
     def add_subaccount(self, tenant: Tenant, sid: pulumi.Output[str]) -> None:
         self._subaccounts.append((sid, tenant.id, _who(tenant)))
 
-    def add_bought_number(self, tenant: Tenant, entry: str, number: pulumi.Output[str]) -> None:
+    def add_bought_number(self, tenant: Tenant, entry: str, number: pulumi.Output[str],
+                          sid: Optional[pulumi.Output[str]] = None) -> None:
+        """A bought number is held by its number and by its PN SID: either names it."""
         self._bought.append((number, tenant.id, _who(tenant, entry)))
+        if sid is not None:
+            self._bought.append((sid, tenant.id, _who(tenant, entry)))
 
     def add_exact_number(self, tenant: Tenant, resource: pulumi.Resource) -> None:
         self._exact.append((tenant.id, resource))
@@ -44,11 +48,12 @@ class FleetClaims:
         sid = tenant.subaccount_sid
         return self._subaccount_map.apply(lambda held: held.get(sid or ""))
 
-    def number_holder(self, number: str) -> pulumi.Output[Optional[str]]:
-        """The declared entry that bought `number`, or None. Resolves once all bought numbers are known."""
+    def number_holder(self, number: str, sid: Optional[str] = None) -> pulumi.Output[Optional[str]]:
+        """The declared entry that bought the number named by `number` or by `sid`, or None. Resolves once all
+        bought numbers are known."""
         if self._number_map is None:
             self._number_map = _mapping(self._bought)
-        return self._number_map.apply(lambda held: held.get(number))
+        return self._number_map.apply(lambda held: (held.get(sid) if sid else None) or held.get(number))
 
     def exact_numbers_outside(self, tenant: Tenant) -> list[pulumi.Resource]:
         return [resource for owner, resource in self._exact if owner != tenant.id]

@@ -58,7 +58,8 @@ class TenantResources(pulumi.ComponentResource):
             for spec in tenant.phone_numbers:
                 if spec.search is not None:
                     self.numbers[spec.name] = self._number(spec, None)
-                    claims.add_bought_number(tenant, spec.name, self.numbers[spec.name].phone_number)
+                    claims.add_bought_number(tenant, spec.name, self.numbers[spec.name].phone_number,
+                                             self.numbers[spec.name].sid)
 
     def add_exact_numbers(self, claims: FleetClaims) -> None:
         """Phase 2, once every tenant's bought numbers are registered."""
@@ -66,7 +67,7 @@ class TenantResources(pulumi.ComponentResource):
             return
         for spec in self.tenant.phone_numbers:
             if spec.number:
-                self.numbers[spec.name] = self._number(spec, claims.number_holder(spec.number))
+                self.numbers[spec.name] = self._number(spec, claims.number_holder(spec.number, spec.sid))
                 claims.add_exact_number(self.tenant, self.numbers[spec.name])
 
     def finish(self, claims: FleetClaims, messaging: Optional[MessagingConfig] = None) -> None:

@@ -65,9 +65,9 @@ class PhoneNumberProvider(TwilioProvider):
              if bool(number) == bool(search) else None),
             ("number", None if not number or E164.fullmatch(str(number)) else f"{number} is not an E.164 number"),
             ("adopt_sid", None if not adopt or NUMBER_SID.fullmatch(str(adopt)) else "adopt_sid must be PN + 32 hex"),
-            ("number", f"{number} is {news['claimed_by']}, whose file still declares it; it cannot also be "
-                       f"{news.get('friendly_name')}. To move it, remove that entry in the same change"
-             if known(news.get("claimed_by")) else None),
+            ("number", f"{number}{f' (sid {adopt})' if adopt else ''} is {news['claimed_by']}, whose file still "
+                       f"declares it; it cannot also be {news.get('friendly_name')}. To move it, remove that entry "
+                       "in the same change" if known(news.get("claimed_by")) else None),
             ("friendly_name", None if isinstance(news.get("friendly_name"), str) and
              0 < len(news["friendly_name"]) <= 64 else "friendly_name must be 1 to 64 characters"),
         ]
@@ -131,11 +131,17 @@ class PhoneNumberProvider(TwilioProvider):
     def _find(self, account_sid: str, props: dict[str, Any]) -> Optional[Any]:
         if props.get("adopt_sid"):
             try:
-                return self._numbers(account_sid)(props["adopt_sid"]).fetch()
+                found = self._numbers(account_sid)(props["adopt_sid"]).fetch()
             except Exception as error:
                 if is_not_found(error):
                     return None
                 raise explain(f"look up number {props['adopt_sid']}", error) from None
+            if props.get("number") and found.phone_number != props["number"]:
+                # A SID naming another number than `number` is a mistake or a theft: never act on either.
+                raise ProvisioningError(
+                    f"{props.get('friendly_name')}: sid {props['adopt_sid']} is {found.phone_number}, not "
+                    f"{props['number']}: `sid` and `number` must name the same number. Nothing was moved")
+            return found
         # Twilio's PhoneNumber filter matches partially (and `*` is a wildcard): only exact equality counts.
         found = [n for n in self._numbers(account_sid).list(phone_number=props["number"])
                  if n.phone_number == props["number"]]

@@ -52,8 +52,10 @@ def compare_with_deployed(result: LoadResult, deployed: Mapping[str, Any], shard
         file = tenant.source.file
         holder = account_owner.get(tenant.subaccount_sid) if tenant.subaccount_sid else None
         if holder and holder != tenant.id:
+            where = (f" ({everywhere[holder].source.file}:{everywhere[holder].source.line})"
+                     if holder in everywhere else "")
             problems.append(at(file, ("subaccount_sid",),
-                               f"{tenant.subaccount_sid} is tenant {holder}'s subaccount (deployed); tenant "
+                               f"{tenant.subaccount_sid} is tenant {holder}'s subaccount (deployed){where}; tenant "
                                f"{tenant.id} cannot adopt it" + ("" if holder in declared else
                                                                  f". If {holder} was renamed to {tenant.id}: tenant "
                                                                  "ids cannot change, restore its file")))

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import idna
 
+from ..naming import api_key_friendly_name
 from .permissions import KNOWN_PERMISSIONS
 from .problems import PathPart
 
@@ -343,6 +344,7 @@ def _credential_issues(data: dict[str, Any]) -> Iterator[RuleIssue]:
         yield RuleIssue(("api_key",), "use either `api_key: true` (one standard key named crm) or `api_keys`, "
                                       "not both")
     seen: dict[str, int] = {}
+    key_names: dict[str, tuple[int, int]] = {}  # Twilio friendly name -> (api_keys index, generation)
     for index, key in enumerate(data.get("api_keys") or []):
         if key["name"] in seen:
             yield RuleIssue(("api_keys", index, "name"),
@@ -358,6 +360,17 @@ def _credential_issues(data: dict[str, Any]) -> Iterator[RuleIssue]:
         if key.get("keep_previous") and key.get("generation", 1) < 2:
             yield RuleIssue(("api_keys", index, "keep_previous"),
                             "keeps the previous generation, but generation 1 has none; bump `generation` to rotate")
+        for generation in sorted({key.get("generation", 1), key.get("generation", 1) - 1} if key.get(
+                "keep_previous") else {key.get("generation", 1)}):
+            twilio_name = api_key_friendly_name(data["id"], key["name"], generation)
+            if twilio_name in key_names and key_names[twilio_name][0] != index:
+                other, other_generation = key_names[twilio_name]
+                yield RuleIssue(("api_keys", index, "name"),
+                                f"generation {generation} of `{key['name']}` would be named {twilio_name!r} at "
+                                f"Twilio, as generation {other_generation} of api_keys[{other}] "
+                                f"(`{data['api_keys'][other]['name']}`) is: each key needs its own name (a name "
+                                "ending in -g<number> reads as a generation; choose another)")
+            key_names.setdefault(twilio_name, (index, generation))
         if key.get("retired") and key.get("keep_previous"):
             yield RuleIssue(("api_keys", index, "retired"), "a retired key hands nothing to the CRM: drop "
                                                             "keep_previous first")
