@@ -152,3 +152,13 @@ def test_the_phone_number_filter_matches_partially_as_twilio_does(parent: Client
     assert {n.phone_number for n in numbers.list(phone_number="+1415555010")} == {"+14155550100"}, "a prefix"
     assert {n.phone_number for n in numbers.list(phone_number="41*5550")} == {"+14155550100"}
     assert numbers.list(phone_number="+19998887777") == []
+
+
+def test_regulated_numbers_need_a_bundle_or_an_address_as_at_twilio(parent: Client, sandbox: SandboxServer) -> None:
+    gb = parent.available_phone_numbers("GB").mobile.list(limit=1)[0].phone_number
+    de = parent.available_phone_numbers("DE").local.list(limit=1)[0].phone_number
+    numbers = parent.incoming_phone_numbers
+    assert rest_error(lambda: numbers.create(phone_number=gb)).code == 21649
+    assert rest_error(lambda: numbers.create(phone_number=gb, bundle_sid="BU" + "0" * 32)).code == 21649
+    assert rest_error(lambda: numbers.create(phone_number=de)).code == 21631
+    assert not [n for n in sandbox.backend.numbers.values() if n.phone_number in (gb, de)], "nothing was sold"

@@ -65,7 +65,8 @@ def test_examples_cover_every_schema_feature() -> None:
     assert {t.status for t in tenants} >= {"active", "suspended"}
     assert any(t.budget for t in tenants) and any(t.api_key for t in tenants)
     assert any(t.billing and t.billing.currency != "USD" for t in tenants)
-    assert {n.search.type for n in numbers if n.search} == {"local", "mobile", "toll_free"}
+    # Mobile numbers need a regulatory bundle wherever Twilio sells them: no example may ask for one yet.
+    assert {n.search.type for n in numbers if n.search} == {"local", "toll_free"}
 
 
 def test_tenants_are_immutable() -> None:
@@ -140,7 +141,9 @@ def test_yaml_one_point_two_scalars_country_no_stays_text(tmp_path: Path) -> Non
     path = write(tmp_path, "pharmacy-x", MINIMAL.format(id="pharmacy-x") + (
         "phone_numbers:\n  - name: main\n    search: {country: NO, type: mobile, capabilities: [sms]}\n"
     ))
-    assert load_tenants([path]).require_valid()[0].phone_numbers[0].search.country == "NO"
+    # Read as the text "NO" (Norway), not as false: refused for what Norway needs, a regulatory bundle.
+    problem = only_problem(path)
+    assert problem.field == "phone_numbers[0].search.country" and "in NO (Norway)" in problem.message
 
 
 @pytest.mark.parametrize(
@@ -305,7 +308,8 @@ def test_area_code_only_for_north_america(tmp_path: Path) -> None:
     path = write(tmp_path, "pharmacy-x", MINIMAL.format(id="pharmacy-x") + (
         "phone_numbers:\n  - name: main\n    search: {country: GB, type: local, area_code: \"20\", capabilities: [voice]}\n"
     ))
-    assert only_problem(path).field == "phone_numbers[0].search.area_code"
+    fields = [p.field for p in load_tenants([path]).problems]
+    assert "phone_numbers[0].search.area_code" in fields
 
 
 def test_cross_file_number_claimed_twice(tmp_path: Path) -> None:
@@ -346,3 +350,28 @@ def test_broken_copy_of_an_example(tenant_dir: Path) -> None:
         "must be one of: local, mobile, toll_free; got 'tollfree'"
     ]
     assert len(result.tenants) == len(list(tenant_dir.glob("*.yaml"))) - 1
+
+
+@pytest.mark.parametrize(("country", "kind", "expected"), [
+    ("UK", "local", "'UK' is not an ISO 3166-1 country code; the ISO code is GB"),
+    ("XX", "local", "'XX' is not an ISO 3166-1 country code"),
+    ("GB", "mobile", "need a regulatory bundle or an address"),
+    ("DE", "local", "need a regulatory bundle or an address"),
+    ("CA", "mobile", "need a regulatory bundle or an address"),
+])
+def test_countries_are_iso_codes_and_regulated_ones_are_refused(tmp_path: Path, country: str, kind: str,
+                                                                 expected: str) -> None:
+    path = write(tmp_path, "pharmacy-x", MINIMAL.format(id="pharmacy-x") + (
+        f"phone_numbers:\n  - name: main\n    search: {{country: {country}, type: {kind}, capabilities: [voice]}}\n"))
+    problem = only_problem(path)
+    assert (problem.line, problem.field) == (6, "phone_numbers[0].search.country") and expected in problem.message
+
+
+def test_exact_numbers_outside_north_america_and_voice_only_senders_are_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "pharmacy-x", MINIMAL.format(id="pharmacy-x") + (
+        "phone_numbers:\n  - name: uk\n    number: \"+442079460000\"\n"
+        "  - name: calls\n    search: {country: US, type: local, capabilities: [voice]}\n"
+        "messaging:\n  senders: [calls]\n"))
+    problems = {p.field: p for p in load_tenants([path]).problems}
+    assert "21613" in problems["phone_numbers[0].number"].message
+    assert "21715" in problems["messaging.senders[0]"].message and problems["messaging.senders[0]"].line == 10

@@ -99,6 +99,25 @@ class NumberNotAvailable(TwilioApiError):
     status, code = 400, 21422
 
 
+class BundleRequired(TwilioApiError):
+    """A number of a country and type Twilio regulates: a BundleSid of an approved regulatory bundle is needed."""
+    status, code = 400, 21649
+
+
+class AddressRequired(TwilioApiError):
+    status, code = 400, 21631
+
+
+class TransferNeedsBundle(TwilioApiError):
+    """Moving a regulated number to another account: the target account needs its own approved bundle."""
+    status, code = 400, 21613
+
+
+class NotSmsCapable(TwilioApiError):
+    """A number without SMS or MMS capability cannot be a Messaging Service sender."""
+    status, code = 400, 21715
+
+
 class InvalidPhoneNumber(TwilioApiError):
     status, code = 400, 21421
 

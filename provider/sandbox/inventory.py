@@ -88,6 +88,18 @@ NANP_AREA_CODES = {b.area_code for b in BLOCKS if b.country in ("US", "CA") and 
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 
 
+# What Twilio requires before it sells a number of a country and type (its Regulatory Compliance rules): an
+# approved regulatory bundle (21649) and/or an address (21631). US and Canadian numbers need neither.
+REGULATION: dict[tuple[str, str], tuple[str, ...]] = {
+    ("GB", "local"): ("bundle",), ("GB", "mobile"): ("bundle",), ("GB", "toll_free"): ("bundle",),
+    ("DE", "local"): ("address", "bundle"), ("DE", "mobile"): ("bundle",), ("NO", "mobile"): ("bundle",),
+}
+
+
+def regulation_of(country: str, number_type: str) -> tuple[str, ...]:
+    return REGULATION.get((country, number_type), ())
+
+
 def capabilities_of(line: int, number_type: str) -> dict[str, bool]:
     """Most numbers do everything; some lines are voice-only or SMS-only, as in a real inventory."""
     voice = number_type != "mobile" or line % 4 != 0

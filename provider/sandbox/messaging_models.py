@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
-from .exceptions import InvalidParameter, NotFound, NumberInAnotherService, SenderPoolFull, param_name
+from .exceptions import (
+    InvalidParameter, NotFound, NotSmsCapable, NumberInAnotherService, SenderPoolFull, param_name,
+)
 
 if TYPE_CHECKING:
     from .models import Account, Clock, IncomingNumber
@@ -153,6 +155,9 @@ class MessagingRules:
             if number is None or number.account_sid != account.sid:
                 raise NotFound(f"/v1/Services/{service_sid}/PhoneNumbers: phone number {number_sid} is not a "
                                f"number of account {account.sid}")
+            if not (number.capabilities.get("sms") or number.capabilities.get("mms")):
+                raise NotSmsCapable(f"Phone Number {number.phone_number} is not SMS or MMS capable and cannot be "
+                                    "added to a Messaging Service")
             held = self.service_numbers.get(number_sid)
             if held is not None:
                 raise NumberInAnotherService(

@@ -25,6 +25,7 @@ from .exceptions import (
     AccountClosed, AccountNotActive, SubaccountLimit, InvalidAreaCode, InvalidParameter, InvalidPhoneNumber, InvalidStatus,
     NoNumbersInAreaCode, NoSecondaryAuthToken, NotFound, NumberNotAvailable, ParentStatusChange, PermissionDenied,
     TransferNeedsParentCredentials, TransferTargetUnrelated, Unauthenticated, param_name,
+    AddressRequired, BundleRequired, TransferNeedsBundle,
 )
 from .messaging_models import MessagingRules, MessagingService, ServiceNumber
 from .permissions import GRANTABLE, MAX_POLICY_PERMISSIONS
@@ -381,9 +382,23 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
         return number
 
     def buy_number(self, account: Account, *, phone_number: Optional[str], area_code: Optional[str],
-                   settings: dict[str, str], number_type: Optional[str] = None) -> IncomingNumber:
-        """number_type: the typed endpoints (IncomingPhoneNumbers/Local.json, …) sell only their own type."""
+                   settings: dict[str, str], number_type: Optional[str] = None, address_sid: Optional[str] = None,
+                   bundle_sid: Optional[str] = None) -> IncomingNumber:
+        """number_type: the typed endpoints (IncomingPhoneNumbers/Local.json, …) sell only their own type.
+        A regulated country's number needs an approved bundle and/or address; the stand-in holds none (the
+        product does not file them yet), so it sells none, as Twilio sells none without them."""
         with self.lock:
+            info = inventory.describe(phone_number) if phone_number else None
+            needs = inventory.regulation_of(info.block.country, info.block.number_type) if info else ()
+            if "address" in needs:
+                raise AddressRequired(f"Phone Number Requires an Address: {phone_number} ({info.block.country} "
+                                      f"{info.block.number_type}) needs an AddressSid" +
+                                      (f"; {address_sid} is not a validated address of this account"
+                                       if address_sid else ""))
+            if "bundle" in needs:
+                raise BundleRequired(f"Phone Number Requires a Bundle: {phone_number} ({info.block.country} "
+                                     f"{info.block.number_type}) needs the BundleSid of an approved regulatory "
+                                     "bundle" + (f"; {bundle_sid} is not one of this account's" if bundle_sid else ""))
             settings = self._checked_number_settings(settings)
             if phone_number is not None and number_type is not None:
                 info = inventory.describe(phone_number)
@@ -453,6 +468,10 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
                         f"AccountSid {transfer_to} is not the parent or one of its subaccounts")
                 if target.status != "active":
                     raise AccountNotActive(f"Account {transfer_to} is not active: {target.status}", status=403)
+                if inventory.regulation_of(number.country, number.number_type):
+                    raise TransferNeedsBundle(
+                        f"{number.phone_number} is a regulated {number.country} {number.number_type} number: the "
+                        f"account {transfer_to} needs an approved regulatory bundle for it before a transfer")
             self._apply_number_settings(number, settings)
             if transfer_to is not None and transfer_to != number.account_sid:
                 today = self.clock.today()

@@ -368,11 +368,12 @@ def _typed_number_json(n: IncomingNumber) -> dict[str, Any]:
 def buy_number(call: Call) -> Response:
     account = call.account(write=True)
     phone_number, area_code = call.params.get("PhoneNumber"), call.params.get("AreaCode")
+    address_sid, bundle_sid = call.params.get("AddressSid"), call.params.get("BundleSid")
     settings = _number_settings(call.params)
     call.params.reject_unknown()
     number_type = _TYPES.get(call.args.get("type", ""))
     number = call.backend.buy_number(account, phone_number=phone_number, area_code=area_code, settings=settings,
-                                     number_type=number_type)
+                                     number_type=number_type, address_sid=address_sid, bundle_sid=bundle_sid)
     return 201, (_typed_number_json if number_type else number_json)(number)
 
 

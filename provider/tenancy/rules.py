@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import idna
 
 from ..naming import api_key_friendly_name
+from .countries import country_issue, exact_number_issue
 from .permissions import KNOWN_PERMISSIONS
 from .problems import PathPart
 
@@ -271,6 +272,12 @@ def file_issues(data: dict[str, Any], file_stem: str, policy: ValidationPolicy) 
         if search and search.get("area_code") and search["country"] not in ("US", "CA"):
             yield RuleIssue(("phone_numbers", index, "search", "area_code"),
                             "area_code search is only available for US and CA numbers")
+        country = country_issue(search["country"], search["type"]) if search else None
+        if country:
+            yield RuleIssue(("phone_numbers", index, "search", "country"), country)
+        outside = exact_number_issue(exact) if exact else None
+        if outside:
+            yield RuleIssue(("phone_numbers", index, "number"), outside)
     yield from _credential_issues(data)
     if isinstance(data.get("messaging"), dict):
         yield from _messaging_issues(data)
@@ -322,6 +329,13 @@ def _messaging_issues(data: dict[str, Any]) -> Iterator[RuleIssue]:
         if name not in numbers:
             yield RuleIssue(("messaging", "senders", index), f"`{name}` is not one of this tenant's phone_numbers "
                             f"(names: {', '.join(sorted(numbers)) or 'none'})")
+            continue
+        asked = (numbers[name].get("search") or {}).get("capabilities")
+        if asked is not None and not {"sms", "mms"} & set(asked):
+            yield RuleIssue(("messaging", "senders", index),
+                            f"`{name}` is bought for {', '.join(asked)} only: Twilio refuses a number without SMS "
+                            "or MMS in a Messaging Service (21715); add sms to its search capabilities (a number "
+                            "already bought keeps its capabilities: add a new entry)")
     a2p, toll_free = messaging.get("a2p_10dlc"), messaging.get("toll_free")
     registering = (a2p and not a2p.get("remove")) or toll_free
     if registering and not messaging.get("business"):
