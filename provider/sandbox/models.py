@@ -389,16 +389,17 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
         product does not file them yet), so it sells none, as Twilio sells none without them."""
         with self.lock:
             info = inventory.describe(phone_number) if phone_number else None
-            needs = inventory.regulation_of(info.block.country, info.block.number_type) if info else ()
+            block = info.block if info is not None else None
+            needs = inventory.regulation_of(block.country, block.number_type) if block is not None else ()
+            what = f"{phone_number} ({block.country} {block.number_type})" if block is not None else ""
             if "address" in needs:
-                raise AddressRequired(f"Phone Number Requires an Address: {phone_number} ({info.block.country} "
-                                      f"{info.block.number_type}) needs an AddressSid" +
+                raise AddressRequired(f"Phone Number Requires an Address: {what} needs an AddressSid" +
                                       (f"; {address_sid} is not a validated address of this account"
                                        if address_sid else ""))
             if "bundle" in needs:
-                raise BundleRequired(f"Phone Number Requires a Bundle: {phone_number} ({info.block.country} "
-                                     f"{info.block.number_type}) needs the BundleSid of an approved regulatory "
-                                     "bundle" + (f"; {bundle_sid} is not one of this account's" if bundle_sid else ""))
+                raise BundleRequired(f"Phone Number Requires a Bundle: {what} needs the BundleSid of an approved "
+                                     "regulatory bundle" +
+                                     (f"; {bundle_sid} is not one of this account's" if bundle_sid else ""))
             settings = self._checked_number_settings(settings)
             if phone_number is not None and number_type is not None:
                 info = inventory.describe(phone_number)
