@@ -18,6 +18,18 @@ NAMES = {"profile": "a2p customer profile", "product": "a2p trust product", "bus
          "document": "business address document"}
 
 
+CAP_CODE = 21724  # Twilio: the resubmission / update cap of a brand or campaign is reached
+
+
+def _capped(error: Exception) -> bool:
+    return getattr(error, "code", None) == CAP_CODE
+
+
+def _cap_note(what: str, error: Exception) -> str:
+    return (f"Twilio's {what} resubmission cap is reached ({CAP_CODE}: {getattr(error, 'msg', error)}); no run "
+            f"can resubmit it: ask Twilio support to review the {what} with the corrected data")
+
+
 class RegistrationRefused(Exception):
     """Twilio (or the plan) will not take this step; the message says why and what to do."""
 
@@ -56,8 +68,15 @@ class A2pFlow:
         if todo and todo[0] == "register brand":
             self._register_brand()
         elif todo and todo[0].startswith("resubmit brand"):
-            brand = self.client.messaging.v1.brand_registrations(self.state["brand"]["sid"]).update()
-            self.state["brand"] = {**self._brand_state(brand), "submitted": self.wanted["brand"]}
+            try:
+                brand = self.client.messaging.v1.brand_registrations(self.state["brand"]["sid"]).update()
+            except Exception as error:
+                if not _capped(error):
+                    raise
+                self.state["brand"] = {**self.state["brand"], "capped": _cap_note("brand", error),
+                                       "submitted": self.wanted["brand"]}
+            else:
+                self.state["brand"] = {**self._brand_state(brand), "submitted": self.wanted["brand"]}
         todo = plan.steps(self.state, self.props)
         if todo and todo[0] == "register campaign":
             self._register_campaign()
@@ -81,7 +100,16 @@ class A2pFlow:
         if campaign.get("sid"):
             live = self._campaigns()(campaign["sid"]).fetch()
             self.state["campaign"] = {**campaign, "status": live.campaign_status, "errors": live.errors}
+            if self.wanted and campaign.get("submitted") != self.wanted["campaign"] and self._campaign_holds(live):
+                # An update Twilio took whose answer this stack never recorded: it holds the declared data.
+                self.state["campaign"]["submitted"] = self.wanted["campaign"]
         return self.state
+
+    def _campaign_holds(self, live: Any) -> bool:
+        declared = self.props.get("a2p_campaign") or {}
+        if not declared or live.us_app_to_person_usecase != declared.get("use_case"):
+            return False
+        return all(getattr(live, k, None) == v for k, v in self._campaign_args().items())
 
     # ---- customer profile and trust product --------------------------------------------------------
     def _bundle(self, name: str) -> None:
@@ -91,7 +119,11 @@ class A2pFlow:
         profile = name == "profile"
         collection = self.hub.customer_profiles if profile else self.hub.trust_products
         policy = SECONDARY_PROFILE_POLICY if profile else A2P_TRUST_PRODUCT_POLICY
-        sid = stage.get("sid") or self._find_or_create_bundle(collection, NAMES[name], policy)
+        sid = stage.get("sid") or self._find_bundle(collection, NAMES[name])
+        if sid is not None and not stage.get("submitted") and self._adopt_submitted(name, collection, sid):
+            return
+        sid = sid or str(collection.create(friendly_name=NAMES[name], email=self.props["business"]["email"],
+                                           policy_sid=policy).sid)
         bundle = collection(sid)
         assign = bundle.customer_profiles_entity_assignments if profile else bundle.trust_products_entity_assignments
         held = {a.object_sid for a in assign.list()}
@@ -107,12 +139,42 @@ class A2pFlow:
         self.state[name] = {"sid": sid, "status": submitted.status, "errors": submitted.errors,
                             "submitted": self.wanted[name]}
 
-    def _find_or_create_bundle(self, collection: Any, friendly_name: str, policy: str) -> str:
+    @staticmethod
+    def _find_bundle(collection: Any, friendly_name: str) -> Optional[str]:
         found = [b for b in collection.list(friendly_name=friendly_name)]
-        if found:
-            return str(found[0].sid)
-        return str(collection.create(friendly_name=friendly_name, email=self.props["business"]["email"],
-                                     policy_sid=policy).sid)
+        return str(found[0].sid) if found else None
+
+    def _adopt_submitted(self, name: str, collection: Any, sid: str) -> bool:
+        """A bundle this stack never recorded a submission of (a run killed, or failed, after submitting it):
+        Twilio's status decides. Under review, or decided on the data the file declares now: adopt it as it
+        is, never submit it again. A draft, or a decided bundle holding other data: False (submit it)."""
+        live = collection(sid).fetch()
+        if live.status == "draft":
+            return False
+        same = self._holds_declared(name)
+        if not same and live.status not in plan.BUNDLE_UNDER_REVIEW:
+            return False  # decided on other data: its items are updated (back to draft) and it is resubmitted
+        self.state[name] = {"sid": sid, "status": live.status, "errors": live.errors,
+                            "submitted": self.wanted[name] if same else plan.UNKNOWN_SUBMISSION}
+        return True
+
+    def _holds_declared(self, name: str) -> bool:
+        """Whether the items Twilio holds for the bundle are exactly what the file declares (read only)."""
+        business = self.props["business"]
+        if name == "product":
+            wanted = {"messaging": {"company_type": business.get("company_type", "private")}}
+        else:
+            address = self._find_address(business["address"], business["legal_name"])
+            if address is None:
+                return False
+            wanted = {"business": business_attributes(business), "contact": contact_attributes(business["contact"]),
+                      "document": {"address_sids": address}}
+        for item, attributes in wanted.items():
+            collection = self.hub.supporting_documents if item == "document" else self.hub.end_users
+            found = [i for i in collection.list() if i.friendly_name == NAMES[item]]
+            if not found or found[0].attributes != attributes:
+                return False
+        return True
 
     def _profile_items(self) -> list[str]:
         business = self.props["business"]
@@ -139,14 +201,23 @@ class A2pFlow:
             collection(found[0].sid).update(attributes=attributes)
         return str(found[0].sid)
 
-    def _address(self, address: dict[str, Any], customer_name: str) -> str:
-        addresses = self.client.api.v2010.accounts(self.props["account_sid"]).addresses
-        wanted = {"customer_name": customer_name, "street": address["street"], "city": address["city"],
-                  "region": address["region"], "postal_code": address["postal_code"], "iso_country": address["country"]}
-        for known in addresses.list(customer_name=customer_name):
+    @staticmethod
+    def _address_fields(address: dict[str, Any], customer_name: str) -> dict[str, Any]:
+        return {"customer_name": customer_name, "street": address["street"], "city": address["city"],
+                "region": address["region"], "postal_code": address["postal_code"], "iso_country": address["country"]}
+
+    def _find_address(self, address: dict[str, Any], customer_name: str) -> Optional[str]:
+        wanted = self._address_fields(address, customer_name)
+        for known in self.client.api.v2010.accounts(self.props["account_sid"]).addresses.list(
+                customer_name=customer_name):
             if all(getattr(known, k) == v for k, v in wanted.items()):
                 return str(known.sid)
-        return str(addresses.create(friendly_name=NAMES["address"], **wanted).sid)
+        return None
+
+    def _address(self, address: dict[str, Any], customer_name: str) -> str:
+        addresses = self.client.api.v2010.accounts(self.props["account_sid"]).addresses
+        return self._find_address(address, customer_name) or str(addresses.create(
+            friendly_name=NAMES["address"], **self._address_fields(address, customer_name)).sid)
 
     # ---- brand and campaign ------------------------------------------------------------------------
     def _register_brand(self) -> None:
@@ -191,10 +262,17 @@ class A2pFlow:
             self._campaigns()(current["sid"]).delete()
             self._register_campaign(replacing=current["sid"])
             return
-        campaign = self._campaigns()(current["sid"]).update(age_gated=False, direct_lending=False,
-                                                             **self._campaign_args())
+        try:
+            campaign = self._campaigns()(current["sid"]).update(age_gated=False, direct_lending=False,
+                                                                 **self._campaign_args())
+        except Exception as error:
+            if not _capped(error):
+                raise
+            self.state["campaign"] = {**current, "capped": _cap_note("campaign", error),
+                                      "submitted": self.wanted["campaign"]}
+            return
         self.state["campaign"] = {**current, "status": campaign.campaign_status, "errors": campaign.errors,
-                                  "submitted": self.wanted["campaign"]}
+                                  "submitted": self.wanted["campaign"], "capped": None}
 
     def _remove_campaign(self) -> None:
         campaign = self.state.get("campaign") or {}

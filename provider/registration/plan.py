@@ -12,6 +12,7 @@ import json
 from typing import Any, Optional
 
 BUNDLE_UNDER_REVIEW = ("pending-review", "in-review")
+UNKNOWN_SUBMISSION = "unknown"  # adopted under review after a lost answer, holding other data than declared now
 APPROVED = {"bundle": "twilio-approved", "brand": "APPROVED", "campaign": "VERIFIED", "tollfree": "TWILIO_APPROVED"}
 REJECTED = {"bundle": "twilio-rejected", "brand": "FAILED", "campaign": "FAILED", "tollfree": "TWILIO_REJECTED"}
 UNDER_REVIEW = {"bundle": BUNDLE_UNDER_REVIEW, "brand": ("PENDING", "IN_REVIEW"), "campaign": ("IN_PROGRESS",),

@@ -45,6 +45,7 @@ def attention(state: dict[str, Any], props: Optional[dict[str, Any]] = None) -> 
     campaign = state.get("campaign") or {}
     if campaign.get("status") == plan.REJECTED["campaign"]:
         notes.append(f"campaign FAILED: {campaign.get('errors')}")
+    notes += [stage["capped"] for stage in (brand, campaign) if stage.get("capped")]
     return "; ".join(notes)
 
 
