@@ -238,3 +238,22 @@ def test_a_changed_search_that_no_longer_matches_the_bought_number_says_so(small
     path.write_text(path.read_text().replace(f'area_code: "{other_area}", ', f'area_code: "{bought[2:5]}", '))
     matching = deploy("up", root=small_project, stack="test", passphrase=PASSPHRASE)
     assert "create" not in matching.counts and "delete" not in matching.counts, "a search the number still fits"
+
+
+def test_one_tenant_failing_at_twilio_does_not_withhold_the_others_outputs(small_project: Path,
+                                                                          sandbox: SandboxServer) -> None:
+    """A tenant whose number cannot be bought fails the run; every other tenant is applied, and its outputs (the
+    CRM's credentials) are written all the same; the failing tenant is named."""
+    (small_project / "tenants" / "zulu.yaml").write_text(
+        "id: zulu\ndisplay_name: Zulu\nstatus: active\nphone_numbers:\n  - name: main\n"
+        "    search: {country: US, type: local, area_code: \"415\", contains: \"98765432\", capabilities: [sms]}\n")
+    failed = tenantctl("local", "up", "--stack", "test", "--root", str(small_project),
+                       env={"PULUMI_CONFIG_PASSPHRASE": PASSPHRASE}, timeout=300)
+    assert failed.returncode == 1 and "zulu" in failed.stderr, failed.stderr
+    assert "outputs written for 4 tenant(s); kept as they were for the failed: zulu" in failed.stderr, failed.stderr
+    for tenant in ("alpha", "delta"):
+        creds = tenantctl("credentials", tenant, "--stack", "test", "--source", "local", "--root", str(small_project),
+                          env={"PULUMI_CONFIG_PASSPHRASE": PASSPHRASE})
+        assert creds.returncode == 0, creds.stderr
+        account = json.loads(creds.stdout)["account_sid"]
+        assert sandbox.backend.accounts[account].friendly_name == f"tenant:{tenant}"

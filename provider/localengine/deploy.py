@@ -66,6 +66,21 @@ class _Checkpointer:
                 self.store.save(self.state, outputs)
 
 
+def _with_partial(outputs: dict[str, Any], error: Exception) -> dict[str, Any]:
+    """The last outputs, with every entry the failed run did resolve (a tenant applied in full) brought up to
+    date; the error then says which tenants kept their earlier outputs, or have none yet."""
+    partial: dict[str, dict[str, Any]] = getattr(error, "partial_outputs", None) or {}
+    merged = {**outputs}
+    for name, entries in partial.items():
+        if not name.endswith("!failed"):
+            merged[name] = {**(outputs.get(name) or {}), **entries}
+    failed = sorted(partial.get("tenants!failed") or {})
+    if partial and hasattr(error, "message"):
+        error.message = (f"{error.message}\n(outputs written for {len(partial.get('tenants') or {})} tenant(s); "  # type: ignore[attr-defined]
+                         f"kept as they were for the failed: {', '.join(failed) or 'none'})")
+    return merged
+
+
 def deploy(action: str, *, root: Path, stack: str, tenants_dir: Optional[str] = None,
            passphrase: Optional[str] = None, env: Optional[dict[str, str]] = None,
            refresh_first: bool = False, refresh_parallel: int = 4,
@@ -132,7 +147,11 @@ def deploy(action: str, *, root: Path, stack: str, tenants_dir: Optional[str] = 
                         program_pass(LocalEngine(server, copy.deepcopy(engine.state), preview=True,
                                                  on_step=told("preview")), preview=True)
                     engine.on_step = told("apply")
-                    outputs = program_pass(engine, preview=False)
+                    try:
+                        outputs = program_pass(engine, preview=False)
+                    except Exception as error:
+                        outputs = _with_partial(outputs, error)
+                        raise
             finally:
                 checkpoint.final(outputs)
     return DeployResult(engine.steps, outputs, store.path, count_steps(engine.steps))

@@ -139,7 +139,13 @@ def run_program(program: Callable[[], Any], *, engine: Optional[LocalEngine], st
                                                                   if k.endswith(("authToken", "apiSecret"))])
         pulumi_mocks.set_mocks(monitor.mocks, project=project, stack=stack, preview=preview, monitor=monitor)
         with _no_source_positions():
-            loop.run_until_complete(run_pulumi_func(program))
+            try:
+                loop.run_until_complete(run_pulumi_func(program))
+            except Exception as error:
+                # One tenant's failure must not withhold the others' outputs (their credentials, new keys):
+                # what did resolve is handed to the caller with the error.
+                error.partial_outputs = _resolved_exports(loop)  # type: ignore[attr-defined]
+                raise
         exported = getattr(pulumi.runtime.settings.get_root_resource(), "outputs", None)  # the Stack's exports
         if exported:
             # What `pulumi up` sends the engine: the exports serialized, which keeps a secret a secret *leaf*.
@@ -154,6 +160,29 @@ def run_program(program: Callable[[], Any], *, engine: Optional[LocalEngine], st
         loop.close()
         asyncio.set_event_loop(None)
     return monitor
+
+
+PARTIAL_EXPORT_TIMEOUT_S = 10.0
+
+
+def _resolved_exports(loop: asyncio.AbstractEventLoop) -> dict[str, dict[str, Any]]:
+    """After a failed run: each exported map's entries (`tenants` -> each tenant) that resolved, serialized as the
+    whole export would be; an entry depending on a failed resource is listed under `<name>!failed` instead. The SDK has waited for every
+    registration before raising, so nothing here waits on a resource still in flight."""
+    exported = getattr(pulumi.runtime.settings.get_root_resource(), "outputs", None) or {}
+    resolved: dict[str, dict[str, Any]] = {}
+    for name, value in dict(exported).items():
+        if not isinstance(value, dict):
+            continue
+        for key, entry in value.items():
+            try:
+                struct = loop.run_until_complete(asyncio.wait_for(
+                    rpc.serialize_properties({name: {key: entry}}, {}), PARTIAL_EXPORT_TIMEOUT_S))
+            except Exception:  # noqa: BLE001 - this entry depends on what failed: it keeps its last outputs
+                resolved.setdefault(f"{name}!failed", {})[key] = None
+                continue
+            resolved.setdefault(name, {})[key] = json_format.MessageToDict(struct)[name][key]
+    return resolved
 
 
 def _cancel_leftovers(loop: asyncio.AbstractEventLoop) -> None:
