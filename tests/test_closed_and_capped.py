@@ -15,7 +15,7 @@ from provider.sandbox import SandboxServer
 from provider.usage.job import run_usage
 
 from .cli import tenantctl
-from .support.projects import PASSPHRASE
+from .support.projects import PASSPHRASE, closed
 from .test_usage import request, world  # noqa: F401 - the usage world fixture
 
 
@@ -96,7 +96,7 @@ def test_the_cap_is_reported_clearly_and_validate_warns_before_it(small_project:
 def test_the_usage_report_covers_a_deleted_subaccount_on_a_labelled_line(world, tmp_path: Path) -> None:  # noqa: F811
     server, sids = world
     path = tmp_path / "tenants" / "sunrise-rx.yaml"
-    path.write_text(path.read_text().replace("status: active", "status: closed"))
+    path.write_text(closed(path.read_text()))
     before = run_usage(request(tmp_path))
     server.backend.clock.advance(timedelta(days=40))  # sunrise-rx closed 2026-10-15: deleted by now
     after = run_usage(request(tmp_path))
@@ -106,3 +106,20 @@ def test_the_usage_report_covers_a_deleted_subaccount_on_a_labelled_line(world, 
     deleted = next(line for line in after.lines if line.kind == "deleted")
     assert "sunrise-rx" in deleted.label and "no longer available" in deleted.label
     assert deleted.cost == {line.label: line for line in before.lines}["sunrise-rx"].cost
+
+
+def test_every_mapping_gives_the_same_reconciled_figures_after_twilio_deleted_a_subaccount(
+        world, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """The stack outputs still map sunrise-rx to the subaccount Twilio deleted: `auto` and `outputs` must still put
+    its spend and revenue on the deleted line, exactly as `names` does."""
+    server, sids = world
+    path = tmp_path / "tenants" / "sunrise-rx.yaml"
+    path.write_text(closed(path.read_text()))
+    server.backend.clock.advance(timedelta(days=40))
+    outputs = {tenant: sid for tenant, sid in sids.items() if tenant != "legacy"}
+    monkeypatch.setattr("provider.usage.job.stack_account_map", lambda stack, root: outputs)
+    reports = {mode: run_usage(request(tmp_path, mapping=mode)) for mode in ("names", "auto", "outputs")}
+    figures = {mode: sorted((ln.label, ln.cost, ln.revenue) for ln in r.lines) for mode, r in reports.items()}
+    assert all(r.reconciled for r in reports.values()), {m: r.difference for m, r in reports.items()}
+    assert figures["auto"] == figures["names"] == figures["outputs"]
+    assert any(label.startswith("deleted by Twilio") and "sunrise-rx" in label for label, _, _ in figures["auto"])

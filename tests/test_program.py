@@ -11,6 +11,7 @@ from provider.localengine.state_store import is_secret
 from provider.program import TenantFilesError, run
 from provider.tenancy import load_tenants
 
+from .support.projects import closed
 from .conftest import EXAMPLES
 
 DYN = "pulumi-python:dynamic/twilio:"
@@ -82,7 +83,7 @@ def test_closed_tenant_keeps_only_its_subaccount(tmp_path: Path) -> None:
     directory = tmp_path / "tenants"
     shutil.copytree(EXAMPLES, directory)
     path = directory / "northside-pharmacy.yaml"
-    path.write_text(path.read_text().replace("status: active", "status: closed"))
+    path.write_text(closed(path.read_text()))
     monitor = program(directory)
     assert not by_name(monitor, "Subaccount")["northside-pharmacy"].protect, "closed: may be removed from files"
     assert not [n for n in by_name(monitor, "PhoneNumber") if n.startswith("northside-pharmacy/")]

@@ -87,6 +87,7 @@ def test_offboarding_path(project: Path, sandbox: SandboxServer) -> None:
     (project / "northside-pharmacy.yaml.removed").rename(project / "tenants" / "northside-pharmacy.yaml")
 
     edit(project, "northside-pharmacy", "status: active", "status: closed")
+    edit(project, "northside-pharmacy", "\nbilling:\n", '\nbilling:\n  end: "2026-11-20"\n')
     preview = up(project, "preview")
     deleted = {s.urn.split("::")[-1] for s in preview.steps if s.op == "delete"}
     assert deleted == {"northside-pharmacy/main", "northside-pharmacy/refills", "northside-pharmacy/key-crm-g1",

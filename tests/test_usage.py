@@ -206,3 +206,19 @@ def test_a_gap_is_reported_loudly() -> None:
     with pytest.raises(Exception, match="several currencies"):
         build_report(period=period, parent_sid="ACp", accounts=[], usage=mixed, parent_own=own,
                      parent_all=everything, tenants={}, account_tenants={})
+
+
+def test_billing_without_start_begins_when_the_subaccount_was_made(world, tmp_path: Path) -> None:
+    """bayview-family-pharmacy has no billing.start; its subaccount is made on 20 October: October bills it 12
+    days of 31 (20th to 31st), never the whole month."""
+    server, _ = world
+    server.backend.clock.set(datetime(2026, 10, 20, 8, tzinfo=timezone.utc))
+    client = make_client(server.account_sid, server.auth_token, server.base_url)
+    client.api.v2010.accounts.create(friendly_name="tenant:bayview-family-pharmacy")
+    server.backend.clock.set(datetime(2026, 11, 5, 12, tzinfo=timezone.utc))
+    from provider.tenancy import load_tenants
+    billing = next(t for t in load_tenants([tmp_path / "tenants"]).tenants
+                   if t.id == "bayview-family-pharmacy").billing
+    assert billing is not None and billing.start is None
+    line = {ln.label: ln for ln in run_usage(request(tmp_path)).lines}["bayview-family-pharmacy"]
+    assert line.revenue == (billing.monthly_price * 12 / 31).quantize(Decimal("0.01"))

@@ -20,6 +20,9 @@ from .metrics import Figure, TenantEconomics
 from .series import MonthLine, MonthResult
 
 FORMULAS = (
+    "Revenue = the monthly price in effect each day ÷ days of its month, summed over the days billed: from "
+    "billing.start, or (without it) the day the tenant's subaccount was created, to billing.end (a closed tenant "
+    "must give it), billed in cents per month.",
     "Average monthly gross margin = gross margin ÷ months billed (days billed ÷ days of the month, summed).",
     "LTV = average monthly gross margin ÷ monthly churn (expected lifetime 1 ÷ churn months); for a tenant whose "
     "billing ended: its realized gross margin in the range.",

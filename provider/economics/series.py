@@ -10,7 +10,7 @@ from typing import Mapping, Optional
 
 from ..tenancy import Billing, Tenant
 from ..usage.fetch import Account, AccountUsage
-from ..usage.report import Line, Reconciled, build_report, margin_percent
+from ..usage.report import Line, Reconciled, billing_from_creation, build_report, margin_percent
 from .assumptions import SharedCosts
 from .months import Month
 
@@ -85,11 +85,14 @@ def month_result(month: Month, today: date, *, parent_sid: str, accounts: list[A
                           parent_own=parent_own, parent_all=parent_all, tenants=tenants,
                           account_tenants=account_tenants, categories=categories, fx=fx)
     lines = []
+    created = {a.sid: a.created for a in accounts}
     for line in report.lines:
         tenant = tenants.get(line.label) if line.kind == "tenant" else None
         if line.kind == "tenant" and line.cost == 0 and not line.revenue:
             continue  # before the tenant existed or was billed: nothing to show
-        lines.append(_month_line(month, line, billed_share(tenant.billing if tenant else None, month, today)))
+        billing = billing_from_creation(tenant.billing, created.get(line.account_sid)) \
+            if tenant and tenant.billing else None  # the same days the revenue was billed for
+        lines.append(_month_line(month, line, billed_share(billing, month, today)))
     lines, allocated = allocate(lines, shared_costs)
     return MonthResult(month, month.last >= today, tuple(lines), report.parent_total, allocated)
 

@@ -251,6 +251,9 @@ def file_issues(data: dict[str, Any], file_stem: str, policy: ValidationPolicy) 
     billing = data.get("billing")
     if isinstance(billing, dict):
         yield from _billing_issues(billing)
+        if data.get("status") == "closed" and not billing.get("end"):
+            yield RuleIssue(("billing",), "a closed tenant is no longer billed: give `end`, the last day billed "
+                                          "(quoted, e.g. \"2026-11-30\"), so revenue stops where the service did")
 
     seen_names: dict[str, int] = {}
     seen_numbers: dict[str, int] = {}

@@ -1,11 +1,12 @@
 """Cost, revenue and gross margin per tenant, with a reconciliation to the parent's total to the cent."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal
 from typing import Iterable, Mapping, Optional, Protocol, Sequence
 
-from ..tenancy import Tenant
+from ..tenancy import Billing, Tenant
 from ..naming import tenant_id_from_friendly_name
 from .fetch import Account, AccountUsage
 from .periods import Period
@@ -92,15 +93,28 @@ class Report(Reconciled):
 
 
 def map_accounts(accounts: Iterable[Account], outputs: Optional[Mapping[str, str]]) -> dict[str, str]:
-    """account SID -> tenant id, from stack outputs (tenant -> SID) when given, else from friendly names."""
-    if outputs:
-        return {sid: tenant for tenant, sid in outputs.items()}
-    mapped = {}
-    for account in accounts:
+    """account SID -> tenant id: the stack outputs (tenant -> SID) first when given, then the friendly names
+    (`tenant:<id>`) for the accounts and tenants the outputs do not cover, so every mapping gives the same lines.
+    Only accounts Twilio still lists are mapped: a SID the outputs keep for a subaccount Twilio deleted maps
+    nothing (its tenant's spend is on the `deleted` line)."""
+    listed = list(accounts)
+    present = {a.sid for a in listed}
+    mapped = {sid: tenant for tenant, sid in (outputs or {}).items() if sid in present}
+    taken = set(mapped.values())
+    for account in listed:
         tenant = tenant_id_from_friendly_name(account.friendly_name)
-        if tenant:
+        if tenant and account.sid not in mapped and tenant not in taken:
             mapped[account.sid] = tenant
+            taken.add(tenant)
     return mapped
+
+
+def billing_from_creation(billing: Billing, created: Optional[date]) -> Billing:
+    """Billing without `start` begins on the day the tenant's subaccount was created, never before it: revenue
+    that could not have happened is never counted. `start` in the file overrides it (a tenant adopted later)."""
+    if billing.start is not None or created is None:
+        return billing
+    return replace(billing, start=created)
 
 
 def build_report(*, period: Period, parent_sid: str, accounts: list[Account], usage: Mapping[str, AccountUsage],
@@ -132,16 +146,18 @@ def build_report(*, period: Period, parent_sid: str, accounts: list[Account], us
 
     lines = []
     statuses = {a.sid: a.status for a in accounts}
+    created = {a.sid: a.created for a in accounts}
     for sid, item in sorted(usage.items()):
         tenant_id = account_tenants.get(sid)
         tenant = tenants.get(tenant_id) if tenant_id else None
         costs, total = costs_of(item)
         revenue = plan = None
         if tenant and tenant.billing:
-            rate = Decimal(1) if tenant.billing.currency == currency else fx[tenant.billing.currency]
+            billing = billing_from_creation(tenant.billing, created.get(sid))
+            rate = Decimal(1) if billing.currency == currency else fx[billing.currency]
             # Billed in cents: the revenue of a partial period is rounded once, here, and adds up from then on.
-            revenue = (billed(tenant.billing, period.start, period.end) * rate).quantize(CENT)
-            plan = tenant.billing.terms_on(min(period.end, tenant.billing.end or period.end))[0]
+            revenue = (billed(billing, period.start, period.end) * rate).quantize(CENT)
+            plan = billing.terms_on(min(period.end, billing.end or period.end))[0]
         if total == 0 and revenue is None and not tenant:
             continue  # an unmapped account with nothing in the period
         lines.append(Line(tenant_id or f"unmapped {sid}", "tenant" if tenant_id else "unmapped", sid,
@@ -149,22 +165,22 @@ def build_report(*, period: Period, parent_sid: str, accounts: list[Account], us
     own_costs, own_total = costs_of(parent_own)
     lines.append(Line("parent (own usage)", "parent", parent_sid, "active", own_costs, own_total))
     parent_total = parent_all.prices.get(TOTAL, Decimal(0))
-    deleted = _deleted_line(tenants, account_tenants, parent_total - sum((ln.cost for ln in lines), Decimal(0)),
-                            categories, period, currency, fx)
+    deleted = _deleted_line(tenants, {account_tenants[sid] for sid in usage if sid in account_tenants},
+                            parent_total - sum((ln.cost for ln in lines), Decimal(0)), categories, period, currency,
+                            fx)
     if deleted is not None:
         lines.append(deleted)
     lines.sort(key=lambda line: (line.kind == "parent", line.kind in ("unmapped", "deleted"), line.label))
     return Report(period, currency, tuple(categories), lines, parent_total, fx)
 
 
-def _deleted_line(tenants: Mapping[str, Tenant], account_tenants: Mapping[str, str], unexplained: Decimal,
+def _deleted_line(tenants: Mapping[str, Tenant], mapped: set[str], unexplained: Decimal,
                   categories: tuple[str, ...], period: Period, currency: str,
                   fx: Mapping[str, Decimal]) -> Optional[Line]:
     """Twilio deletes a closed subaccount 30 days after closing: its own records are gone (404), while the parent's
     total still holds what it spent. When closed tenants have no subaccount any more, that remainder is theirs,
     shown on one labelled line (per-tenant data is no longer available), never silently left out; and so is what
     they were billed in the period, so their revenue is not lost either."""
-    mapped = set(account_tenants.values())
     gone = sorted(t.id for t in tenants.values() if t.status == "closed" and t.id not in mapped)
     revenue = Decimal(0)
     for tenant_id in gone:

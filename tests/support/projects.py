@@ -23,3 +23,9 @@ def write_tenants(directory: Path, ids: list[str]) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     for tenant_id in ids:
         (directory / f"{tenant_id}.yaml").write_text(TENANT.format(id=tenant_id))
+
+
+def closed(text: str, billing_end: str = "2026-10-15") -> str:
+    """A tenant file's text with `status: closed`, and its billing ended (validate requires `billing.end`)."""
+    text = text.replace("status: active", "status: closed")
+    return text.replace("\nbilling:\n", f'\nbilling:\n  end: "{billing_end}"\n', 1) if "\nbilling:\n" in text else text
