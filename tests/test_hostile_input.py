@@ -66,13 +66,17 @@ def test_json_stays_json_when_there_are_no_files(tmp_path: Path) -> None:
     "https://crm.example.com:0/x", "https://crm.example.com/\x1b[31m", "https://crm.example.com/\x7f",
     "https://crm.example.com/\u202egpj.exe", "https://crm.example.com/a\u200bb", "https://localhost./x",
     "https://1.2.3.999/x",
+    "https://169\u3002254\u3002169\u3002254/latest", "https://127\uff0e0\uff0e0\uff0e1/x",
+    "https://127\uff610\uff610\uff611/x", "https://\uff11\uff12\uff17.0.0.1/x", "https://[fec0::1]/x",
+    "https://192.0.0.8/x", "https://198.18.0.1/x", "https://100.64.0.1/x", "https://localhost.localdomain/x",
+    "https://home.arpa/x", "https://crm.home.arpa/x", "https://printer.test/x", "https://[2001:db8::1]/x",
 ])
 def test_prod_refuses_every_local_private_or_hidden_form(url: str) -> None:
     assert url_issue(url, PROD) is not None
 
 
 @pytest.mark.parametrize("url", ["https://crm.example.com/twilio/voice", "https://8.8.8.8/x",
-                                 "https://bücher.example/x", "https://crm.example.com:8443/x"])
+                                 "https://bücher.de/x", "https://crm.example.com:8443/x"])
 def test_prod_accepts_public_hosts(url: str) -> None:
     assert url_issue(url, PROD) is None
 
@@ -130,3 +134,18 @@ def test_yaml_syntax_errors_say_what_to_fix_at_the_line_to_fix(tmp_path: Path, t
     path.write_text(text)
     problems = load_tenants([tmp_path / "tenants"]).problems
     assert len(problems) == 1 and problems[0].line == line and words in problems[0].message, problems
+
+
+def test_prod_validate_refuses_unicode_full_stops_in_every_url_field(tmp_path: Path) -> None:
+    """Each URL field a tenant file has, with a host HTTP clients map to 169.254.169.254: located, refused."""
+    hostile = "https://169\u3002254\u3002169\u3002254/x"
+    (tmp_path / "tenants").mkdir()
+    (tmp_path / "tenants" / "pharmacy-x.yaml").write_text(
+        f"id: pharmacy-x\ndisplay_name: X\nstatus: active\nwebhooks:\n  voice_url: {hostile}\n"
+        "phone_numbers:\n  - name: main\n    search: {country: US, type: local, capabilities: [voice, sms]}\n"
+        f"budget:\n  monthly_limit_usd: \"10.00\"\n  alert_callback_url: {hostile}\n"
+        f"messaging:\n  senders: [main]\n  service:\n    inbound_url: {hostile}\n", encoding="utf-8")
+    result = tenantctl("validate", "--stack", "prod", "tenants", cwd=tmp_path)
+    assert result.returncode == 1
+    for field in ("webhooks.voice_url", "budget.alert_callback_url", "messaging.service.inbound_url"):
+        assert f" {field}: points at a private or local address" in result.stdout, result.stdout

@@ -20,7 +20,14 @@ from .countries import country_issue, exact_number_issue
 from .permissions import KNOWN_PERMISSIONS
 from .problems import PathPart
 
-_PRIVATE_SUFFIXES = (".localhost", ".local", ".internal", ".intranet", ".lan", ".home.arpa", ".corp")
+_PRIVATE_SUFFIXES = (".localhost", ".local", ".internal", ".intranet", ".lan", ".home.arpa", ".corp",
+                     ".localdomain", ".test", ".invalid", ".example", ".home", ".onion")  # RFC 6761, 8375, 7686
+_PRIVATE_NAMES = ("localhost", "home.arpa", "localhost.localdomain")
+# IANA special-purpose ranges Python's `is_global` misses (3.11): IETF protocol assignments, benchmarking,
+# shared address space, 6to4 relay, site-local IPv6, documentation, discard-only.
+_SPECIAL = tuple(ipaddress.ip_network(n) for n in (
+    "192.0.0.0/24", "198.18.0.0/15", "100.64.0.0/10", "192.88.99.0/24", "240.0.0.0/4", "0.0.0.0/8",
+    "fec0::/10", "2001::/23", "2001:db8::/32", "100::/64", "fc00::/7", "64:ff9b:1::/48", "3fff::/20", "5f00::/16"))
 _INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}  # controls, bidi/format marks, unassigned
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
@@ -78,6 +85,11 @@ def host_issue(host: str) -> str | None:
     """Read the host the way HTTP clients do (IPv6 with embedded IPv4, legacy IPv4 forms such as 127.1 or
     0x7f.0.0.1, IDNA names) and refuse anything Twilio could not reach or must not call. Cached: a fleet's
     tenants mostly share a few CRM hosts, and the IDNA check was a fifth of validating 10,000 files."""
+    try:  # the IDNA mapping HTTP clients apply first: ideographic and full-width full stops are dots,
+        # full-width digits are digits (`https://127。0。0。1/` is loopback)
+        host = idna.uts46_remap(host, std3_rules=False, transitional=False)
+    except (idna.IDNAError, ValueError) as exc:
+        return f"has a host name that is not valid ({exc})"
     address = _as_address(host)
     if isinstance(address, str):
         return address
@@ -90,7 +102,7 @@ def host_issue(host: str) -> str | None:
         ascii_host = idna.encode(host.rstrip("."), uts46=True).decode("ascii").lower()
     except idna.IDNAError as exc:
         return f"has a host name that is not valid ({exc})"
-    if ascii_host == "localhost" or ascii_host.endswith(_PRIVATE_SUFFIXES) or "." not in ascii_host:
+    if ascii_host in _PRIVATE_NAMES or ascii_host.endswith(_PRIVATE_SUFFIXES) or "." not in ascii_host:
         return f"points at a private or local host ({host}); Twilio cannot reach it"
     return None
 
@@ -119,6 +131,8 @@ def _public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
         if address in _NAT64 or address in _IPV4_COMPATIBLE:
             embedded.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
     for candidate in (address, *embedded):
+        if any(candidate in network for network in _SPECIAL if network.version == candidate.version):
+            return False
         if (not candidate.is_global or candidate.is_multicast or candidate.is_reserved or candidate.is_private
                 or candidate.is_loopback or candidate.is_link_local or candidate.is_unspecified):
             return False
