@@ -14,7 +14,7 @@ from provider.stackfiles import write_stack_file
 from provider.tenancy import ValidationPolicy, load_tenants
 from provider.tenancy.rules import url_issue
 
-from .cli import tenantctl
+from .cli import REPO, tenantctl
 from .conftest import EXAMPLES
 
 PROD = ValidationPolicy()
@@ -149,3 +149,41 @@ def test_prod_validate_refuses_unicode_full_stops_in_every_url_field(tmp_path: P
     assert result.returncode == 1
     for field in ("webhooks.voice_url", "budget.alert_callback_url", "messaging.service.inbound_url"):
         assert f" {field}: points at a private or local address" in result.stdout, result.stdout
+
+
+# Credentials for a closed loopback port: a command that got past its files fails at once, never reaching out.
+NOWHERE = {"TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_AUTH_TOKEN": "x", "TWILIO_API_BASE_URL": "http://127.0.0.1:9"}
+
+
+def test_links_out_of_the_repository_are_refused_unread(tmp_path: Path) -> None:
+    secret = tmp_path / "outside" / "credentials.yaml"
+    secret.parent.mkdir()
+    secret.write_text("id: stolen-key-name\ndisplay_name: TOPSECRETVALUE\nstatus: active\n")
+    project = tmp_path / "repo"
+    (project / "tenants").mkdir(parents=True)
+    (project / "Pulumi.yaml").write_text("name: x\n")
+    (project / "tenants" / "x.yaml").symlink_to(secret)
+    (project / "fx-rates.yaml").symlink_to(secret)
+    for fmt in ("text", "github", "json"):
+        result = tenantctl("validate", "--format", fmt, "tenants", cwd=project)
+        assert result.returncode == 1 and "outside the repository" in result.stdout
+        assert "TOPSECRETVALUE" not in result.stdout + result.stderr and "stolen" not in result.stdout
+    explicit = tenantctl("validate", "tenants/x.yaml", cwd=project)
+    assert explicit.returncode == 1 and "outside the repository" in explicit.stdout
+    for command in (("usage", "--period", "2026-10"), ("economics",)):
+        done = tenantctl(*command, "--stack", "none", "--root", str(project), "--tenants", "tenants", cwd=project,
+                         env=NOWHERE)
+        assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("content", [b"\x00\x01\x02binary", b"\xff\xfe\xfd", 'rates:\n  GBP: "1e999999"\n'.encode()])
+@pytest.mark.parametrize("command", [("usage", "--period", "2026-10"), ("economics",)])
+def test_broken_finance_files_are_errors_in_words(tmp_path: Path, content: bytes, command: tuple[str, ...]) -> None:
+    shutil.copytree(REPO / "tenants", tmp_path / "tenants")
+    (tmp_path / "Pulumi.yaml").write_text("name: x\n")
+    for name in ("fx-rates.yaml", "economics.yaml"):
+        (tmp_path / name).write_bytes(content)
+        done = tenantctl(*command, "--stack", "none", "--root", str(tmp_path), "--tenants", "tenants", cwd=tmp_path,
+                         env=NOWHERE)
+        assert done.returncode != 0 and "Traceback" not in done.stderr and done.stderr.strip(), done.stderr
+        (tmp_path / name).unlink()

@@ -14,6 +14,7 @@ from typing import Any, Literal, Optional
 from jsonschema import Draft202012Validator
 
 from ..tenancy.problems import Problem, format_field
+from ..tenancy.safe_files import UnreadableFile, read_text
 from ..tenancy.schema import TenantValidator, schema_issues
 from ..tenancy.yaml_source import YamlSourceError, load_located
 
@@ -72,7 +73,10 @@ def load_assumptions(root: Path) -> Assumptions:
     if not path.exists():
         return Assumptions()
     try:
-        located = load_located(path.read_text(encoding="utf-8"))
+        located = load_located(read_text(path, ASSUMPTIONS_FILE))
+    except UnreadableFile as error:
+        raise AssumptionsError([Problem(ASSUMPTIONS_FILE, 1, 1, "", str(error).removeprefix(ASSUMPTIONS_FILE + " "))]
+                               ) from None
     except YamlSourceError as error:
         raise AssumptionsError([Problem(ASSUMPTIONS_FILE, error.mark.line, error.mark.column,
                                         format_field(error.path), error.message)]) from None

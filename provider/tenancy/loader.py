@@ -16,6 +16,7 @@ from .model import (
 from .problems import PathPart, Problem, TenantFilesInvalid, format_field
 from .rules import Claim, ValidationPolicy, claims_of, conflicting_claims, file_issues
 from .fast_schema import surely_valid
+from .safe_files import escaping_link
 from .schema import schema_issues
 from .yaml_source import LocatedData, Mark, YamlSourceError, load_located, mark_at_offset
 
@@ -72,7 +73,11 @@ def discover(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Path], list[
                 else:
                     files.append(entry)
         elif path.is_file():
-            files.append(path)
+            escaping = escaping_link(path)
+            if escaping:
+                problems.append(Problem(str(path), 1, 1, "", escaping))
+            else:
+                files.append(path)
         else:
             reason = _not_a_tenant_file(path) if path.is_symlink() else None
             problems.append(Problem(str(path), 1, 1, "", reason or "no such file or directory"))
@@ -90,6 +95,9 @@ def _not_a_tenant_file(path: Path) -> str | None:
                 return "is a symbolic link loop"
             except (FileNotFoundError, OSError):
                 return f"is a symbolic link to {os.readlink(path)}, which does not exist"
+            escaping = escaping_link(path)
+            if escaping:
+                return escaping
         mode = path.stat().st_mode
     except OSError as exc:
         return f"cannot be read: {exc.strerror or exc}"

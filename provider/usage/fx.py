@@ -8,6 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from ..tenancy.safe_files import UnreadableFile, read_text
+
 FX_FILE = "fx-rates.yaml"
 
 
@@ -33,7 +35,9 @@ def load_fx(root: Path) -> FxRates:
     if not path.exists():
         return FxRates()
     try:
-        document = yaml.safe_load(path.read_text()) or {}
+        document = yaml.safe_load(read_text(path, FX_FILE)) or {}
+    except UnreadableFile as error:
+        raise FxError(str(error)) from None
     except yaml.YAMLError as error:
         raise FxError(f"{FX_FILE} is not valid YAML: {error}") from None
     if not isinstance(document, dict) or not isinstance(document.get("rates"), dict):
@@ -44,6 +48,9 @@ def load_fx(root: Path) -> FxRates:
             raise FxError(f"{FX_FILE}: {currency!r} is not an ISO 4217 code in capitals")
         if not isinstance(rate, str):
             raise FxError(f"{FX_FILE}: the {currency} rate must be quoted (\"1.27\") to be read exactly")
+        if not re.fullmatch(r"[0-9]{1,6}(\.[0-9]{1,10})?", rate.strip()):
+            raise FxError(f"{FX_FILE}: the {currency} rate {rate!r} must be a plain decimal number such as \"1.27\" "
+                          "(digits, at most 6 before the point and 10 after)")
         try:
             value = Decimal(rate)
         except InvalidOperation:
