@@ -9,8 +9,9 @@ import json
 import socket
 import subprocess
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pytest
 import requests
@@ -22,6 +23,7 @@ from provider.twilio_api import make_client
 from provider.twilio_api.retry import RetryPolicy
 
 from .contract import patched_spec, spec_path
+from .support.processes import helper_process
 
 PRISM = Path(__file__).resolve().parent.parent / "tools" / "prism" / "node_modules" / ".bin" / "prism"
 
@@ -32,22 +34,30 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start_prism(spec: Path, upstream: str) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    process = subprocess.Popen([str(PRISM), "proxy", "--errors", "-h", "127.0.0.1", "-p", str(port), str(spec),
-                                upstream], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+def _wait_for_prism(url: str, log: Path) -> Callable[[subprocess.Popen], str]:
+    def ready(process: subprocess.Popen) -> str:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"prism exited: {log.read_text()[-2000:]}")
+            try:
+                requests.get(url + "/", timeout=2)
+                return url
+            except requests.RequestException:  # not listening yet, or too busy to answer in time
+                time.sleep(0.2)
+        raise RuntimeError(f"prism did not start within 90 s: {log.read_text()[-2000:]}")
+    return ready
+
+
+@contextmanager
+def running_prism(spec: Path, upstream: str, tmp_path: Path) -> Iterator[str]:
+    """Prism in proxy mode; stopped whatever happens, while it starts too (a read timeout under load)."""
+    port, log = _free_port(), tmp_path / f"prism-{spec.stem}.log"
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"prism exited: {process.stdout.read()}")  # type: ignore[union-attr]
-        try:
-            requests.get(url + "/", timeout=1)
-            return process, url
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("prism did not start within 90 s")
+    with log.open("w") as out, helper_process(
+            [str(PRISM), "proxy", "--errors", "-h", "127.0.0.1", "-p", str(port), str(spec), upstream],
+            _wait_for_prism(url, log), stdout=out, stderr=subprocess.STDOUT) as ready_url:
+        yield ready_url
 
 
 @pytest.fixture
@@ -56,10 +66,8 @@ def prism(sandbox: SandboxServer, tmp_path: Path) -> Iterator[str]:
         pytest.skip(f"Stoplight Prism is not installed ({PRISM}); scripts/bootstrap.sh installs it with npm")
     spec = tmp_path / "twilio_api_v2010.patched.json"
     spec.write_text(json.dumps(patched_spec()))
-    process, url = _start_prism(spec, sandbox.base_url)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    with running_prism(spec, sandbox.base_url, tmp_path) as url:
+        yield url
 
 
 def test_main_scenarios_pass_prism(prism: str, sandbox: SandboxServer) -> None:
@@ -99,12 +107,8 @@ def test_unpatched_spec_flags_the_documented_quirks(sandbox: SandboxServer, tmp_
     """The quirks are real: against the file as published, Prism rejects Twilio-shaped list answers."""
     if not PRISM.exists():
         pytest.skip(f"Stoplight Prism is not installed ({PRISM})")
-    process, url = _start_prism(spec_path(), sandbox.base_url)
-    try:
+    with running_prism(spec_path(), sandbox.base_url, tmp_path) as url:
         client = make_client(sandbox.account_sid, sandbox.auth_token, url, retry=RetryPolicy(max_attempts=1))
         with pytest.raises(TwilioException) as raised:
             client.api.v2010.accounts.list()
         assert 'must match format \\"uri\\"' in str(raised.value) or "must match format" in str(raised.value)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)

@@ -14,6 +14,7 @@ from provider.sandbox import models
 from provider.twilio_api import make_client
 
 from .cli import REPO
+from .support.processes import stop
 
 SID = "AC" + "1" * 32
 
@@ -22,7 +23,11 @@ def spawn(state: Path) -> tuple[subprocess.Popen[str], dict]:
     process = subprocess.Popen([sys.executable, "-m", "provider.cli", "sandbox", "--state", str(state),
                                 "--account-sid", SID, "--auth-token", "persist-token"], stdout=subprocess.PIPE,
                                text=True, cwd=REPO)
-    return process, json.loads(process.stdout.readline())  # type: ignore[union-attr]
+    try:
+        return process, json.loads(process.stdout.readline())  # type: ignore[union-attr]
+    except BaseException:  # never leave it running: a bad or missing first line, an interrupt
+        stop(process)
+        raise
 
 
 def test_acknowledged_writes_survive_a_kill(tmp_path: Path) -> None:

@@ -1,7 +1,12 @@
 """Which processes a test run started, from /proc: the run must leave none behind."""
 from __future__ import annotations
 
+import subprocess
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Callable, Iterator, TypeVar
+
+T = TypeVar("T")
 
 
 def descendants(pid: int) -> list[int]:
@@ -20,3 +25,26 @@ def descendants(pid: int) -> list[int]:
             found.append(child)
             todo.append(child)
     return found
+
+
+def stop(process: "subprocess.Popen[Any]", grace_s: float = 10) -> None:
+    """SIGTERM, then SIGKILL if it does not go within the grace time; always reaped."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=grace_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
+def helper_process(args: list[str], ready: Callable[["subprocess.Popen[Any]"], T], grace_s: float = 10,
+                   **popen: Any) -> Iterator[T]:
+    """A helper process (Prism, a stand-in) that never outlives its test: whatever goes wrong while it starts
+    (a timeout, a read error, a bad first line, Ctrl-C) or while it is used, it is stopped and reaped."""
+    process = subprocess.Popen(args, **popen)
+    try:
+        yield ready(process)
+    finally:
+        stop(process, grace_s)
