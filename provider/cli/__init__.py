@@ -40,3 +40,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `tenantctl ... | head`: the reader has what it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    finally:
+        close_idle_event_loops()
+
+
+def close_idle_event_loops() -> None:
+    """Event loops the SDKs created and never closed (the Pulumi SDK makes one per thread it awaits in) are
+    closed here, while the interpreter is whole. Left to the garbage collector at exit, a loop whose self-pipe
+    socket was finalized first prints `Exception ignored in BaseEventLoop.__del__ ... Invalid file descriptor: -1`
+    after the command's own output, failed run or not."""
+    if "asyncio" not in sys.modules:  # nothing made a loop (validate): no heap walk
+        return
+    import asyncio
+    import gc
+
+    for candidate in gc.get_objects():
+        if isinstance(candidate, asyncio.AbstractEventLoop) and not candidate.is_closed() \
+                and not candidate.is_running():
+            try:
+                candidate.close()
+            except Exception:  # noqa: BLE001 - half-finalized already: nothing left to release
+                pass

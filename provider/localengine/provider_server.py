@@ -57,8 +57,10 @@ class _LoopPool:
 
     def run(self, coro: Any) -> Any:
         with self._lock:
-            loop = self._idle.pop() if self._idle else None
-            if loop is None:
+            loop = None
+            while self._idle and (loop is None or loop.is_closed()):  # closed since (tenantctl closes idle loops)
+                loop = self._idle.pop()
+            if loop is None or loop.is_closed():
                 loop = asyncio.new_event_loop()
                 self._all.append(loop)
         try:
