@@ -108,6 +108,8 @@ def test_usage_with_a_wrong_passphrase_is_a_clear_error(tmp_path: Path) -> None:
     ("POST", "clock", '{"set": "yesterday"}'), ("POST", "clock", '{"advance_days": -5}'),
     ("GET", "requests?since=abc", None), ("POST", "faults", "{"), ("POST", "faults", '{"rate": "x"}'),
     ("POST", "faults", '{"kinds": [1, 2]}'), ("POST", "faults", '{"rate": 7}'),
+    ("POST", "clock", '{"advance_days": 1e308}'), ("POST", "faults", '{"slow_ms": 1e308}'),
+    ("POST", "faults", '{"latency_ms": -1}'), ("POST", "clock", '{"set": "9999-12-31T23:59:59+00:00"}'),
 ])
 def test_admin_endpoints_answer_400_to_bad_input(sandbox: SandboxServer, method: str, path: str,
                                                  body: str | None) -> None:
@@ -187,3 +189,29 @@ def test_broken_finance_files_are_errors_in_words(tmp_path: Path, content: bytes
                          env=NOWHERE)
         assert done.returncode != 0 and "Traceback" not in done.stderr and done.stderr.strip(), done.stderr
         (tmp_path / name).unlink()
+
+
+def test_a_non_ascii_authorization_header_is_a_401(sandbox: SandboxServer) -> None:
+    response = requests.get(f"{sandbox.base_url}/2010-04-01/Accounts.json", timeout=10,
+                            headers={"Authorization": "Basic \u00e9t\u00e9".encode("utf-8")})
+    assert response.status_code == 401, response.text
+
+
+def test_wrong_passwords_naming_an_account_never_use_up_its_concurrency_limit(sandbox: SandboxServer) -> None:
+    """A stranger holding requests open with the parent's SID and a wrong password: the parent's own requests
+    still pass (Twilio counts what the account sent, not what names it)."""
+    import threading
+    sandbox.app.limit.configure(2)
+    sandbox.faults.configure(latency_ms=300)
+    url = f"{sandbox.base_url}/2010-04-01/Accounts/{sandbox.account_sid}.json"
+    strangers = [threading.Thread(target=requests.get, args=(url,),
+                                  kwargs={"auth": (sandbox.account_sid, "wrong"), "timeout": 10}) for _ in range(6)]
+    for thread in strangers:
+        thread.start()
+    try:
+        mine = [requests.get(url, auth=(sandbox.account_sid, sandbox.auth_token), timeout=10).status_code
+                for _ in range(2)]
+    finally:
+        for thread in strangers:
+            thread.join()
+    assert mine == [200, 200]

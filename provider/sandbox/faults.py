@@ -6,10 +6,12 @@ timeouts, after the write is done.
 """
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass, field
 from typing import Optional
 
+MAX_DELAY_MS = 600_000.0  # ten minutes: longer than any client waits
 KINDS = ("429", "500", "503", "slow", "drop", "commit-drop")
 BEFORE = {"429", "500", "503", "drop"}  # the request is not carried out
 AFTER = {"slow", "commit-drop"}  # the request is carried out, the answer is late or lost
@@ -28,6 +30,10 @@ class FaultPlan:
     def __post_init__(self) -> None:
         if not 0.0 <= self.rate <= 1.0:
             raise ValueError("fault rate must be between 0 and 1")
+        for name in ("latency_ms", "slow_ms"):
+            value = getattr(self, name)
+            if not math.isfinite(value) or not 0 <= value <= MAX_DELAY_MS:
+                raise ValueError(f"{name} must be a number of milliseconds from 0 to {MAX_DELAY_MS}")
         unknown = set(self.kinds) - set(KINDS)
         if unknown:
             raise ValueError(f"unknown fault kinds: {', '.join(sorted(unknown))}; known: {', '.join(KINDS)}")

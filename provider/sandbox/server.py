@@ -26,6 +26,7 @@ from .responses import Call, Params
 
 MAX_BODY_BYTES = 64 * 1024
 ADMIN_PREFIX = "/__sandbox/"
+MAX_ADVANCE_DAYS = 36500  # a hundred years: the clock stays a date Python (and Twilio's API) can write
 
 
 def _basic_auth(header: Optional[str]) -> tuple[Optional[str], Optional[str]]:
@@ -33,7 +34,7 @@ def _basic_auth(header: Optional[str]) -> tuple[Optional[str], Optional[str]]:
         return None, None
     try:
         user, _, password = base64.b64decode(header[6:], validate=True).decode("utf-8").partition(":")
-    except (binascii.Error, UnicodeDecodeError):
+    except (binascii.Error, ValueError):  # not base64, not ASCII (a non-ASCII header), not UTF-8: no credentials
         return None, None
     return user, password
 
@@ -69,12 +70,17 @@ class SandboxApp:
         self.limit = limit or InFlightLimit()
 
     def _account_of(self, request: web.Request) -> Optional[str]:
-        """The account a request counts against for the concurrency limit: the one whose credentials sent it."""
-        user, _ = _basic_auth(request.headers.get("Authorization"))
-        if user and user.startswith("SK"):
-            key = self.backend.keys.get(user)
-            return key.account_sid if key is not None else None
-        return user
+        """The account a request counts against for the concurrency limit: the one whose credentials sent it, and
+        only when they are right: a stranger naming another account's SID with a wrong password (401 anyway)
+        must not use up that account's limit and get its valid requests refused."""
+        user, password = _basic_auth(request.headers.get("Authorization"))
+        if not user:
+            return None
+        try:
+            principal = self.backend.authenticate(user, password)
+        except TwilioApiError:
+            return None
+        return principal.key.account_sid if principal.key is not None else principal.account.sid
 
     def make(self) -> web.Application:
         app = web.Application(client_max_size=MAX_BODY_BYTES)
@@ -176,7 +182,7 @@ class SandboxApp:
         action = request.path[len(ADMIN_PREFIX):]
         try:
             return await self._admin_action(action, request)
-        except (ValueError, TypeError, KeyError, AttributeError) as error:  # bad JSON, bad types, bad values
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as error:  # bad JSON, types, values
             return _json(400, {"code": 20001, "status": 400, "message": f"bad admin request: {error}",
                                "more_info": "https://www.twilio.com/docs/errors/20001"})
 
@@ -196,11 +202,14 @@ class SandboxApp:
                 moment = datetime.fromisoformat(str(data["set"]))
                 if moment.tzinfo is None:
                     raise ValueError("set must carry a time zone, e.g. 2026-11-20T12:00:00+00:00")
+                if not 2000 <= moment.year < 2100:
+                    raise ValueError("set must be a moment from 2000 to 2099 (dates 30 days on must still exist)")
                 self.backend.clock.set(moment)
             if "advance_days" in data:
                 days = float(data["advance_days"])
-                if not math.isfinite(days) or days < 0:
-                    raise ValueError("advance_days must be a finite number >= 0")
+                if not math.isfinite(days) or not 0 <= days <= MAX_ADVANCE_DAYS or \
+                        (self.backend.clock.now() + timedelta(days=days)).year >= 2100:
+                    raise ValueError(f"advance_days must be a number from 0 to {MAX_ADVANCE_DAYS}, staying before 2100")
                 self.backend.clock.advance(timedelta(days=days))
             return _json(200, {"now": self.backend.clock.now().isoformat()})
         if action == "main-keys" and request.method == "POST":
