@@ -235,3 +235,25 @@ def test_with_the_cli_stacks_are_named_in_the_workflows_organization(fleet: Path
     sent = {c["args"][c["args"].index("--stack") + 1] for c in cli_calls(fleet) if "--stack" in c["args"]}
     assert sent == {"acme/shard-a", "acme/shard-b"}, "every call names ORG/<stack>, outputs read included"
     assert deployed_tenants(fleet, "shard-a") == set(SHARDS["a"])
+
+
+def test_a_killed_fleet_run_leaves_no_scratch_directory_for_ever(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A SIGKILLed fleet never removes its scratch directories; the next run removes those of dead processes and
+    leaves a live run's alone."""
+    import subprocess
+    import tempfile
+
+    from provider.fleet.scratch import scratch_dir
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    left = tmp_path / f"tenantctl-shard-{dead.pid}-abc"
+    (left / "events.jsonl").parent.mkdir()
+    (left / "events.jsonl").write_text("{}\n")
+    alive = tmp_path / f"tenantctl-slots-{os.getpid()}-xyz"
+    alive.mkdir()
+    with scratch_dir("slots") as mine:
+        assert mine.exists() and mine.name.startswith(f"tenantctl-slots-{os.getpid()}-")
+    assert not left.exists() and alive.exists() and not mine.exists()

@@ -13,7 +13,6 @@ import argparse
 import json
 import os
 import shutil
-import tempfile
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..fleet import ShardRun, budget_shares
+from ..fleet.scratch import scratch_dir
 from ..tenancy.shards import StackInfo
 
 
@@ -125,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
     start = time.monotonic()
     # Previews are CPU-bound, applies mostly wait on Twilio: no more previews at once than cores, so that shards
     # waiting on Twilio overlap with shards computing (see localengine/cpu_gate.py).
-    with tempfile.TemporaryDirectory(prefix="fleet-slots-") as slots, \
+    with scratch_dir("slots") as slots, \
             FleetProgress(runs, args.action, err) as progress, \
             ThreadPoolExecutor(max_workers=args.parallel, thread_name_prefix="shard") as pool:
         preview_slots = make_slots(Path(slots), default_slots())

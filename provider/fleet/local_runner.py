@@ -9,12 +9,12 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Optional
 
 from .budgets import BUDGET_ENV
+from .scratch import scratch_dir
 from .runs import ShardRun
 
 POLL_S = 0.2
@@ -31,7 +31,7 @@ def run_local(run: ShardRun, action: str, root: Path, refresh: bool = False,
               preview_slots: Optional[Path] = None) -> ShardRun:
     run.begin()
     env = {**os.environ, BUDGET_ENV: str(run.budget)}
-    with tempfile.TemporaryDirectory(prefix="fleet-") as tmp:
+    with scratch_dir("shard") as tmp:
         events, out, err = Path(tmp) / "events.jsonl", Path(tmp) / "stdout", Path(tmp) / "stderr"
         events.touch()
         with out.open("wb") as stdout, err.open("wb") as stderr, events.open(encoding="utf-8") as follow:
