@@ -318,3 +318,22 @@ def test_a_refused_parent_key_is_refused_on_every_call_not_only_the_first(sandbo
                 session.current()
     finally:
         session.use(None)
+
+
+@pytest.mark.parametrize("refresh_first", [True, False])
+def test_a_promotion_made_outside_the_tool_is_recognised(project: Path, sandbox: SandboxServer,
+                                                         refresh_first: bool) -> None:
+    """Someone promoted the secondary in the Console; the reviewed `step: promoted` then records it (never 'the
+    old token stays valid'), and the CRM is handed the live token."""
+    write(project, token_block("2026-11", "secondary"))
+    up(project)
+    during = creds(project)
+    make_client(during.account_sid, during.auth_token, sandbox.base_url).accounts.v1.auth_token_promotion().update()
+    assert not works(sandbox, during.account_sid, during.auth_token)
+    if refresh_first:
+        up(project, "refresh")
+    write(project, token_block("2026-11", "promoted"))
+    up(project)
+    after = creds(project)
+    assert after.auth_token == during.auth_token_secondary and after.auth_token_secondary is None
+    assert works(sandbox, after.account_sid, after.auth_token)

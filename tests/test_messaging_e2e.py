@@ -120,7 +120,8 @@ def test_removing_a_registration_takes_an_explicit_line(project: Path, sandbox: 
     path.write_text(text[:start])  # the block just deleted
     with pytest.raises(ApplyError) as refused:
         up(project)
-    assert "protected" in str(refused.value)
+    assert "protected" in str(refused.value) and "a2p_10dlc: {remove: true}" in str(refused.value)
+    assert "status: closed" not in str(refused.value), "says what removes a registration, not an offboarding"
     path.write_text(text[:start] + "  a2p_10dlc:\n    remove: true\n")
     up(project)
     path.write_text(text[:start])

@@ -106,6 +106,19 @@ class EngineState:
         tmp.replace(path)
 
 
+PROTECTED_REMOVAL = {
+    "A2pRegistration": "brands have no DELETE at Twilio: write `a2p_10dlc: {remove: true}` and deploy (the campaign "
+                       "is deleted, the brand is no longer managed), then remove the block",
+    "Subaccount": "a tenant is offboarded by setting `status: closed` and deploying first, then removing its file; "
+                  "to move it to another stack, see `shard_move` in docs/fleet.md",
+}
+
+
+def _how_to_remove(resource_type: str) -> str:
+    kind = resource_type.rsplit(":", 1)[-1]
+    return PROTECTED_REMOVAL.get(kind, "protected: restore what declared it")
+
+
 class LocalEngine:
     def __init__(self, server: ProviderServer, state: Optional[EngineState] = None, preview: bool = False,
                  on_change: Callable[[], None] = lambda: None, on_step: Callable[[Step], None] = lambda step: None):
@@ -206,10 +219,10 @@ class LocalEngine:
         """Delete what the program no longer registers (protected resources refuse), then replaced originals."""
         leftovers = [r for urn, r in reversed(list(self.state.resources.items())) if urn not in self._seen]
         self._name_transfers(leftovers)
-        protected = [r.urn for r in leftovers if r.protect]  # retained or not, as the engine refuses them
+        protected = [r for r in leftovers if r.protect]  # retained or not, as the engine refuses them
         if protected:
-            raise ApplyError("refusing to delete protected resource(s): " + ", ".join(protected) +
-                             ". A tenant is offboarded by setting `status: closed` first; see README")
+            raise ApplyError("refusing to delete protected resource(s): " + "; ".join(
+                f"{r.urn.split('::')[-1]} ({_how_to_remove(r.type)})" for r in protected))
         for resource in leftovers + self._replaced:
             kept = resource.retain and resource in leftovers
             self._record(Step("delete", resource.urn, "retained at Twilio" if kept else "",

@@ -88,17 +88,23 @@ class AuthTokenRotationProvider(TwilioProvider):
         if news["step"] != "promoted" or olds.get("step") == "promoted":
             return UpdateResult({**news, "primary": olds.get("primary"), "secondary": olds.get("secondary")})
         status, primary = self._live_primary(account)
-        if primary != olds.get("secondary"):  # not promoted yet (a crash after promoting leaves it promoted)
+        # Promoted already: by a run that crashed after promoting (the live primary is the recorded secondary), or
+        # outside this stack and seen by a refresh (`promoted_outside`).
+        if primary != olds.get("secondary") and not olds.get("promoted_outside"):
             if status != "active":
                 raise ProvisioningError(f"subaccount {account} is {status}: promote its token once it is active")
             try:
                 promoted = self.session.client_as(account, primary).accounts.v1.auth_token_promotion().update()
             except Exception as error:
-                if is_not_found(error):
-                    raise ProvisioningError(
-                        f"subaccount {account} has no secondary auth token to promote (deleted outside this "
-                        "stack?): the old token stays valid; start a new rotation") from None
-                raise explain(f"promote the secondary auth token of {account}", error) from None
+                if not is_not_found(error):
+                    raise explain(f"promote the secondary auth token of {account}", error) from None
+                if primary != olds.get("primary"):  # no secondary, a new primary: promoted outside this stack
+                    self.session.forget_token(account)
+                    return UpdateResult({**news, "primary": primary, "secondary": None, "promoted_outside": True})
+                raise ProvisioningError(
+                    f"subaccount {account} has no secondary auth token to promote (deleted outside this stack); "
+                    "nothing was promoted and its current token is unchanged: start a new rotation (a new "
+                    "`rotation` name, `step: secondary`)") from None
             primary = promoted.auth_token
             self.session.forget_token(account)
         return UpdateResult({**news, "primary": primary, "secondary": None})
@@ -106,9 +112,11 @@ class AuthTokenRotationProvider(TwilioProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         status, primary = self._live_primary(props["account_sid"])
         secondary: Optional[str] = props.get("secondary")
-        if primary == secondary:  # promoted outside the stack
-            secondary = None
-        return ReadResult(id_, {**props, "primary": primary, "secondary": secondary})
+        outside = bool(props.get("promoted_outside"))
+        if secondary is not None and primary == secondary:  # promoted outside the stack: recognised by `up`
+            secondary, outside = None, True
+        return ReadResult(id_, {**props, "primary": primary, "secondary": secondary,
+                                **({"promoted_outside": True} if outside else {})})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         account = props["account_sid"]
