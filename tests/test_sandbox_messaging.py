@@ -3,7 +3,7 @@ rules, and the A2P 10DLC / toll-free review flow on the stand-in's clock, as str
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -249,3 +249,17 @@ def test_a_number_without_sms_or_mms_cannot_be_a_sender(tenant: tuple[Client, An
     refused = _refused(lambda: service.phone_numbers.create(phone_number_sid=voice_only.sid))
     assert (refused.status, refused.code) == (400, 21715)
     assert service.phone_numbers.list() == []
+
+
+def test_the_platforms_primary_profile_was_approved_long_before_any_tenant(sandbox: SandboxServer,
+                                                                          parent: Client) -> None:
+    """A run with the stand-in's clock set years back still finds the primary profile approved; its policy is the
+    primary business profile's, not the ISV Starter profile's (RN806dd6cd…, sole proprietors)."""
+    from provider.sandbox.trusthub_models import SANDBOX_PRIMARY_PROFILE_SID
+    sandbox.backend.clock.set(datetime(2022, 3, 1, tzinfo=timezone.utc))
+    primary = parent.trusthub.v1.customer_profiles(SANDBOX_PRIMARY_PROFILE_SID).fetch()
+    assert primary.status == "twilio-approved"
+    assert primary.policy_sid == "RN6433641899984f951173ef1738c3bdd0"
+    starter = _refused(lambda: parent.trusthub.v1.customer_profiles.create(
+        friendly_name="starter", email="a@b.example", policy_sid="RN806dd6cd175f314e1f96a9727ee271f4"))
+    assert starter.status == 400

@@ -14,7 +14,7 @@ import hashlib
 import json
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from . import reviews
@@ -23,13 +23,16 @@ from .exceptions import InvalidParameter, NotFound, NotReady, UnderReview
 if TYPE_CHECKING:
     from .models import Account, Clock
 
-PRIMARY_PROFILE_POLICY = "RN806dd6cd175f314e1f96a9727ee271f4"
+# The ISV's primary business profile (made in the Console). Not RN806dd6cd175f314e1f96a9727ee271f4: public
+# integrations name that one the ISV *Starter* customer profile (sole proprietors), which the stand-in refuses.
+PRIMARY_PROFILE_POLICY = "RN6433641899984f951173ef1738c3bdd0"
 SECONDARY_PROFILE_POLICY = "RNdfbf3fae0e1107f8aded0e7cead80bf5"
 A2P_TRUST_PRODUCT_POLICY = "RNb0d4771c2c98518d916a3d4cd70a8f8b"
 POLICIES = {"customer_profile": (PRIMARY_PROFILE_POLICY, SECONDARY_PROFILE_POLICY),
             "trust_product": (A2P_TRUST_PRODUCT_POLICY,)}
 # The sandbox parent's primary customer profile: at Twilio the platform's own, approved in the Console once.
 SANDBOX_PRIMARY_PROFILE_SID = "BU" + "5a7db0c" + "0" * 24 + "1"
+PRIMARY_PROFILE_APPROVED = datetime(2020, 1, 6, 12, 0, tzinfo=timezone.utc)
 
 # What each end-user / document type must carry (Twilio's attribute names).
 END_USER_ATTRIBUTES = {
@@ -190,14 +193,13 @@ class TrustHubRules:
     def seed_primary_profile(self) -> None:
         """The sandbox parent's approved primary customer profile (made and approved in the Console at Twilio)."""
         bundles = self.tables["bundles"]
-        if SANDBOX_PRIMARY_PROFILE_SID in bundles:
-            return
-        now = self.clock.now()
+        # Approved long before any tenant: a run with the stand-in's clock set back still finds it approved.
+        long_ago = PRIMARY_PROFILE_APPROVED
         bundles[SANDBOX_PRIMARY_PROFILE_SID] = Bundle(
             sid=SANDBOX_PRIMARY_PROFILE_SID, account_sid=self.parent_sid, kind="customer_profile",
             friendly_name="Sandbox platform (primary customer profile)", email="compliance@example.com",
-            policy_sid=PRIMARY_PROFILE_POLICY, date_created=now, date_updated=now,
-            date_submitted=now - reviews.decided_after("bundle"), approved=True)
+            policy_sid=PRIMARY_PROFILE_POLICY, date_created=long_ago, date_updated=long_ago,
+            date_submitted=long_ago, approved=True)
 
     def create_bundle(self, account: Account, kind: str, friendly_name: str, email: str, policy_sid: str,
                       status_callback: str = "") -> Bundle:
