@@ -67,7 +67,8 @@ def test_another_accounts_number_cannot_join_a_service(tenant: tuple[Client, Any
     client, _ = tenant
     service = client.messaging.v1.services.create(friendly_name="mine")
     parents_number = _buy(parent, sandbox.account_sid, "+14155550177")
-    assert _refused(lambda: service.phone_numbers.create(phone_number_sid=parents_number.sid)).status == 404
+    refused = _refused(lambda: service.phone_numbers.create(phone_number_sid=parents_number.sid))
+    assert (refused.status, refused.code) == (400, 21421)
 
 
 def test_a_service_holds_at_most_400_numbers(tenant: tuple[Client, Any], sandbox: SandboxServer) -> None:
@@ -263,3 +264,34 @@ def test_the_platforms_primary_profile_was_approved_long_before_any_tenant(sandb
     starter = _refused(lambda: parent.trusthub.v1.customer_profiles.create(
         friendly_name="starter", email="a@b.example", policy_sid="RN806dd6cd175f314e1f96a9727ee271f4"))
     assert starter.status == 400
+
+
+def test_registration_errors_carry_twilios_codes(tenant: tuple[Client, Any], sandbox: SandboxServer) -> None:
+    client, account = tenant
+    profile = _profile(client, account.sid)
+    profile.customer_profiles_evaluations.create(policy_sid=SECONDARY_PROFILE_POLICY)
+    profile.update(status="pending-review")
+    product = _trust_product(client, profile)
+    product.trust_products_evaluations.create(policy_sid=A2P_TRUST_PRODUCT_POLICY)
+    product.update(status="pending-review")
+    _advance(sandbox, 2)
+    brand = client.messaging.v1.brand_registrations.create(customer_profile_bundle_sid=profile.sid,
+                                                           a2p_profile_bundle_sid=product.sid, mock=True)
+    assert _refused(lambda: client.messaging.v1.brand_registrations(brand.sid).update()).code == 21725, \
+        "a PENDING brand is not resubmitted"
+    service = client.messaging.v1.services.create(friendly_name="svc")
+    early = _refused(lambda: service.us_app_to_person.create(
+        brand_registration_sid=brand.sid, us_app_to_person_usecase="ACCOUNT_NOTIFICATION",
+        description="Pickup and refill reminders for patients of Northside Pharmacy",
+        message_flow="Patients opt in at the pharmacy counter by signing the consent form for texts",
+        message_samples=["Your order is ready for pickup at Northside Pharmacy. Reply STOP to opt out.",
+                         "Northside Pharmacy: your order is ready. Reply STOP to opt out, HELP for help."],
+        has_embedded_links=False, has_embedded_phone=False))
+    assert (early.status, early.code) == (400, 21717)
+    local = _buy(client, account.sid)
+    assert _refused(lambda: client.messaging.v1.tollfree_verifications.create(
+        tollfree_phone_number_sid=local.sid, business_name="Northside", business_website="https://n.example.com",
+        notification_email="a@n.example.com", use_case_categories=["ACCOUNT_NOTIFICATIONS"],
+        use_case_summary="Pickup reminders", production_message_sample="Your order is ready",
+        opt_in_image_urls=["https://n.example.com/optin.png"], opt_in_type="VERBAL",
+        message_volume="1,000")).code == 30436

@@ -195,6 +195,30 @@ class UnderReview(TwilioApiError):
     status, code = 409, 20409
 
 
+class BrandNotApproved(TwilioApiError):
+    """21717: a campaign is registered only for an approved brand."""
+
+    status, code = 400, 21717
+
+
+class BrandNotResubmittable(TwilioApiError):
+    """21725: only a FAILED brand is resubmitted."""
+
+    status, code = 400, 21725
+
+
+class NotTollFree(TwilioApiError):
+    """30436: a toll-free verification needs a toll-free number."""
+
+    status, code = 400, 30436
+
+
+class InvalidNumberSid(TwilioApiError):
+    """21421: the PhoneNumberSid given to a Messaging Service is not a number of the account."""
+
+    status, code = 400, 21421
+
+
 class NotReady(TwilioApiError):
     """A registration step whose prerequisite is not approved yet (stand-in's wording; Twilio answers 400)."""
 

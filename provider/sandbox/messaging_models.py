@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from .exceptions import (
-    InvalidParameter, NotFound, NotSmsCapable, NumberInAnotherService, SenderPoolFull, param_name,
+    InvalidNumberSid, InvalidParameter, NotFound, NotSmsCapable, NumberInAnotherService, SenderPoolFull, param_name,
 )
 
 if TYPE_CHECKING:
@@ -153,8 +153,8 @@ class MessagingRules:
             service = self.fetch_service(account, service_sid)
             number = self.numbers.get(number_sid)
             if number is None or number.account_sid != account.sid:
-                raise NotFound(f"/v1/Services/{service_sid}/PhoneNumbers: phone number {number_sid} is not a "
-                               f"number of account {account.sid}")
+                raise InvalidNumberSid(f"PhoneNumberSid {number_sid} is not a phone number of account "
+                                       f"{account.sid}")
             if not (number.capabilities.get("sms") or number.capabilities.get("mms")):
                 raise NotSmsCapable(f"Phone Number {number.phone_number} is not SMS or MMS capable and cannot be "
                                     "added to a Messaging Service")

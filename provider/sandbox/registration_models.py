@@ -13,7 +13,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from . import reviews
-from .exceptions import InvalidParameter, NotFound, NotReady, UnderReview, UpdateLimitReached, param_name
+from .exceptions import (
+    BrandNotApproved, BrandNotResubmittable, InvalidParameter, NotFound, NotReady, NotTollFree, UnderReview,
+    UpdateLimitReached, param_name,
+)
 from .trusthub_models import A2P_TRUST_PRODUCT_POLICY, SECONDARY_PROFILE_POLICY, Bundle, bundle_status
 
 if TYPE_CHECKING:
@@ -174,7 +177,7 @@ class RegistrationRules:
             brand = self.fetch_brand(account, sid)
             current = review_status("brand", brand, self.clock.now())
             if current != "FAILED":
-                raise InvalidParameter(f"Brand {sid} is {current}: only a FAILED brand can be resubmitted")
+                raise BrandNotResubmittable(f"Brand {sid} is {current}: only a FAILED brand can be resubmitted")
             if brand.resubmissions >= MAX_RESUBMISSIONS:
                 raise UpdateLimitReached(f"Brand {sid} was resubmitted {brand.resubmissions} times, the most "
                                          "allowed; contact Twilio support")
@@ -195,7 +198,8 @@ class RegistrationRules:
             brand = self.fetch_brand(account, brand_sid)
             current = review_status("brand", brand, self.clock.now())
             if current != "APPROVED":
-                raise NotReady(f"Brand {brand_sid} is {current}: campaigns are registered only for APPROVED brands")
+                raise BrandNotApproved(f"Brand {brand_sid} is {current}: campaigns are registered only for APPROVED "
+                                       "brands")
             if any(c.service_sid == service_sid for c in self.tables["campaigns"].values()):
                 raise InvalidParameter(f"Messaging Service {service_sid} already has an A2P campaign; a service "
                                        "holds one")
@@ -256,9 +260,11 @@ class RegistrationRules:
     def create_tollfree(self, account: Account, number_sid: str, fields: dict[str, Any]) -> TollfreeVerification:
         with self.lock:
             number = self.numbers.get(number_sid)
-            if number is None or number.account_sid != account.sid or number.number_type != "toll_free":
-                raise InvalidParameter(f"TollfreePhoneNumberSid {number_sid} is not a toll-free number of "
-                                       f"{account.sid}")
+            if number is None or number.account_sid != account.sid:
+                raise InvalidParameter(f"TollfreePhoneNumberSid {number_sid} is not a number of {account.sid}")
+            if number.number_type != "toll_free":
+                raise NotTollFree(f"{number.phone_number} is not a toll-free number: only toll-free numbers are "
+                                  "verified")
             if any(v.tollfree_phone_number_sid == number_sid for v in self.tables["tollfree"].values()):
                 raise InvalidParameter(f"{number.phone_number} already has a verification; edit that one")
             _check_tollfree_fields(fields)
