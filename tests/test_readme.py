@@ -1,5 +1,7 @@
-"""The README is run as typed: its sample tenant is valid next to the examples, every `./tenantctl` command in it
-parses with the real argument parser, and every script, benchmark and file it names exists."""
+"""The README and every page of docs/ are run as typed: their sample tenants are valid next to the examples, every
+`./tenantctl` command in them parses with the real argument parser, every script, benchmark and file they name
+exists, every package is in the README's map and every dynamic resource in the providers' table; the README
+stays short (12 KB)."""
 from __future__ import annotations
 
 import argparse
@@ -15,26 +17,53 @@ from provider.tenancy import load_tenants
 
 from .conftest import EXAMPLES, REPO
 
-README = (REPO / "README.md").read_text()
+PAGES = {path.relative_to(REPO).as_posix(): path.read_text() for path in [REPO / "README.md",
+                                                                            *sorted((REPO / "docs").glob("*.md"))]}
+README = PAGES["README.md"]
+EVERYTHING = "\n".join(PAGES.values())
 
 
-def code_blocks(language: str) -> list[str]:
-    return re.findall(rf"```{language}\n(.*?)```", README, re.S)
+def code_blocks(language: str, text: str = README) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", text, re.S)
 
 
 def commands() -> list[str]:
     found = []
-    for block in code_blocks("sh"):
+    for block in code_blocks("sh", EVERYTHING):
         for line in block.splitlines():
             line = re.split(r"\s+# ", line)[0].strip()
             if line:
                 found.append(line)
-    found += [m for m in re.findall(r"`(\./tenantctl [^`]+)`", README)]
+    found += [m for m in re.findall(r"`(\./tenantctl [^`]+)`", EVERYTHING)]
     return found
 
 
-def test_the_sample_tenant_is_valid_next_to_the_examples(tmp_path: Path) -> None:
-    sample = code_blocks("yaml")[0]
+def test_the_readme_fits_in_a_head_and_links_every_page() -> None:
+    assert len(README.encode()) <= 12 * 1024
+    for page in PAGES:
+        if page != "README.md":
+            assert f"({page})" in README, f"README does not link {page}"
+
+
+def test_every_package_and_resource_is_named() -> None:
+    import provider
+    from provider import resources
+
+    packages = sorted(p.name for p in Path(provider.__file__).parent.iterdir()
+                      if p.is_dir() and (p / "__init__.py").exists())
+    for package in packages:
+        assert f"`provider.{package}`" in README, f"provider.{package} is missing from the README's package map"
+    import pulumi
+
+    for name in resources.__all__:
+        kind = getattr(resources, name)
+        if isinstance(kind, type) and issubclass(kind, pulumi.Resource):
+            assert f"`{name}`" in PAGES["docs/operations.md"], f"{name} is missing from docs/operations.md"
+
+
+@pytest.mark.parametrize("page", ["README.md", "docs/tenant-files.md"])
+def test_the_sample_tenant_is_valid_next_to_the_examples(tmp_path: Path, page: str) -> None:
+    sample = code_blocks("yaml", PAGES[page])[0]
     tenant_id = re.search(r"^id: (\S+)$", sample, re.M).group(1)  # type: ignore[union-attr]
     directory = tmp_path / "tenants"
     shutil.copytree(EXAMPLES, directory)
@@ -69,6 +98,6 @@ def test_every_script_and_benchmark_the_readme_names_exists() -> None:
     for command in commands():
         for path in re.findall(r"(?:bash|python) ((?:scripts|bench)/[\w./-]+)", command):
             assert (REPO / path).exists(), path
-    for path in set(re.findall(r"`((?:scripts|bench|specs|tests|provider)/[\w./-]+\.\w+)`", README)):
+    for path in set(re.findall(r"`((?:scripts|bench|specs|tests|provider|docs)/[\w./-]+\.\w+)`", EVERYTHING)):
         assert (REPO / path).exists(), path
     assert (REPO / "tenantctl").exists() and (REPO / "fx-rates.yaml").exists()

@@ -1,6 +1,6 @@
 """Which credentials may call which endpoint: an account's auth tokens, and its Main, Standard and Restricted keys.
 
-Twilio's rules as modelled (see the README's assumptions table):
+Twilio's rules as modelled (see the assumptions table in docs/stand-in.md):
 - auth tokens (primary, and the secondary while one exists) and Main keys may call everything the account may;
 - Standard keys may call everything except Accounts (`/Accounts`), Keys (v2010 `/Keys`, IAM `/v1/Keys`) and the
   auth-token endpoints (`/v1/AuthTokens/...`): those answer 403 / 20003;

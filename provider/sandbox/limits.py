@@ -2,7 +2,7 @@
 
 The refused request is never processed. The answer carries `Twilio-Concurrent-Requests` (how many were in flight).
 A request counts as in flight for its whole life in the stand-in, latency included, as it would at Twilio.
-Which account a request counts against is an assumption (README, "What the stand-in assumes"): the account whose
+Which account a request counts against is an assumption (docs/stand-in.md, "What the stand-in assumes"): the account whose
 credentials sent it (an API key counts against the account that owns the key).
 """
 from __future__ import annotations

@@ -632,7 +632,7 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
             if fields["usage_category"] not in usage.CATEGORIES:
                 raise InvalidParameter(f"UsageCategory {fields['usage_category']} is not a known usage category")
             # Without Recurring a trigger fires once over the account's life: Twilio's enum calls that "alltime"
-            # (assumption: the spec allows no null here; see the README's list of assumptions).
+            # (assumption: the spec allows no null here; see docs/stand-in.md).
             recurring = fields.get("recurring") or "alltime"
             if recurring is not None and recurring not in ("daily", "monthly", "yearly", "alltime"):
                 raise InvalidParameter("Recurring must be daily, monthly, yearly or alltime")

@@ -2,7 +2,7 @@
 
 Twilio's reviews take minutes to weeks and are decided by people; the stand-in decides each submission the moment it
 arrives (from the data submitted) and reveals the decision on a schedule, so tests move the clock
-(`/__sandbox/clock`) instead of waiting. Forced rejections (documented in the README's sandbox section):
+(`/__sandbox/clock`) instead of waiting. Forced rejections (documented in docs/messaging.md):
 - any submitted text containing `sandbox-reject` rejects what it was submitted in (profile, campaign, toll-free);
 - a brand whose customer profile declares the EIN `00-0000000` fails with brand feedback TAX_ID.
 """
