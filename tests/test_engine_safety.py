@@ -276,3 +276,14 @@ def test_a_run_leaves_no_event_loop_for_the_garbage_collector(small_project: Pat
         left = [o for o in gc.get_objects() if isinstance(o, asyncio.AbstractEventLoop) and not o.is_closed()
                 and not o.is_running()]  # the stand-in serves on its own running loop
         assert left == [], f"{action}: {len(left)} event loop(s) left open"
+
+
+def test_a_run_against_a_stand_in_that_is_down_says_so_at_once(small_project: Path, sandbox: SandboxServer) -> None:
+    import time as clock
+    sandbox.stop()
+    began = clock.monotonic()
+    done = tenantctl("local", "up", "--refresh", "--stack", "test", "--root", str(small_project),
+                     env={"PULUMI_CONFIG_PASSPHRASE": PASSPHRASE}, timeout=120)
+    assert done.returncode == 1 and clock.monotonic() - began < 15
+    assert "The local Twilio stand-in is not running" in done.stderr and "Max retries" not in done.stderr
+    assert "Traceback" not in done.stderr

@@ -15,7 +15,7 @@ from rich.table import Table
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("tenant", nargs="?", help="one tenant (default: every tenant with a messaging block)")
-    parser.add_argument("--stack", default="prod")
+    parser.add_argument("--stack", default="prod", help="the stack whose outputs to read (the sandbox: sandbox)")
     parser.add_argument("--format", choices=("table", "json", "markdown"), default="table")
     parser.add_argument("--source", choices=("auto", "pulumi", "local"), default="auto",
                         help="pulumi: Automation API; local: the engine-less state; auto: pulumi if installed")

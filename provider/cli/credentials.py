@@ -10,7 +10,7 @@ from pathlib import Path
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("tenant")
-    parser.add_argument("--stack", default="prod")
+    parser.add_argument("--stack", default="prod", help="the stack whose outputs to read (the sandbox: sandbox)")
     parser.add_argument("--format", choices=("json", "env"), default="json")
     parser.add_argument("--source", choices=("auto", "pulumi", "local"), default="auto",
                         help="pulumi: Automation API; local: the engine-less state; auto: pulumi if installed")

@@ -12,7 +12,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "the lock a dead run left (refused while its holder is alive)")
     parser.add_argument("name", nargs="?", help="with output: one output's name")
     parser.add_argument("--show-secrets", action="store_true", help="with output: print secret values")
-    parser.add_argument("--stack", default="sandbox")
+    parser.add_argument("--stack", default="sandbox", help="the stack to run (Pulumi.<stack>.yaml)")
     parser.add_argument("--tenants", help="tenant files directory (default: tenants/ next to Pulumi.yaml)")
     parser.add_argument("--root", type=Path, default=Path("."), help="directory holding Pulumi.yaml")
     parser.add_argument("--refresh", action="store_true", help="read the live state first (like pulumi up --refresh)")

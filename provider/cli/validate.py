@@ -14,7 +14,8 @@ from ..tenancy.loader import LoadResult
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", default=["tenants"], metavar="PATH",
                         help="tenant files or directories (default: tenants)")
-    parser.add_argument("--format", choices=("text", "json", "github"), default="text")
+    parser.add_argument("--format", choices=("text", "json", "github"), default="text",
+                        help="text for people, json for scripts, github for pull-request annotations")
     parser.add_argument("--stack", default="prod",
                         help="target stack; only a stack on a stand-in (twilio:apiBaseUrl in its file) accepts webhooks on "
                              "private or local hosts")

@@ -197,8 +197,10 @@ def tenant_credentials(tenant_id: str, stack: str = "prod", *, source: str = "au
                   if name != stack and tenant_id in held and not held[tenant_id].get("released_to")), None) or t
     if t is None:
         known = ", ".join(sorted(tenants)) or "none"
+        hint = ("; the local sandbox is --stack sandbox" if stack != "sandbox" and
+                (work_dir / "Pulumi.sandbox.yaml").exists() else "")
         raise CredentialsError(f"no tenant {tenant_id!r} in stack {stack!r} or its shards (tenants of {stack}: "
-                               f"{known})")
+                               f"{known}){hint}")
     return TenantCredentials(tenant_id, t["account_sid"], t["auth_token"], t["status"], t.get("api_key_sid"),
                              t.get("api_key_secret"), t.get("phone_numbers") or {},
                              auth_token_secondary=t.get("auth_token_secondary"), api_keys=_key_credentials(t),

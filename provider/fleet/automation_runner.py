@@ -12,6 +12,7 @@ from typing import Any, Callable, Optional
 
 from ..localengine.cpu_gate import CpuGate
 
+from ..stackfiles.stack_config import environment_passphrase, public_passphrase
 from .budgets import BUDGET_ENV
 from .runs import ShardRun, last_meaningful_line
 
@@ -24,7 +25,11 @@ def run_automation(run: ShardRun, action: str, root: Path, refresh: bool = False
     run.begin()
     name = backend_name or run.stack
     output: list[str] = []
-    opts = auto.LocalWorkspaceOptions(work_dir=str(root), env_vars={BUDGET_ENV: str(run.budget)})
+    env = {BUDGET_ENV: str(run.budget)}
+    public = public_passphrase(root / f"Pulumi.{run.stack}.yaml")
+    if public and environment_passphrase() is None:  # the CLI reads only the environment
+        env["PULUMI_CONFIG_PASSPHRASE"] = public
+    opts = auto.LocalWorkspaceOptions(work_dir=str(root), env_vars=env)
 
     def follow(phase: str) -> Callable[[Any], None]:
         def on_event(event: Any) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from ..stackfiles import read_stack_config, stack_crypter
+from ..twilio_api.reachable import unreachable
 from .cpu_gate import CpuGate
 from .engine import EngineState, LocalEngine, Step, count_steps
 from .program_runner import run_program
@@ -99,6 +100,10 @@ def deploy(action: str, *, root: Path, stack: str, tenants_dir: Optional[str] = 
     from ..tenancy import LoadResult, ValidationPolicy, load_tenants
 
     config = read_stack_config(root / f"Pulumi.{stack}.yaml", passphrase)
+    if action != "preview" or refresh_first:  # a preview without refresh never calls Twilio
+        reason = unreachable(config.get("twilio:apiBaseUrl") or (env or {}).get("TWILIO_API_BASE_URL"), stack)
+        if reason:
+            raise ValueError(f"{reason}; nothing was changed")
     store = LocalStateStore(state_path(root, stack), stack_crypter(root / f"Pulumi.{stack}.yaml", passphrase))
     directory = tenants_dir or str(root / "tenants")
 

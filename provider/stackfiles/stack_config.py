@@ -25,10 +25,37 @@ def stack_crypter(path: Path, passphrase: Optional[str] = None) -> PassphraseCry
     salt = _document(path).get("encryptionsalt")
     if not salt:
         raise StackConfigError(f"{path} has no encryptionsalt: passphrase secrets are not set up for this stack")
-    phrase = passphrase if passphrase is not None else os.environ.get("PULUMI_CONFIG_PASSPHRASE")
+    phrase = passphrase if passphrase is not None else environment_passphrase()
+    if phrase is None:
+        phrase = public_passphrase(path)
     if phrase is None:
         raise StackConfigError("PULUMI_CONFIG_PASSPHRASE is not set; it is needed to read this stack's secrets")
     return PassphraseCrypter.from_encryptionsalt(salt, phrase)
+
+
+PUBLIC_PASSPHRASE_KEY = "twilio-tenants:publicPassphrase"
+
+
+def environment_passphrase() -> Optional[str]:
+    """PULUMI_CONFIG_PASSPHRASE, else the contents of PULUMI_CONFIG_PASSPHRASE_FILE, as the CLI reads them."""
+    phrase = os.environ.get("PULUMI_CONFIG_PASSPHRASE")
+    if phrase is not None:
+        return phrase
+    file = os.environ.get("PULUMI_CONFIG_PASSPHRASE_FILE")
+    if file:
+        try:
+            return Path(file).read_text().rstrip("\n")
+        except OSError as error:
+            raise StackConfigError(f"PULUMI_CONFIG_PASSPHRASE_FILE {file} cannot be read: {error.strerror}") from None
+    return None
+
+
+def public_passphrase(path: Path) -> Optional[str]:
+    """The passphrase a stack file itself publishes (`twilio-tenants:publicPassphrase`): only the sandbox and its
+    shards do, whose secrets are the stand-in's own and worth nothing elsewhere. No other stack gets a default."""
+    config = _document(path).get("config") or {}
+    value = config.get(PUBLIC_PASSPHRASE_KEY)
+    return value if isinstance(value, str) and value else None
 
 
 def read_stack_config(path: Path, passphrase: Optional[str] = None) -> dict[str, str]:

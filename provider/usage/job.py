@@ -1,20 +1,19 @@
 """`tenantctl usage` end to end: credentials, mapping tenants to subaccounts, fetching, the report."""
 from __future__ import annotations
 
-import socket
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Callable, Iterator, Optional
-from urllib.parse import urlsplit
 
 import requests
 
 from ..tenancy import Tenant, ValidationPolicy, load_tenants
 from ..twilio_api import Credentials, MissingCredentials, credentials_from, make_client
 from ..twilio_api.budget import configure_budget
+from ..twilio_api.reachable import unreachable
 from .categories import problem as category_problem
 from .fetch import Account, FetchError, UsageFetcher
 from .fx import FxError, FxRates, load_fx
@@ -81,17 +80,9 @@ def resolve_credentials(stack: str, root: Path) -> Credentials:
 
 def require_reachable(credentials: Credentials, stack: str) -> None:
     """Fail at once, saying what to run, when the stand-in (or a proxy) is not listening: not after retries."""
-    if not credentials.base_url:
-        return
-    parts = urlsplit(credentials.base_url)
-    try:
-        socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 80), timeout=3).close()
-    except OSError as error:
-        hint = (f" The local Twilio stand-in is not running: start it, on its saved state, with "
-                f"`./tenantctl sandbox --stack {stack}`" if parts.hostname in ("127.0.0.1", "localhost", "::1")
-                else "")
-        raise UsageJobError(f"cannot reach Twilio at {credentials.base_url} ({error.strerror or error}).{hint}") \
-            from None
+    reason = unreachable(credentials.base_url, stack)
+    if reason:
+        raise UsageJobError(reason)
 
 
 def plain_failure(error: BaseException, stack: str) -> str:
