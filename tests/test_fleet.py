@@ -257,3 +257,12 @@ def test_a_killed_fleet_run_leaves_no_scratch_directory_for_ever(tmp_path: Path,
     with scratch_dir("slots") as mine:
         assert mine.exists() and mine.name.startswith(f"tenantctl-slots-{os.getpid()}-")
     assert not left.exists() and alive.exists() and not mine.exists()
+
+
+def test_the_repository_ships_a_sandbox_shard_and_ci_never_deploys_a_stand_in_stack() -> None:
+    listed = tenantctl("fleet", "list", "--format", "json", "--root", str(REPO))
+    assert {"stack": "sandbox-east", "shard": "east"} in json.loads(listed.stdout)
+    matrix = tenantctl("fleet", "list", "--with-unsharded", "--format", "json", "--root", str(REPO))
+    assert [s["stack"] for s in json.loads(matrix.stdout)] == ["prod"], "CI deploys real Twilio stacks only"
+    text = tenantctl("fleet", "list", "--with-unsharded", "--root", str(REPO))
+    assert "shard None" not in text.stdout and "shard unsharded" in text.stdout

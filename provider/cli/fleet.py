@@ -21,7 +21,7 @@ from typing import Optional
 
 from ..fleet import ShardRun, budget_shares
 from ..fleet.scratch import scratch_dir
-from ..tenancy.shards import StackInfo
+from ..tenancy.shards import StackInfo, shard_name
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,8 +38,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text", help="json: with list, the stacks for a CI matrix; otherwise each shard's outcome "
                              "(stack, shard, ok, exit code, seconds, step counts, summary)")
     parser.add_argument("--with-unsharded", action="store_true",
-                        help="with list: also the stacks without a shard that talk to the real Twilio (prod), as "
-                             "the deploy workflow's matrix needs")
+                        help="with list: the stacks a CI matrix deploys: every stack that talks to the real "
+                             "Twilio, unsharded (prod) and shards, none on a stand-in (the sandbox and its shards)")
 
 
 def qualified(stack: str, org: Optional[str]) -> str:
@@ -99,13 +99,13 @@ def run(args: argparse.Namespace) -> int:
     stacks = shard_stacks(root)
     err = Console(stderr=True, soft_wrap=True)
     if args.action == "list":
-        if args.with_unsharded:
-            stacks = [s for s in all_stacks(root) if s.shard or not s.sandboxed]
+        if args.with_unsharded:  # what a CI matrix deploys: every stack on the real Twilio, none on a stand-in
+            stacks = [s for s in all_stacks(root) if not s.sandboxed]
         if args.format == "json":
             print(json.dumps([{"stack": s.name, "shard": s.shard} for s in stacks]))
         else:
             for info in stacks:
-                print(f"{info.name}\tshard {info.shard}\tparent {info.parent or '?'}")
+                print(f"{info.name}\tshard {shard_name(info.shard)}\tparent {info.parent or '?'}")
         return 0
     if not stacks:
         err.print("tenantctl fleet: no shard stacks: a shard is a Pulumi.<stack>.yaml with `twilio-tenants:shard: "
