@@ -17,6 +17,7 @@ SUBCOMMANDS = {
     "economics": ("economics", "Per-tenant cost of revenue, gross margin, LTV and CAC payback, month by month."),
     "compliance": ("compliance", "Each tenant's messaging registration: statuses, Twilio's feedback, sms_ready."),
     "credentials": ("credentials", "Print a tenant's Twilio credentials from the stack outputs (for the CRM)."),
+    "audit": ("audit", "What the parent account holds that no tenant file declares, and what Twilio lost (read-only)."),
 }
 
 
