@@ -61,7 +61,7 @@ def audit_findings(holdings: Holdings, tenants: Mapping[str, Tenant],
             tenant_of.setdefault(tenant.subaccount_sid, tenant.id)
     for account in holdings.accounts.values():
         by_name = naming.tenant_id_from_friendly_name(account.friendly_name)
-        if by_name in tenants and account.sid not in tenant_of:
+        if by_name is not None and by_name in tenants and account.sid not in tenant_of:
             tenant_of[account.sid] = by_name
     declared_numbers = {value for t in tenants.values() for spec in t.phone_numbers
                         for value in (spec.number, spec.sid) if value}
