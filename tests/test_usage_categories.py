@@ -61,3 +61,29 @@ def test_the_report_with_subcategories_counts_nothing_twice(world, tmp_path: Pat
     with pytest.raises(UsageJobError) as raised:
         run_usage(request(tmp_path, categories=("calls", "calls-inbound")))
     assert "part of 'calls'" in str(raised.value) and raised.value.exit_code == 2
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.lists(st.integers(0, 10**7), min_size=1, max_size=6))
+def test_category_cells_shown_add_up_to_the_cost_shown(ten_thousandths: list[int]) -> None:
+    from decimal import Decimal
+
+    from provider.usage.render import cents_adding_up
+
+    parts = [Decimal(n) / 10000 for n in ten_thousandths]
+    total = sum(parts, Decimal(0))
+    shown = cents_adding_up(parts, total)
+    assert sum(shown, Decimal(0)) == total.quantize(Decimal("0.01"))
+    assert all(abs(s - p) < Decimal("0.01") for s, p in zip(shown, parts, strict=True)), "each cell stays its own"
+
+
+def test_the_example_that_did_not_add_up() -> None:
+    from decimal import Decimal
+
+    from provider.usage.render import cents_adding_up
+
+    parts = [Decimal("0.7849"), Decimal("0.5749"), Decimal("0.0749")]
+    assert cents_adding_up(parts, sum(parts, Decimal(0))) == [Decimal("0.79"), Decimal("0.57"), Decimal("0.07")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import Any, Optional
 
 from rich.console import Console
@@ -85,10 +85,27 @@ def _cents(value: Decimal) -> Decimal:
     return value.quantize(CENT)
 
 
+def cents_adding_up(parts: list[Decimal], total: Decimal) -> list[Decimal]:
+    """Each part in cents so that the parts shown add up to the total shown: rounded down, and the cents left go to
+    the largest remainders (Twilio's four places rounded one by one did not: 0.78 + 0.57 + 0.07 vs 1.43)."""
+    shown_total = _cents(total)
+    floors = [p.quantize(CENT, rounding=ROUND_FLOOR) for p in parts]
+    left = int((shown_total - sum(floors, Decimal(0))) / CENT)
+    order = sorted(range(len(parts)), key=lambda i: (-(parts[i] - floors[i]), i))
+    for i in (order[:left] if left >= 0 else []):
+        floors[i] += CENT
+    for i in (order[::-1][:-left] if left < 0 else []):
+        floors[i] -= CENT
+    return floors
+
+
 def _cells(report: Report, line: Line) -> list[str]:
-    """For people, in cents; the margin shown is the revenue shown minus the cost shown, so each row adds up."""
+    """For people, in cents: the category cells add up to the cost shown, and the margin shown is the revenue shown
+    minus the cost shown, so each row adds up."""
     revenue = line.revenue or Decimal(0)
-    return [line.label, line.status, *(money(line.costs[c]) for c in (*report.categories, "other")),
+    names = (*report.categories, "other")
+    parts = cents_adding_up([line.costs[c] for c in names], line.cost)
+    return [line.label, line.status, *(money(p) for p in parts),
             money(line.cost), money(revenue), money(_cents(revenue) - _cents(line.cost)),
             "" if line.margin_pct is None else f"{line.margin_pct}%"]
 
@@ -96,7 +113,8 @@ def _cells(report: Report, line: Line) -> list[str]:
 def _footer(report: Report) -> list[str]:
     totals = _totals(report)
     pct = margin_percent(totals["margin"], totals["revenue"])
-    costs = [money(sum((line.costs[c] for line in report.shown), Decimal(0))) for c in (*report.categories, "other")]
+    costs = [money(p) for p in cents_adding_up([sum((line.costs[c] for line in report.shown), Decimal(0))
+                                                 for c in (*report.categories, "other")], totals["cost"])]
     return ["total", "", *costs, money(totals["cost"]), money(totals["revenue"]),
             money(_cents(totals["revenue"]) - _cents(totals["cost"])), "" if pct is None else f"{pct}%"]
 
