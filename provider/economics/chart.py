@@ -43,8 +43,14 @@ def write_chart(report: Economics, path: Path) -> list[str]:
 
     revenue = [float(r.revenue) for r in report.months]
     cost = [float(r.parent_total) for r in report.months]
-    ax_fleet.bar([i - 0.2 for i in x], revenue, width=0.4, color="#4C78A8", label="revenue")
-    ax_fleet.bar([i + 0.2 for i in x], cost, width=0.4, color="#E45756", label="cost of revenue (Twilio)")
+    # The month in progress is not a month's worth: drawn paler and hatched, never like the complete ones.
+    alpha = [0.45 if r.in_progress else 1.0 for r in report.months]
+    hatch = ["//" if r.in_progress else "" for r in report.months]
+    for i in x:
+        ax_fleet.bar(i - 0.2, revenue[i], width=0.4, color="#4C78A8", alpha=alpha[i], hatch=hatch[i],
+                     label="revenue" if i == 0 else None)
+        ax_fleet.bar(i + 0.2, cost[i], width=0.4, color="#E45756", alpha=alpha[i], hatch=hatch[i],
+                     label="cost of revenue (Twilio)" if i == 0 else None)
     ax_fleet.set_xticks(x, labels, rotation=45, ha="right", fontsize=8)
     ax_fleet.set_ylabel(report.currency)
     ax_fleet.set_title("Fleet: revenue, cost of revenue and margin %", fontsize=11)
@@ -67,12 +73,24 @@ def write_chart(report: Economics, path: Path) -> list[str]:
         return [by_month.get(r.month, float("nan")) for r in report.months]
 
     highlighted = tenants[:HIGHLIGHTED]
+    partial = [i for i, r in enumerate(report.months) if r.in_progress]
+
+    def draw(entry: TenantEconomics, **style: object) -> None:
+        """Complete months as a line; the month to date only as a hollow point on a dotted link, since its
+        margin is a part of a month's and would read as a drop."""
+        values = series(entry)
+        full = [v if i not in partial else float("nan") for i, v in enumerate(values)]
+        ax_trend.plot(x, full, **style)  # type: ignore[arg-type]
+        for i in partial:
+            link = [values[i - 1], values[i]] if i > 0 else [values[i]]
+            ax_trend.plot(x[max(i - 1, 0):i + 1], link, linestyle=":", color=style.get("color"),
+                          linewidth=1, marker="o", markerfacecolor="white", markevery=[len(link) - 1])
+
     for entry in tenants[HIGHLIGHTED:]:
-        ax_trend.plot(x, series(entry), color="#BBBBBB", linewidth=0.6, alpha=0.6)
+        draw(entry, color="#BBBBBB", linewidth=0.6, alpha=0.6)
     for index, entry in enumerate(highlighted):
         flag = " (negative)" if entry.negative else " (falling)" if entry.falling else ""
-        ax_trend.plot(x, series(entry), color=PALETTE[index % len(PALETTE)], linewidth=2, marker=".",
-                      label=entry.label + flag)
+        draw(entry, color=PALETTE[index % len(PALETTE)], linewidth=2, marker=".", label=entry.label + flag)
     ax_trend.axhline(0, color="black", linewidth=0.8)
     ax_trend.set_xticks(x, labels, rotation=45, ha="right", fontsize=8)
     ax_trend.set_ylabel(f"gross margin, {report.currency} per month")

@@ -181,6 +181,9 @@ def _ltv(average: Figure, churn: Churn, ended: Optional[date], margin: Decimal, 
         return Figure(None, f"no churn rate: {churn.explanation}")
     if churn.rate == 0:
         return Figure(None, "a declared churn of 0 means an endless lifetime: LTV is not finite")
+    if average.value <= 0:
+        return Figure(None, f"negative margin: no lifetime value (average monthly gross margin "
+                            f"{money(average.value)})")
     return Figure(average.value / churn.rate, f"average monthly gross margin {money(average.value)} ÷ monthly "
                                               f"churn {percent(churn.rate)} ({churn.source})",
                   f"{money(average.value)} ÷ {percent(churn.rate)}")
