@@ -334,3 +334,30 @@ def test_pages_429s_and_an_unwritable_cache_change_no_figure(history, tmp_path: 
     assert server.backend.counters["fault 429"] > 3
     assert [(r.month, r.lines) for r in stormy.months] == [(r.month, r.lines) for r in calm.months]
     assert stormy.reconciled and stormy.cache_problem and "not-a-directory" in stormy.cache_problem
+
+
+def test_a_consistent_edit_of_the_cache_is_detected_refetched_and_reported(history, tmp_path: Path) -> None:
+    """An account's figure and the parent's total changed together (the month would still reconcile): the keyed
+    digest fails, both entries are fetched again, the figures are Twilio's, and the report says which."""
+    from provider.economics.render import sentences
+
+    server, sids = history
+    first = run_economics(request(tmp_path))
+    directory = tmp_path / "cache" / server.account_sid
+    victim = next(p for p in directory.glob("*.json") if p.name.startswith(next(iter(sids.values()))))
+    parent_total = sorted(directory.glob(f"{server.account_sid}.*.json"))[0]
+
+    def bump(path: Path) -> None:
+        document = json.loads(path.read_text())
+        month = sorted(document["months"])[0]
+        prices = document["months"][month]["prices"]
+        prices["totalprice"] = str(Decimal(prices["totalprice"]) + Decimal("100"))
+        path.write_text(json.dumps(document))
+    bump(victim)
+    bump(parent_total)
+    since = server.backend.requests()[-1].seq
+    again = run_economics(request(tmp_path))
+    assert len(again.cache_tampered) == 2, again.cache_tampered
+    assert [(r.month, r.lines) for r in again.months] == [(r.month, r.lines) for r in first.months]
+    assert sorted(r["StartDate"][0] for r in usage_reads(server, since)).count("2025-12-01") == 2
+    assert any("failed the integrity check" in line for line in sentences(again))

@@ -5,9 +5,15 @@ category Twilio returned (the category set is "all": any `--category` choice rea
 the account's creation day: a sandbox started afresh can reuse a SID for a different account, and then the entry is
 not used. Only SIDs, days and prices are stored, never credentials. Files are replaced atomically, each written by the
 one thread that fetched its account.
+
+Closed months are financial records: each entry carries a keyed digest (HMAC-SHA256) whose key is derived from the
+parent's credential (the stack's secret), which is never stored beside it. An entry edited by hand, however
+consistently, fails the check: it is fetched again and the report names it.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import tempfile
@@ -19,13 +25,25 @@ from typing import Optional
 from ..usage.fetch import AccountUsage
 from .months import Month
 
-VERSION = 1
+VERSION = 2  # 2: entries carry a keyed digest; version 1 entries are fetched again
+
+
+def cache_key(secret: str) -> bytes:
+    """The digest key: derived from the parent's auth token (or Main key secret), so only who holds it can write an
+    entry the report believes. The secret itself never touches the disk."""
+    return hmac.new(secret.encode(), b"tenantctl economics cache v2", hashlib.sha256).digest()
 
 
 class MonthCache:
-    def __init__(self, directory: Optional[Path], parent_sid: str):
+    def __init__(self, directory: Optional[Path], parent_sid: str, key: bytes = b""):
         self.directory = directory / parent_sid if directory else None
+        self.key = key
         self.problem: Optional[str] = None  # why an entry could not be written (the report is still right)
+        self.tampered: list[str] = []  # entries whose digest did not match: fetched again, and said so
+
+    def _digest(self, document: dict[str, object]) -> str:
+        body = json.dumps({k: v for k, v in document.items() if k != "digest"}, sort_keys=True).encode()
+        return hmac.new(self.key, body, hashlib.sha256).hexdigest()
 
     def _file(self, account_sid: str, scope: str) -> Optional[Path]:
         return self.directory / f"{account_sid}.{scope}.json" if self.directory else None
@@ -37,6 +55,9 @@ class MonthCache:
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
             if document.get("version") != VERSION or document.get("created") != _day(created):
+                return {}
+            if not hmac.compare_digest(str(document.get("digest", "")), self._digest(document)):
+                self.tampered.append(f"{account_sid}.{scope}")
                 return {}
             return {Month.parse(label, "cache"): AccountUsage(account_sid,
                                                               {c: Decimal(p) for c, p in entry["prices"].items()},
@@ -60,6 +81,7 @@ class MonthCache:
         document = {"version": VERSION, "account_sid": account_sid, "scope": scope, "created": _day(created),
                     "months": {m.label: {"prices": {c: f"{p:f}" for c, p in sorted(u.prices.items())},
                                          "units": sorted(u.units)} for m, u in sorted(months.items())}}
+        document["digest"] = self._digest(document)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:

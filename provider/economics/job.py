@@ -13,7 +13,7 @@ from ..usage.job import (
 )
 from ..usage.report import ReportError
 from .assumptions import SHARED_COSTS_RULES, Assumptions, AssumptionsError, SharedCosts, load_assumptions
-from .cache import MonthCache
+from .cache import MonthCache, cache_key
 from .history import OWN, WITH_SUBACCOUNTS, Ask, MonthlyHistory, asks_for
 from .metrics import Churn, TenantEconomics, creation_days, measure_churn, tenant_economics
 from .months import Month, month_range
@@ -57,6 +57,7 @@ class Economics:
     requests: int = 0  # usage requests sent to Twilio (first pages)
     accounts: int = 0
     cache_problem: Optional[str] = None
+    cache_tampered: tuple[str, ...] = ()  # entries that failed their keyed digest: fetched again
 
     @property
     def reconciled(self) -> bool:
@@ -93,7 +94,7 @@ def run_economics(request: EconomicsRequest, on_progress: ProgressCallback = lam
     inputs = prepare(request.tenants_dir, request.only, request.root, request.fx, request.stack, request.concurrency,
                      request.page_size)
     credentials, fetcher, tenants, rates = inputs.credentials, inputs.fetcher, inputs.tenants, inputs.rates
-    cache = MonthCache(request.cache_dir, credentials.account_sid)
+    cache = MonthCache(request.cache_dir, credentials.account_sid, cache_key(credentials.auth_token))
     history = MonthlyHistory(fetcher, cache, months, today, request.refetch)
     with twilio_failures(request.stack):
         everyone = fetcher.accounts()
@@ -130,7 +131,7 @@ def run_economics(request: EconomicsRequest, on_progress: ProgressCallback = lam
     return Economics(results, tenant_economics(results, tenants, churn, today, rates.rates, currency), churn,
                      currency, request.categories, assumptions.shared_costs, assumptions.shared_costs_source,
                      rates.rates, rates.source, frozenset(request.only) if request.only else None, history.requests,
-                     len(accounts), cache.problem)
+                     len(accounts), cache.problem, tuple(cache.tampered))
 
 
 def _currency(series: dict[Ask, dict[Month, AccountUsage]]) -> str:

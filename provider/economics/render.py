@@ -90,6 +90,10 @@ def sentences(report: Economics) -> list[str]:
     out.append(f"Asked Twilio {report.requests} time(s) for usage ({report.accounts} subaccounts and the parent); "
                "closed months come from the cache." + (f" The cache could not be written ({report.cache_problem}): "
                                                        "the next run asks again." if report.cache_problem else ""))
+    if report.cache_tampered:
+        out.append(f"WARNING: {len(report.cache_tampered)} cache entr{'y' if len(report.cache_tampered) == 1 else 'ies'} "
+                   f"failed the integrity check (edited since written, or written with other credentials) and were "
+                   f"fetched again from Twilio: {', '.join(report.cache_tampered)}.")
     return out
 
 
@@ -146,7 +150,7 @@ def to_json(report: Economics) -> str:
         "shared_costs": {"rule": report.shared_costs, "source": report.shared_costs_source,
                          "meaning": report.shared_costs_rule},
         "fx": {k: f"{v:f}" for k, v in report.fx.items()}, "fx_source": report.fx_source,
-        "formulas": list(FORMULAS),
+        "formulas": list(FORMULAS), "cache_tampered": list(report.cache_tampered),
         "requests": report.requests,
         "reconciled": report.reconciled,
     }
