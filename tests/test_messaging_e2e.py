@@ -187,3 +187,26 @@ def tenantctl_compliance(root: Path) -> str:
                       str(root), "--format", "json", env={"PULUMI_CONFIG_PASSPHRASE": PASSPHRASE})
     assert shown.returncode == 0, shown.stderr
     return shown.stdout
+
+
+@pytest.mark.parametrize("mark,wait_days", [("sandbox-reject", 0), ("sandbox-reject", 8), ("sandbox-reject-final", 0)])
+def test_a_rejected_toll_free_verification_is_edited_in_its_window_and_submitted_anew_after(
+        project: Path, sandbox: SandboxServer, mark: str, wait_days: int) -> None:  # noqa: F811
+    edit(project, "sunrise-rx", "use_case_summary: Refill", f"use_case_summary: {mark} Refill")
+    first = _messaging(up(project), "sunrise-rx")["toll_free"]["hotline"]["sid"]
+    _days(sandbox, 3 + wait_days)
+    up(project, "refresh")
+    edit(project, "sunrise-rx", f"use_case_summary: {mark} Refill", "use_case_summary: Refill")
+    before = sandbox.backend.last_seq
+    fixed = _messaging(up(project), "sunrise-rx")["toll_free"]["hotline"]
+    writes = _writes(sandbox, before)
+    editable = wait_days == 0 and mark == "sandbox-reject"
+    if editable:
+        assert fixed["sid"] == first and [w for w in writes if "Tollfree" in w] == [f"POST /v1/Tollfree/Verifications/{first}"]
+    else:
+        assert fixed["sid"] != first, "a new verification once no edit is allowed"
+        assert [w for w in writes if "Tollfree" in w] == [f"DELETE /v1/Tollfree/Verifications/{first}",
+                                                         "POST /v1/Tollfree/Verifications"]
+    _days(sandbox, 3)
+    up(project, "refresh")
+    assert _messaging(up(project), "sunrise-rx")["toll_free"]["hotline"]["status"] == "TWILIO_APPROVED"

@@ -295,3 +295,36 @@ def test_registration_errors_carry_twilios_codes(tenant: tuple[Client, Any], san
         use_case_summary="Pickup reminders", production_message_sample="Your order is ready",
         opt_in_image_urls=["https://n.example.com/optin.png"], opt_in_type="VERBAL",
         message_volume="1,000")).code == 30436
+
+
+@pytest.mark.parametrize("summary,days_later", [("sandbox-reject this", 8), ("sandbox-reject-final this", 1)])
+def test_a_rejected_toll_free_verification_is_edited_only_within_its_window(
+        tenant: tuple[Client, Any], sandbox: SandboxServer, summary: str, days_later: int) -> None:
+    """Twilio: 7 days to edit a rejection (edit_allowed, edit_expiration); some reasons allow no edit at all
+    (30824); after that a new verification is submitted for the number."""
+    client, account = tenant
+    toll_free = _buy(client, account.sid, "+18885550124")
+    args: dict[str, Any] = {
+        "business_name": "Northside Pharmacy LLC", "business_website": "https://northside.example",
+        "notification_email": "ops@northside.example", "use_case_categories": ["ACCOUNT_NOTIFICATIONS"],
+        "use_case_summary": summary, "production_message_sample": SAMPLES[0],
+        "opt_in_image_urls": ["https://northside.example/optin.png"], "opt_in_type": "WEB_FORM",
+        "message_volume": "1,000"}
+    verification = client.messaging.v1.tollfree_verifications.create(tollfree_phone_number_sid=toll_free.sid,
+                                                                      **args)
+    _advance(sandbox, 3)
+    rejected = client.messaging.v1.tollfree_verifications(verification.sid).fetch()
+    assert rejected.status == "TWILIO_REJECTED" and rejected.edit_expiration is not None
+    assert rejected.edit_allowed is ("final" not in summary)
+    _advance(sandbox, days_later)
+    closed = client.messaging.v1.tollfree_verifications(verification.sid).fetch()
+    assert closed.edit_allowed is False
+    refused = _refused(lambda: client.messaging.v1.tollfree_verifications(verification.sid).update(
+        use_case_summary="Refill reminders and pickup notices to patients who opted in"))
+    assert (refused.status, refused.code) == (400, 30824)
+    client.messaging.v1.tollfree_verifications(verification.sid).delete()
+    anew = client.messaging.v1.tollfree_verifications.create(
+        tollfree_phone_number_sid=toll_free.sid,
+        **{**args, "use_case_summary": "Refill reminders and pickup notices to patients who opted in"})
+    _advance(sandbox, 3)
+    assert client.messaging.v1.tollfree_verifications(anew.sid).fetch().status == "TWILIO_APPROVED"

@@ -28,12 +28,16 @@ def verification_fields(business: dict[str, Any], toll_free: dict[str, Any]) -> 
 
 def state_of(verification: Any) -> dict[str, Any]:
     return {"sid": verification.sid, "status": verification.status,
-            "rejection_reason": verification.rejection_reason, "error_code": verification.error_code}
+            "rejection_reason": verification.rejection_reason, "error_code": verification.error_code,
+            "edit_allowed": verification.edit_allowed,
+            "edit_expiration": verification.edit_expiration.isoformat() if verification.edit_expiration else None}
 
 
 def advance(client: Client, props: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
     verifications = client.messaging.v1.tollfree_verifications
     state = refresh(client, state) if state.get("sid") else state
+    if state.get("gone"):  # deleted (a run replacing it died before the new one was recorded): find or submit anew
+        state = {}
     problem = plan.tollfree_refusal(state, props)
     if problem:
         raise RegistrationRefused(problem)
@@ -44,11 +48,21 @@ def advance(client: Client, props: dict[str, Any], state: dict[str, Any]) -> dic
         made = existing[0] if existing else verifications.create(tollfree_phone_number_sid=props["number_sid"],
                                                                  **props["verification"])
         return {**state_of(made), "submitted": wanted}
-    if todo:
+    if todo and state.get("edit_allowed") is not False:
         edited = verifications(state["sid"]).update(edit_reason="Corrected as Twilio asked", **props["verification"])
         return {**state_of(edited), "submitted": wanted}
+    if todo:  # Twilio allows no edit any more (the 7-day window closed, or the reason allows none): a new one
+        verifications(state["sid"]).delete()
+        made = verifications.create(tollfree_phone_number_sid=props["number_sid"], **props["verification"])
+        return {**state_of(made), "submitted": wanted}
     return state
 
 
 def refresh(client: Client, state: dict[str, Any]) -> dict[str, Any]:
-    return {**state, **state_of(client.messaging.v1.tollfree_verifications(state["sid"]).fetch())}
+    try:
+        live = client.messaging.v1.tollfree_verifications(state["sid"]).fetch()
+    except Exception as error:
+        if getattr(error, "status", None) == 404:
+            return {**state, "gone": True}
+        raise
+    return {**{k: v for k, v in state.items() if k != "gone"}, **state_of(live)}

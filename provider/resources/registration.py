@@ -135,19 +135,23 @@ class TollfreeVerificationProvider(TwilioProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         live = self.fetch_live(lambda: tollfree.refresh(self.session.client_in(props["account_sid"]), props),
                                f"toll-free verification {id_}")
-        if live is None:
+        if live is None or live.get("gone"):
             return self.gone()
         return ReadResult(id_, {**props, **live, "attention": _tollfree_attention(live)})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         self.delete_quietly(
-            lambda: self.session.client_in(props["account_sid"]).messaging.v1.tollfree_verifications(id_).delete(),
-            props["account_sid"], f"toll-free verification {id_}")
+            lambda: self.session.client_in(props["account_sid"]).messaging.v1.tollfree_verifications(
+                props.get("sid") or id_).delete(),  # a verification submitted anew has a new SID
+            props["account_sid"], f"toll-free verification {props.get('sid') or id_}")
 
 
 def _tollfree_attention(state: dict[str, Any]) -> str:
     if state.get("status") == plan.REJECTED["tollfree"]:
-        return f"toll-free verification rejected: {state.get('rejection_reason')} (error {state.get('error_code')})"
+        window = (f"; fixed data is sent as an edit until {state['edit_expiration']}, then as a new verification"
+                  if state.get("edit_allowed") else "; fixed data is sent as a new verification (no edit allowed)")
+        return (f"toll-free verification rejected: {state.get('rejection_reason')} (error {state.get('error_code')})"
+                + window)
     return ""
 
 
@@ -179,5 +183,6 @@ class TollfreeVerification(Resource, module="twilio", name="TollfreeVerification
                  opts: Optional[pulumi.ResourceOptions] = None):
         props = {"account_sid": account_sid, "number_sid": number_sid, "phone_number": phone_number,
                  "tenant_id": tenant_id, "verification": verification, "sid": None, "status": None,
-                 "rejection_reason": None, "error_code": None, "submitted": None, "attention": None}
+                 "rejection_reason": None, "error_code": None, "submitted": None, "attention": None,
+                 "edit_allowed": None, "edit_expiration": None}
         super().__init__(TollfreeVerificationProvider(), resource_name, props, opts)

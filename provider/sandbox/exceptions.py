@@ -219,6 +219,13 @@ class InvalidNumberSid(TwilioApiError):
     status, code = 400, 21421
 
 
+class EditWindowClosed(TwilioApiError):
+    """30824: a rejected toll-free verification is edited only within its edit window (and only for rejection
+    reasons that allow an edit); afterwards a new verification is submitted."""
+
+    status, code = 400, 30824
+
+
 class NotReady(TwilioApiError):
     """A registration step whose prerequisite is not approved yet (stand-in's wording; Twilio answers 400)."""
 

@@ -333,7 +333,8 @@ def tollfree_json(call: Call, v: TollfreeVerification) -> dict[str, Any]:
         "status": status, "url": f"{BASE}/Tollfree/Verifications/{v.sid}",
         "rejection_reason": v.rejection_reason if rejected else None,
         "error_code": v.error_code if rejected else None,
-        "edit_expiration": None, "edit_allowed": rejected,
+        "edit_expiration": iso(v.edit_expiration()) if rejected else None,
+        "edit_allowed": v.edit_allowed(call.backend.clock.now()) if rejected else None,
         "rejection_reasons": [{"reason": v.rejection_reason, "error_code": v.error_code}] if rejected else None,
         "resource_links": {"customer_profile": None, "trust_product": None}, "vetting_id_expiration": None,
     }

@@ -7,14 +7,15 @@ resubmitted, a campaign updated and a rejected verification edited at most MAX_R
 """
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from . import reviews
 from .exceptions import (
-    BrandNotApproved, BrandNotResubmittable, InvalidParameter, NotFound, NotReady, NotTollFree, UnderReview,
+    BrandNotApproved, BrandNotResubmittable, EditWindowClosed, InvalidParameter, NotFound, NotReady, NotTollFree, UnderReview,
     UpdateLimitReached, param_name,
 )
 from .trusthub_models import A2P_TRUST_PRODUCT_POLICY, SECONDARY_PROFILE_POLICY, Bundle, bundle_status
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from .messaging_models import MessagingService
 
 MAX_RESUBMISSIONS = 3
+EDIT_WINDOW = timedelta(days=7)  # Twilio: a rejected toll-free verification may be edited for 7 days
 A2P_USE_CASES = ("2FA", "ACCOUNT_NOTIFICATION", "CUSTOMER_CARE", "DELIVERY_NOTIFICATION", "FRAUD_ALERT",
                  "HIGHER_EDUCATION", "LOW_VOLUME", "MARKETING", "MIXED", "POLLING_VOTING",
                  "PUBLIC_SERVICE_ANNOUNCEMENT", "SECURITY_ALERT")
@@ -85,6 +87,22 @@ class TollfreeVerification:
     rejection_reason: str = ""
     error_code: Optional[int] = None
     edits: int = 0
+    editable: bool = True  # whether the rejection reason allows an edit at all
+
+    def edit_expiration(self) -> Optional[datetime]:
+        """When a rejection's edit window closes: EDIT_WINDOW after the decision (None: not decided yet)."""
+        if self.date_submitted is None:
+            return None
+        return self.date_submitted + reviews.decided_after("tollfree") + EDIT_WINDOW
+
+    def edit_allowed(self, now: datetime) -> bool:
+        expires = self.edit_expiration()
+        return (self.editable and expires is not None and review_status("tollfree", self, now) == "TWILIO_REJECTED"
+                and now < expires)
+
+
+def iso_day(moment: Optional[datetime]) -> str:
+    return moment.date().isoformat() if moment else "?"
 
 
 def review_status(kind: str, item: Brand | Campaign | TollfreeVerification, now: datetime) -> str:
@@ -284,6 +302,8 @@ class RegistrationRules:
         verification.rejection_reason = "" if marked is None else \
             f"{marked} is not acceptable (sandbox: it contains {reviews.REJECT_MARK!r})"
         verification.error_code = None if marked is None else 30509
+        # A rejection for a reason that allows no edit: a value carrying the final mark (see reviews.py).
+        verification.editable = reviews.FINAL_MARK not in json.dumps(verification.fields)
 
     def list_tollfree(self, account: Account, number_sid: Optional[str], status: Optional[str]
                       ) -> list[TollfreeVerification]:
@@ -304,6 +324,13 @@ class RegistrationRules:
                 if current in ("PENDING_REVIEW", "IN_REVIEW"):
                     raise UnderReview(f"Verification {sid} is {current}: it cannot be edited until Twilio decides")
                 raise InvalidParameter(f"Verification {sid} is {current}: only a rejected one is edited")
+            if not verification.edit_allowed(self.clock.now()):
+                expires = verification.edit_expiration()
+                raise EditWindowClosed(
+                    f"Verification {sid} can no longer be edited (" + ("its rejection reason allows no edit" if
+                                                                       not verification.editable else
+                                                                       f"the edit window closed {iso_day(expires)}")
+                    + "): submit a new verification for the number")
             if verification.edits >= MAX_RESUBMISSIONS:
                 raise UpdateLimitReached(f"Verification {sid} was edited {verification.edits} times, the most "
                                          "allowed; submit a new one")

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable, Optional
 
 REJECT_MARK = "sandbox-reject"
+FINAL_MARK = "sandbox-reject-final"  # a toll-free rejection whose reason allows no edit: a new verification is needed
 REJECTED_EIN = "00-0000000"
 
 # Days after a submission: (under review from, decided at).
