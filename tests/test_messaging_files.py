@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from provider.tenancy import ValidationPolicy, load_tenants
 
 from .conftest import EXAMPLES
@@ -52,3 +54,46 @@ def test_bad_values_are_named(tmp_path: Path) -> None:
     found = _problems(tmp_path, BASE.replace("    inbound_url: https://crm.example.com", "    inbound_url: "
                                              "https://10.0.0.1"))
     assert any("messaging.service.inbound_url" in p for p in found), found
+
+
+def _northside(tmp_path: Path, change) -> Path:
+    import yaml
+    source = (Path(__file__).resolve().parent.parent / "tenants" / "northside-pharmacy.yaml").read_text()
+    data = yaml.safe_load(source)
+    change(data)
+    (tmp_path / "northside-pharmacy.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    return tmp_path / "northside-pharmacy.yaml"
+
+
+@pytest.mark.parametrize("change,field,words", [
+    (lambda d: d["messaging"]["a2p_10dlc"].pop("opt_out_message"), "messaging.a2p_10dlc", "opt_out_message"),
+    (lambda d: d["messaging"]["a2p_10dlc"].update(opt_out_keywords=["END"]), "messaging.a2p_10dlc.opt_out_keywords",
+     "must include STOP"),
+    (lambda d: d["messaging"]["a2p_10dlc"]["samples"].__setitem__(
+        0, "Northside Pharmacy: your prescription for Xanax is ready. Reply STOP to opt out."),
+     "messaging.a2p_10dlc.samples[0]", "30941"),
+    (lambda d: d["messaging"]["a2p_10dlc"]["samples"].__setitem__(0, "Your order is ready for pickup today."),
+     "messaging.a2p_10dlc.samples[0]", "must name the brand"),
+    (lambda d: (d.update(hipaa=True), d["messaging"]["service"].update(inbound_method="GET")),
+     "messaging.service.inbound_method", "23006"),
+    (lambda d: d.update(sending_rules={"max_per_week": 5}), "sending_rules.max_per_week", "three a week"),
+])
+def test_lawful_texting_is_checked_before_anything_is_sent(tmp_path: Path, change, field: str, words: str) -> None:
+    result = load_tenants([_northside(tmp_path, change)], ValidationPolicy(allow_private_hosts=True))
+    found = {p.field: p for p in result.problems}
+    assert field in found and words in found[field].message, result.problems
+    assert found[field].line > 1, "located at the line to fix"
+
+
+def test_the_crm_read_out_carries_the_sending_rules_and_the_hipaa_checklist(tmp_path: Path) -> None:
+    from provider.localengine.program_runner import run_program
+    from provider.program import run
+
+    path = _northside(tmp_path, lambda d: d.update(hipaa=True, sending_rules={"quiet_hours": {"start": "20:00",
+                                                                                           "end": "09:00"}}))
+    monitor = run_program(lambda: run(str(path.parent)), engine=None, stack="test", config={})
+    northside = monitor.stack_outputs["tenants"]["northside-pharmacy"]
+    rules = northside["sending_rules"]
+    assert rules["quiet_hours"]["start"] == "20:00" and rules["max_per_day"] == 1 and rules["max_sms_length"] == 160
+    assert any("64.1200" in source for source in rules["sources"])
+    assert any("BAA" in item for item in northside["hipaa"]["console_checklist"])

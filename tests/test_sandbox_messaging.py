@@ -17,8 +17,11 @@ from provider.sandbox.trusthub_models import (
 
 from .conftest import Connect
 
-SAMPLES = ["Your refill for {drug} is ready for pickup at Northside Pharmacy. Reply STOP to opt out.",
-           "Reminder: your prescription is due for a refill on {date}. Reply STOP to opt out."]
+SAMPLES = ["Northside Pharmacy: your order is ready for pickup. Reply STOP to opt out.",
+           "Northside Pharmacy: an item you asked us to prepare is ready. Reply STOP to opt out."]
+CONSENT = {"opt_out_message": "Northside Pharmacy: you will get no more texts.",
+           "help_message": "Northside Pharmacy: call (415) 555-0142 for help.", "opt_out_keywords": ["STOP", "END"],
+           "help_keywords": ["HELP"], "subscriber_opt_in": True}
 
 
 @pytest.fixture
@@ -147,7 +150,7 @@ def test_a2p_10dlc_flow_advances_with_the_clock(tenant: tuple[Client, Any], sand
                      "for the pharmacy's patients", "message_flow": "Patients opt in on the pharmacy's web form at "
                      "https://northside.example/sms and at the counter", "message_samples": SAMPLES,
                      "us_app_to_person_usecase": "ACCOUNT_NOTIFICATION", "has_embedded_links": False,
-                     "has_embedded_phone": False}
+                     "has_embedded_phone": False, **CONSENT}
     assert _refused(lambda: service.us_app_to_person.create(**campaign_args)).status == 400  # brand pending
     _advance(sandbox, 2)
     assert client.messaging.v1.brand_registrations(brand.sid).fetch().status == "APPROVED"
@@ -328,3 +331,43 @@ def test_a_rejected_toll_free_verification_is_edited_only_within_its_window(
         **{**args, "use_case_summary": "Refill reminders and pickup notices to patients who opted in"})
     _advance(sandbox, 3)
     assert client.messaging.v1.tollfree_verifications(anew.sid).fetch().status == "TWILIO_APPROVED"
+
+
+
+def _approved_brand(client: Client, account: Any, sandbox: SandboxServer) -> Any:
+    profile = _profile(client, account.sid)
+    profile.customer_profiles_evaluations.create(policy_sid=SECONDARY_PROFILE_POLICY)
+    profile.update(status="pending-review")
+    product = _trust_product(client, profile)
+    product.trust_products_evaluations.create(policy_sid=A2P_TRUST_PRODUCT_POLICY)
+    product.update(status="pending-review")
+    _advance(sandbox, 2)
+    brand = client.messaging.v1.brand_registrations.create(customer_profile_bundle_sid=profile.sid,
+                                                           a2p_profile_bundle_sid=product.sid, mock=True)
+    _advance(sandbox, 2)
+    return brand
+
+
+@pytest.mark.parametrize("change,code,field", [
+    ({"opt_out_message": None}, 30887, "opt_out_message"), ({"help_keywords": None}, 30887, "help_keywords"),
+    ({"opt_out_keywords": ["END"]}, 30887, "opt_out_keywords"),
+    ({"message_samples": ["Northside Pharmacy: your order is ready for pickup at the counter.",
+                          "Northside Pharmacy: an item you asked for is ready today."]}, 30887, "message_samples"),
+    ({"message_samples": ["Northside Pharmacy: your oxycodone refill is ready. Reply STOP to opt out.",
+                          "Northside Pharmacy: your order is ready. Reply STOP to opt out."]}, 30941, "message_samples"),
+])
+def test_carriers_reject_campaigns_without_consent_detail_or_with_prescription_content(
+        tenant: tuple[Client, Any], sandbox: SandboxServer, change: dict, code: int, field: str) -> None:
+    client, account = tenant
+    brand = _approved_brand(client, account, sandbox)
+    service = client.messaging.v1.services.create(friendly_name="svc")
+    args = {"brand_registration_sid": brand.sid, "us_app_to_person_usecase": "ACCOUNT_NOTIFICATION",
+            "description": "Pickup notices for the patients of Northside Pharmacy who opted in",
+            "message_flow": "Patients opt in at the counter by signing the texting consent form",
+            "message_samples": SAMPLES, "has_embedded_links": False, "has_embedded_phone": False, **CONSENT}
+    args = {k: v for k, v in {**args, **change}.items() if v is not None}
+    campaign = service.us_app_to_person.create(**args)
+    _advance(sandbox, 3)
+    decided = service.us_app_to_person(campaign.sid).fetch()
+    assert decided.campaign_status == "FAILED"
+    assert any(e["error_code"] == code and field in e["fields"] for e in decided.errors), decided.errors

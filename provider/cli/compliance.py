@@ -29,6 +29,7 @@ def rows(tenants: dict[str, Any]) -> list[dict[str, Any]]:
         messaging = tenant.get("messaging")
         if not messaging:
             continue
+        hipaa = tenant.get("hipaa") or {}
         a2p = messaging.get("a2p_10dlc") or {}
         out.append({
             "tenant": tenant_id, "sms_ready": messaging["sms_ready"], "why_not": messaging["why_not"],
@@ -38,6 +39,8 @@ def rows(tenants: dict[str, Any]) -> list[dict[str, Any]]:
             "brand": (a2p.get("brand") or {}).get("status"), "campaign": (a2p.get("campaign") or {}).get("status"),
             "toll_free": {name: v["status"] for name, v in (messaging.get("toll_free") or {}).items()},
             "next_steps": a2p.get("next_steps") or [],
+            "hipaa_console_checklist": hipaa.get("console_checklist") or [],
+            "sending_rules": tenant.get("sending_rules"),
             "feedback": "; ".join(filter(None, [a2p.get("attention")] + [
                 f"{name}: {v['rejection_reason']}" for name, v in (messaging.get("toll_free") or {}).items()
                 if v.get("rejection_reason")])),
@@ -49,11 +52,14 @@ def _cells(row: dict[str, Any]) -> list[str]:
     a2p = " → ".join(str(row[k] or "-") for k in ("customer_profile", "trust_product", "brand", "campaign"))
     toll_free = ", ".join(f"{n}: {s}" for n, s in row["toll_free"].items()) or "-"
     ready = "yes (" + ", ".join(row["ready_senders"]) + ")" if row["sms_ready"] else f"no: {row['why_not']}"
-    return [row["tenant"], ready, a2p, toll_free, "; ".join(row["next_steps"]) or "-", row["feedback"] or "-"]
+    checklist = ("to check in the Console (not verified here): " + "; ".join(row["hipaa_console_checklist"])
+                 if row["hipaa_console_checklist"] else "-")
+    return [row["tenant"], ready, a2p, toll_free, "; ".join(row["next_steps"]) or "-", row["feedback"] or "-",
+            checklist]
 
 
 HEADERS = ["tenant", "may send SMS", "10DLC: profile → trust product → brand → campaign", "toll-free",
-           "next run", "Twilio's feedback"]
+           "next run", "Twilio's feedback", "HIPAA"]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -70,6 +76,13 @@ def run(args: argparse.Namespace) -> int:
             return 1
         tenants = {args.tenant: tenants[args.tenant]}
     found = rows(tenants)
+    if not found:
+        who = f"tenant {args.tenant}" if args.tenant else f"no tenant of stack {args.stack}"
+        print(f"tenantctl compliance: {who} declares no messaging (`messaging` block): nothing to register",
+              file=sys.stderr)
+        if args.format == "json":
+            print("[]")
+        return 0
     if args.format == "json":
         print(json.dumps(found, indent=2))
     elif args.format == "markdown":

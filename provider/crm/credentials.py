@@ -46,6 +46,7 @@ class TenantCredentials:
     auth_token_secondary: Optional[str] = None  # during a rotation: valid too, not yet what Twilio signs with
     api_keys: tuple[ApiKeyCredential, ...] = ()  # per key name the current generation first, then the previous
     messaging: Optional[dict[str, Any]] = None  # service, senders, registration (see `tenantctl compliance`)
+    sending_rules: Optional[dict[str, Any]] = None  # what the CRM enforces: quiet hours, limits, opt-out (sources)
 
     @property
     def sms_ready(self) -> bool:
@@ -108,7 +109,8 @@ class TenantCredentials:
                 "phone_numbers": self.phone_numbers, "messaging_service_sid": self.messaging_service_sid,
                 "sms_ready": self.sms_ready, "sms_senders": self.sms_senders,
                 "sms_why_not": "" if self.sms_ready else ((self.messaging or {}).get("why_not")
-                                                          or "no messaging block in the tenant file")}
+                                                          or "no messaging block in the tenant file"),
+                "sending_rules": self.sending_rules}
 
 
 def _key_credentials(outputs: dict[str, Any]) -> tuple[ApiKeyCredential, ...]:
@@ -204,4 +206,4 @@ def tenant_credentials(tenant_id: str, stack: str = "prod", *, source: str = "au
     return TenantCredentials(tenant_id, t["account_sid"], t["auth_token"], t["status"], t.get("api_key_sid"),
                              t.get("api_key_secret"), t.get("phone_numbers") or {},
                              auth_token_secondary=t.get("auth_token_secondary"), api_keys=_key_credentials(t),
-                             messaging=t.get("messaging"))
+                             messaging=t.get("messaging"), sending_rules=t.get("sending_rules"))

@@ -58,7 +58,7 @@ class TenantMessaging:
             remove = campaign.remove
             self.a2p = A2pRegistration(
                 f"{tenant.id}/a2p-10dlc", account_sid=account_sid, service_sid=self.service.sid, tenant_id=tenant.id,
-                business=business, a2p_campaign=None if remove else {**asdict(campaign), "samples": list(campaign.samples)},
+                business=business, a2p_campaign=None if remove else campaign_inputs(campaign),
                 mock=config.mock_brands, primary_profile_sid=config.primary_profile_sid, remove=remove,
                 opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(
                     protect=not remove, depends_on=list(self.senders.values()))))
@@ -84,6 +84,17 @@ class TenantMessaging:
             lambda parts: messaging_readout(parts[0], dict(zip(names, parts[1], strict=True)), parts[2], parts[3],
                                             removed=bool(self.tenant.messaging and self.tenant.messaging.a2p_10dlc
                                                          and self.tenant.messaging.a2p_10dlc.remove)))
+
+
+def campaign_inputs(campaign: Any) -> dict[str, Any]:
+    """The campaign as the registration's input: lists as lists (keywords, samples), unset consent fields left out
+    (so a campaign declared before they existed keeps its digest until they are declared)."""
+    data = {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(campaign).items()}
+    return {k: v for k, v in data.items() if v not in (None, [], False) or k in LEGACY_CAMPAIGN_KEYS}
+
+
+LEGACY_CAMPAIGN_KEYS = ("use_case", "description", "message_flow", "samples", "has_embedded_links",
+                        "has_embedded_phone", "remove")
 
 
 def _stage(stage: Optional[dict[str, Any]]) -> dict[str, Any]:

@@ -12,6 +12,14 @@ from .claims import FleetClaims
 from .messaging import MessagingConfig, TenantMessaging
 
 COMPONENT_TYPE = "twilio-tenants:index:Tenant"
+# What only the Twilio Console (or a contract) does for a HIPAA tenant: listed, never claimed done.
+HIPAA_CONSOLE_CHECKLIST = (
+    "a Business Associate Addendum (BAA) with Twilio covers the parent account",
+    "the subaccount is designated HIPAA in the Console (HIPAA-eligible products only)",
+    "message redaction is enabled for the subaccount (Console: Messaging > Settings)",
+    "Advanced Opt-Out is not combined with phone-number redaction (Twilio 23004)",
+    "the Messaging Service does not fall back to long codes (Twilio 23005)",
+)
 
 
 def number_resource_name(tenant: Tenant, spec: PhoneNumberSpec) -> str:
@@ -169,4 +177,7 @@ class TenantResources(pulumi.ComponentResource):
             "api_keys": keys,
             "messaging": self.messaging.output() if self.messaging else None,
             **({"released_to": self.tenant.release_to} if self.tenant.releasing else {}),
+            "sending_rules": self.tenant.sending_rules.as_dict(),
+            "hipaa": {"declared": True, "console_checklist": list(HIPAA_CONSOLE_CHECKLIST)} if self.tenant.hipaa
+            else None,
         }

@@ -18,6 +18,11 @@ NAMES = {"profile": "a2p customer profile", "product": "a2p trust product", "bus
          "document": "business address document"}
 
 
+# Campaign consent data: what an update may change, and what is fixed at registration (Twilio's update has no
+# opt-in/opt-out/help parameters).
+UPDATABLE_CONSENT = ["age_gated", "direct_lending", "privacy_policy_url", "terms_and_conditions_url"]
+FIXED_CONSENT = ["opt_in_message", "opt_out_message", "help_message", "opt_in_keywords", "opt_out_keywords",
+                 "help_keywords", "subscriber_opt_in"]
 CAP_CODE = 21724  # Twilio: the resubmission / update cap of a brand or campaign is reached
 
 
@@ -239,11 +244,21 @@ class A2pFlow:
         service = (self.state.get("campaign") or {}).get("service_sid") or self.props["service_sid"]
         return self.client.messaging.v1.services(service).us_app_to_person
 
-    def _campaign_args(self) -> dict[str, Any]:
+    def _campaign_args(self, updatable_only: bool = False) -> dict[str, Any]:
+        """Twilio's parameters for the campaign; an update takes only some of them (the consent messages and
+        keywords are fixed at registration: changing them registers the campaign anew)."""
         c = self.props["a2p_campaign"]
-        return {"description": c["description"], "message_flow": c["message_flow"],
+        args = {"description": c["description"], "message_flow": c["message_flow"],
                 "message_samples": list(c["samples"]), "has_embedded_links": c["has_embedded_links"],
                 "has_embedded_phone": c["has_embedded_phone"]}
+        for name in UPDATABLE_CONSENT + ([] if updatable_only else FIXED_CONSENT):
+            if c.get(name) not in (None, []):
+                args[name] = c[name]
+        return args
+
+    def _fixed_consent(self) -> str:
+        c = self.props["a2p_campaign"]
+        return plan.digest({name: c.get(name) for name in FIXED_CONSENT})
 
     def _register_campaign(self, replacing: Optional[str] = None) -> None:
         campaigns = self._campaigns()
@@ -253,18 +268,21 @@ class A2pFlow:
             us_app_to_person_usecase=self.props["a2p_campaign"]["use_case"], **self._campaign_args())
         self.state["campaign"] = {"sid": campaign.sid, "status": campaign.campaign_status, "errors": campaign.errors,
                                   "use_case": self.props["a2p_campaign"]["use_case"],
+                                  "fixed_consent": self._fixed_consent(),
                                   "service_sid": self.props["service_sid"],
                                   "submitted": self.wanted["campaign"]}
 
     def _update_campaign(self) -> None:
         current = self.state["campaign"]
-        if current.get("use_case") != self.props["a2p_campaign"]["use_case"]:  # Twilio cannot change a use case
+        # Twilio cannot change a use case, nor the opt-in/opt-out/help messages and keywords: register anew.
+        if current.get("use_case") != self.props["a2p_campaign"]["use_case"] or \
+                current.get("fixed_consent", plan.digest({n: None for n in FIXED_CONSENT})) != self._fixed_consent():
             self._campaigns()(current["sid"]).delete()
             self._register_campaign(replacing=current["sid"])
             return
         try:
-            campaign = self._campaigns()(current["sid"]).update(age_gated=False, direct_lending=False,
-                                                                 **self._campaign_args())
+            campaign = self._campaigns()(current["sid"]).update(**{"age_gated": False, "direct_lending": False,
+                                                                    **self._campaign_args(updatable_only=True)})
         except Exception as error:
             if not _capped(error):
                 raise

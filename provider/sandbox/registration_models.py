@@ -123,6 +123,26 @@ def check_campaign_fields(fields: dict[str, Any]) -> None:
         raise InvalidParameter("MessageSamples must be 2 to 5 samples of 20 to 1024 characters each")
 
 
+def consent_gaps(fields: dict[str, Any]) -> list[tuple[str, str]]:
+    """What carriers reject a campaign for (30887): no opt-out and help detail, STOP missing from the opt-out
+    keywords, no sample saying how to opt out."""
+    gaps = [(name, f"{param_name(name)} is required: carriers reject campaigns without opt-out and help detail")
+            for name in ("opt_out_message", "opt_out_keywords", "help_message", "help_keywords") if not fields.get(name)]
+    if fields.get("opt_out_keywords") and "STOP" not in [k.upper() for k in fields["opt_out_keywords"]]:
+        gaps.append(("opt_out_keywords", "OptOutKeywords must include STOP"))
+    if not any("STOP" in sample.upper() for sample in fields.get("message_samples") or []):
+        gaps.append(("message_samples", "no MessageSamples says how to opt out (Reply STOP)"))
+    return gaps
+
+
+# Carriers' prescription-content rule (30941), as the stand-in applies it: the words of the project's one list.
+def prescription_terms_in(fields: dict[str, Any]) -> str:
+    from ..prescription_terms import terms_in  # the same list validate refuses with
+
+    text = " ".join([*(fields.get("message_samples") or []), str(fields.get("description") or "")])
+    return ", ".join(terms_in(text))
+
+
 class RegistrationRules:
     """Mixed into TwilioBackend: these attributes and methods are the backend's."""
 
@@ -232,13 +252,20 @@ class RegistrationRules:
 
     def _decide_campaign(self, campaign: Campaign) -> None:
         marked = reviews.marked_field(campaign.fields)
+        consent = consent_gaps(campaign.fields)
+        prescription = prescription_terms_in(campaign.fields)
         campaign.date_submitted = self.clock.now()
-        campaign.approved = marked is None
-        campaign.errors = [] if marked is None else [{
-            "error_code": 30896, "fields": [marked],
-            "description": f"{marked} does not meet the use case's requirements (sandbox: it contains "
-                           f"{reviews.REJECT_MARK!r})"}]
-        campaign.campaign_id = f"C{self._sid('')[:6].upper()}" if marked is None else ""
+        campaign.approved = marked is None and not consent and not prescription
+        campaign.errors = [{"error_code": 30887, "fields": [name], "description": why} for name, why in consent]
+        if prescription:  # carriers refuse prescription-drug content; such a campaign is never resubmitted
+            campaign.errors.append({"error_code": 30941, "fields": ["message_samples"],
+                                    "description": f"prescription drug content is not allowed ({prescription})"})
+        if marked is not None:
+            campaign.errors.append({
+                "error_code": 30896, "fields": [marked],
+                "description": f"{marked} does not meet the use case's requirements (sandbox: it contains "
+                               f"{reviews.REJECT_MARK!r})"})
+        campaign.campaign_id = f"C{self._sid('')[:6].upper()}" if campaign.approved else ""
 
     def list_campaigns(self, account: Account, service_sid: str) -> list[Campaign]:
         with self.lock:

@@ -11,7 +11,7 @@ from typing import Any, Iterable, Sequence
 
 from .model import (
     A2pCampaign, ApiKeySpec, AuthTokenRotation, Billing, Budget, Business, Contact, Discount, Messaging, NumberSearch,
-    PhoneNumberSpec, PlanChange, PostalAddress, ServiceSettings, SourceRef, Tenant, TollFree, Webhooks,
+    PhoneNumberSpec, PlanChange, PostalAddress, SendingRules, ServiceSettings, SourceRef, Tenant, TollFree, Webhooks,
 )
 from .problems import PathPart, Problem, TenantFilesInvalid, format_field
 from .rules import Claim, ValidationPolicy, claims_of, conflicting_claims, file_issues
@@ -250,7 +250,17 @@ def _build_tenant(located: LocatedData, display: str) -> Tenant:
         ) if budget else None,
         billing=_billing(billing) if billing else None,
         messaging=_messaging(data["messaging"]) if data.get("messaging") else None,
+        hipaa=bool(data.get("hipaa")),
+        sending_rules=_sending_rules(data.get("sending_rules") or {}),
     )
+
+
+def _sending_rules(data: dict[str, Any]) -> SendingRules:
+    quiet = data.get("quiet_hours") or {}
+    defaults = SendingRules()
+    return SendingRules(quiet.get("start", defaults.quiet_start), quiet.get("end", defaults.quiet_end),
+                        data.get("max_per_day", defaults.max_per_day), data.get("max_per_week", defaults.max_per_week),
+                        data.get("max_sms_length", defaults.max_sms_length))
 
 
 def _messaging(data: dict[str, Any]) -> Messaging:
@@ -260,7 +270,7 @@ def _messaging(data: dict[str, Any]) -> Messaging:
         service=ServiceSettings(**(data.get("service") or {})),
         business=Business(**{**business, "address": PostalAddress(**business["address"]),
                              "contact": Contact(**business["contact"])}) if business else None,
-        a2p_10dlc=A2pCampaign(**{**a2p, "samples": tuple(a2p.get("samples") or ())}) if a2p else None,
+        a2p_10dlc=A2pCampaign(**_listed_as_tuples(a2p)) if a2p else None,
         toll_free=TollFree(**_listed_as_tuples(toll_free)) if toll_free else None,
     )
 

@@ -1,7 +1,7 @@
 """Typed, immutable tenants: what the rest of the system consumes instead of YAML."""
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal, Optional
@@ -220,6 +220,17 @@ class A2pCampaign:
     samples: tuple[str, ...] = ()
     has_embedded_links: bool = False
     has_embedded_phone: bool = False
+    opt_in_message: Optional[str] = None
+    opt_out_message: Optional[str] = None
+    help_message: Optional[str] = None
+    opt_in_keywords: tuple[str, ...] = ()
+    opt_out_keywords: tuple[str, ...] = ()
+    help_keywords: tuple[str, ...] = ()
+    subscriber_opt_in: bool = False
+    age_gated: bool = False
+    direct_lending: bool = False
+    privacy_policy_url: Optional[str] = None
+    terms_and_conditions_url: Optional[str] = None
     remove: bool = False
 
 
@@ -254,6 +265,28 @@ class SourceRef:
 
 
 @dataclass(frozen=True)
+class SendingRules:
+    """What the CRM enforces when it contacts a patient. Sources: TCPA quiet hours (8:00-21:00 local, 47 CFR
+    64.1200(c)(1)); the FCC's healthcare-message exemption (47 CFR 64.1200(a)(9)(iv): at most one message a day and
+    three a week, texts of 160 characters at most, free to the patient, opt-out honoured at once); an opted-out
+    number is refused by Twilio (21610) until the patient texts START."""
+
+    quiet_start: str = "21:00"
+    quiet_end: str = "08:00"
+    max_per_day: int = 1
+    max_per_week: int = 3
+    max_sms_length: int = 160
+
+    def as_dict(self) -> dict[str, object]:
+        return {"quiet_hours": {"start": self.quiet_start, "end": self.quiet_end, "time_zone": "the patient's"},
+                "max_per_day": self.max_per_day, "max_per_week": self.max_per_week,
+                "max_sms_length": self.max_sms_length, "free_to_patient": True, "opt_out": "at once",
+                "opted_out_error": 21610,
+                "sources": ["47 CFR 64.1200(c)(1) (quiet hours)", "47 CFR 64.1200(a)(9)(iv) (healthcare exemption)",
+                            "Twilio error 21610 (opted-out recipient)"]}
+
+
+@dataclass(frozen=True)
 class Tenant:
     id: str
     display_name: str
@@ -271,6 +304,8 @@ class Tenant:
     budget: Optional[Budget] = None
     billing: Optional[Billing] = None
     messaging: Optional[Messaging] = None
+    hipaa: bool = False
+    sending_rules: SendingRules = field(default_factory=SendingRules)
 
     @property
     def releasing(self) -> bool:

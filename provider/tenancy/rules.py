@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import idna
 
 from ..naming import api_key_friendly_name
+from ..prescription_terms import PASSING_WORDING, terms_in
 from .countries import country_issue, exact_number_issue
 from .permissions import KNOWN_PERMISSIONS
 from .problems import PathPart
@@ -299,6 +300,24 @@ def file_issues(data: dict[str, Any], file_stem: str, policy: ValidationPolicy) 
     if isinstance(data.get("messaging"), dict):
         yield from _messaging_issues(data)
     yield from _shard_move_issues(data)
+    if data.get("hipaa"):
+        yield from _hipaa_issues(data)
+
+
+def _hipaa_issues(data: dict[str, Any]) -> Iterator[RuleIssue]:
+    """What Twilio flags as incompatible with HIPAA message redaction, refused before anything is sent: inbound
+    webhooks by GET put message content in URLs and logs (23006)."""
+    why = "a HIPAA tenant's inbound messages must not arrive by GET (content in URLs and logs; Twilio 23006): use POST"
+    service = (data.get("messaging") or {}).get("service") or {}
+    if str(service.get("inbound_method", "")).upper() == "GET":
+        yield RuleIssue(("messaging", "service", "inbound_method"), why)
+    if str(service.get("fallback_method", "")).upper() == "GET":
+        yield RuleIssue(("messaging", "service", "fallback_method"), why)
+    for prefix, hooks in [(("webhooks",), data.get("webhooks") or {})] + [
+            (("phone_numbers", i, "webhooks"), n.get("webhooks") or {}) for i, n in enumerate(data.get("phone_numbers") or [])]:
+        for name in ("sms_method", "sms_fallback_method"):
+            if str(hooks.get(name, "")).upper() == "GET":
+                yield RuleIssue((*prefix, name), why)
 
 
 def _shard_move_issues(data: dict[str, Any]) -> Iterator[RuleIssue]:
@@ -362,12 +381,56 @@ def _messaging_issues(data: dict[str, Any]) -> Iterator[RuleIssue]:
             name in numbers and not _is_toll_free(numbers[name]) for name in messaging["senders"]):
         yield RuleIssue(("messaging", "a2p_10dlc"), "A2P 10DLC registers local numbers, and no sender is one; "
                         "toll-free senders need `toll_free` instead")
+    if a2p and not a2p.get("remove"):
+        yield from _campaign_issues(data, a2p)
     for index, name in enumerate((toll_free or {}).get("numbers") or []):
         path = ("messaging", "toll_free", "numbers", index)
         if name not in messaging["senders"]:
             yield RuleIssue(path, f"`{name}` must also be listed in messaging.senders")
         elif name in numbers and not _is_toll_free(numbers[name]):
             yield RuleIssue(path, f"`{name}` is not a toll-free number (search type toll_free, or +18XX)")
+
+
+BRAND_SUFFIXES = (" llc", " inc", " inc.", " corp", " corporation", " ltd", " co", " pllc", " lp")
+
+
+def _brand_names(data: dict[str, Any]) -> list[str]:
+    """The names a patient knows the tenant by: its display name and legal name, with or without the suffix."""
+    names = [str(data.get("display_name") or "")]
+    legal = str(((data.get("messaging") or {}).get("business") or {}).get("legal_name") or "")
+    names.append(legal)
+    for suffix in BRAND_SUFFIXES:
+        if legal.lower().endswith(suffix):
+            names.append(legal[: -len(suffix)])
+    return [n.strip().lower() for n in names if len(n.strip()) >= 3]
+
+
+def _campaign_issues(data: dict[str, Any], a2p: dict[str, Any]) -> Iterator[RuleIssue]:
+    """What carriers vet in a campaign, said before anything is sent: each sample names the brand, one says how to
+    opt out, STOP is an opt-out keyword, and no prescription-drug content (30941: never resubmittable)."""
+    brands = _brand_names(data)
+    samples = a2p.get("samples") or []
+    for index, sample in enumerate(samples):
+        if brands and not any(b in sample.lower() for b in brands):
+            yield RuleIssue(("messaging", "a2p_10dlc", "samples", index),
+                            f"must name the brand patients know ({data.get('display_name')!r}): carriers reject "
+                            "samples that do not say who is texting")
+    if samples and not any("stop" in sample.lower() for sample in samples):
+        yield RuleIssue(("messaging", "a2p_10dlc", "samples"), "one sample at least must say how to opt out "
+                                                                "(\"Reply STOP to opt out\"): carriers reject it (30887)")
+    keywords = [str(k).upper() for k in a2p.get("opt_out_keywords") or []]
+    if keywords and "STOP" not in keywords:
+        yield RuleIssue(("messaging", "a2p_10dlc", "opt_out_keywords"), "must include STOP (carriers require it)")
+    texts: list[tuple[tuple[PathPart, ...], str]] = [
+        (("messaging", "a2p_10dlc", "samples", i), t) for i, t in enumerate(samples)]
+    texts += [(("messaging", "a2p_10dlc", name), a2p[name]) for name in ("description", "message_flow",
+                                                                            "opt_in_message") if a2p.get(name)]
+    for path, text in texts:
+        found = terms_in(text)
+        if found:
+            yield RuleIssue(path, f"mentions {', '.join(found)}: carriers reject prescription-drug and controlled-"
+                                  "substance content, and such a campaign can never be resubmitted (Twilio 30941). "
+                                  f"Word reminders without it, e.g. {PASSING_WORDING}")
 
 
 def _credential_issues(data: dict[str, Any]) -> Iterator[RuleIssue]:
