@@ -165,13 +165,7 @@ def test_a2p_10dlc_flow_advances_with_the_clock(tenant: tuple[Client, Any], sand
 def test_a_rejected_brand_says_why_and_is_resubmitted_a_bounded_number_of_times(
         tenant: tuple[Client, Any], sandbox: SandboxServer) -> None:
     client, account = tenant
-    profile = _profile(client, account.sid, ein="00-0000000")
-    profile.customer_profiles_evaluations.create(policy_sid=SECONDARY_PROFILE_POLICY)
-    profile.update(status="pending-review")
-    product = _trust_product(client, profile)
-    product.trust_products_evaluations.create(policy_sid=A2P_TRUST_PRODUCT_POLICY)
-    product.update(status="pending-review")
-    _advance(sandbox, 2)
+    profile, product = _approved_bundles(client, account, sandbox, ein="00-0000000")
     brand = client.messaging.v1.brand_registrations.create(customer_profile_bundle_sid=profile.sid,
                                                            a2p_profile_bundle_sid=product.sid, mock=True)
     _advance(sandbox, 2)
@@ -269,15 +263,22 @@ def test_the_platforms_primary_profile_was_approved_long_before_any_tenant(sandb
     assert starter.status == 400
 
 
-def test_registration_errors_carry_twilios_codes(tenant: tuple[Client, Any], sandbox: SandboxServer) -> None:
-    client, account = tenant
-    profile = _profile(client, account.sid)
+def _approved_bundles(client: Client, account: Any, sandbox: SandboxServer, ein: str = "12-3456789"
+                      ) -> tuple[Any, Any]:
+    """A customer profile and an A2P trust product, submitted and (two days on) decided."""
+    profile = _profile(client, account.sid, ein=ein)
     profile.customer_profiles_evaluations.create(policy_sid=SECONDARY_PROFILE_POLICY)
     profile.update(status="pending-review")
     product = _trust_product(client, profile)
     product.trust_products_evaluations.create(policy_sid=A2P_TRUST_PRODUCT_POLICY)
     product.update(status="pending-review")
     _advance(sandbox, 2)
+    return profile, product
+
+
+def test_registration_errors_carry_twilios_codes(tenant: tuple[Client, Any], sandbox: SandboxServer) -> None:
+    client, account = tenant
+    profile, product = _approved_bundles(client, account, sandbox)
     brand = client.messaging.v1.brand_registrations.create(customer_profile_bundle_sid=profile.sid,
                                                            a2p_profile_bundle_sid=product.sid, mock=True)
     assert _refused(lambda: client.messaging.v1.brand_registrations(brand.sid).update()).code == 21725, \
@@ -335,13 +336,7 @@ def test_a_rejected_toll_free_verification_is_edited_only_within_its_window(
 
 
 def _approved_brand(client: Client, account: Any, sandbox: SandboxServer) -> Any:
-    profile = _profile(client, account.sid)
-    profile.customer_profiles_evaluations.create(policy_sid=SECONDARY_PROFILE_POLICY)
-    profile.update(status="pending-review")
-    product = _trust_product(client, profile)
-    product.trust_products_evaluations.create(policy_sid=A2P_TRUST_PRODUCT_POLICY)
-    product.update(status="pending-review")
-    _advance(sandbox, 2)
+    profile, product = _approved_bundles(client, account, sandbox)
     brand = client.messaging.v1.brand_registrations.create(customer_profile_bundle_sid=profile.sid,
                                                            a2p_profile_bundle_sid=product.sid, mock=True)
     _advance(sandbox, 2)
