@@ -115,3 +115,28 @@ def test_suspended_and_closed_accounts_have_no_traffic(parent: Client, sandbox: 
     suspended_on = PINNED_NOW.date() + timedelta(days=2)
     assert all(price == 0 for day, price in prices.items() if day >= suspended_on)
     assert any(price > 0 for day, price in prices.items() if day < suspended_on)
+
+
+@pytest.mark.parametrize("change", ["suspended", "closed"])
+def test_suspending_or_closing_never_rewrites_past_usage(parent: Client, sandbox: SandboxServer,
+                                                         change: str) -> None:
+    """History never changes: the days before a suspension or a closure keep their usage, in the account's own
+    records and in the parent's total, however the clock moves afterwards."""
+    account = parent.api.v2010.accounts.create(friendly_name="tenant:history")
+    parent.api.v2010.accounts(account.sid).incoming_phone_numbers.create(area_code="415")
+    sandbox.backend.clock.advance(timedelta(days=20))
+    past = (PINNED_NOW.date(), PINNED_NOW.date() + timedelta(days=10))
+
+    def totals() -> tuple[list[str], list[str]]:
+        own = [r.price for r in parent.api.v2010.accounts(account.sid).usage.records.list(
+            category="totalprice", start_date=past[0], end_date=past[1])]
+        everyone = [r.price for r in parent.api.v2010.accounts(sandbox.account_sid).usage.records.list(
+            category="totalprice", start_date=past[0], end_date=past[1], include_subaccounts=True)]
+        return own, everyone
+
+    before = totals()
+    assert Decimal(str(before[0][0])) > 0
+    parent.api.v2010.accounts(account.sid).update(status=change)
+    assert totals() == before
+    sandbox.backend.clock.advance(timedelta(days=5))
+    assert totals() == before

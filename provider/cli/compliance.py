@@ -91,9 +91,9 @@ def run(args: argparse.Namespace) -> int:
             print("| " + " | ".join(cell.replace("|", "\\|") for cell in _cells(row)) + " |")
     else:
         table = Table(title=f"messaging registration, stack {args.stack} (as of the last refresh)")
-        for header in HEADERS:
-            table.add_column(header, overflow="fold")
+        for header in HEADERS:  # prose wraps at spaces within the terminal's width; names are kept whole
+            table.add_column(header, overflow="fold", no_wrap=header == "tenant", ratio=None)
         for row in found:
             table.add_row(*(escape(cell) for cell in _cells(row)))
-        Console(width=max(Console().width, 160)).print(table)
+        Console().print(table)
     return 0

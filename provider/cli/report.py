@@ -32,15 +32,27 @@ def print_steps(steps: list[Step], action: str, console: Console, diff: bool = F
 
 
 def print_tenants(outputs: dict[str, Any], console: Console) -> None:
-    """Readable at 80 columns (long values fold, never cut); `tenantctl local output` has every detail."""
+    """A table when the terminal is wide enough to show every SID and number whole; otherwise one block per
+    tenant: a SID or a phone number is never split across lines. `tenantctl local output` has every detail."""
     tenants = reveal(outputs).get("tenants") or {}
-    table = Table(title=f"{len(tenants)} tenant(s)")
-    widest = max((len(tenant_id) for tenant_id in tenants), default=6)
-    table.add_column("tenant", no_wrap=True, min_width=min(widest, 32))  # names whole; long SIDs fold
-    for column in ("status", "subaccount", "numbers", "API key"):
-        table.add_column(column, overflow="fold")
+    rows = []
     for tenant_id, t in sorted(tenants.items()):
-        numbers = "\n".join(f"{name}: {n['phone_number']}" for name, n in sorted((t.get("phone_numbers") or {}).items()))
-        table.add_row(tenant_id, t.get("status") or "", t.get("account_sid") or "", numbers or "-",
-                      t.get("api_key_sid") or "-")
-    console.print(table)
+        numbers = [f"{name}: {n['phone_number']}" for name, n in sorted((t.get("phone_numbers") or {}).items())]
+        rows.append((tenant_id, t.get("status") or "", t.get("account_sid") or "", numbers,
+                     t.get("api_key_sid") or "-"))
+    headers = ("tenant", "status", "subaccount", "numbers", "API key")
+    widths = [max([len(h)] + [len(x) for row in rows for x in ([row[i]] if i != 3 else row[3] or ["-"])])
+              for i, h in enumerate(headers)]
+    if sum(widths) + 3 * len(widths) + 1 <= console.width:
+        table = Table(title=f"{len(tenants)} tenant(s)")
+        for header, width in zip(headers, widths, strict=True):
+            table.add_column(header, no_wrap=True, min_width=width)
+        for tenant_id, status, account, numbers, key in rows:
+            table.add_row(tenant_id, status, account, "\n".join(numbers) or "-", key)
+        console.print(table)
+        return
+    console.print(f"{len(tenants)} tenant(s)", highlight=False)
+    for tenant_id, status, account, numbers, key in rows:
+        console.print(f"[bold]{escape(tenant_id)}[/] ({escape(status)})", highlight=False)
+        for label, value in (("subaccount", account), ("API key", key), *(("number", n) for n in numbers)):
+            console.print(f"  {label}: {escape(value)}", highlight=False, soft_wrap=True)
