@@ -366,3 +366,48 @@ def test_carriers_reject_campaigns_without_consent_detail_or_with_prescription_c
     decided = service.us_app_to_person(campaign.sid).fetch()
     assert decided.campaign_status == "FAILED"
     assert any(e["error_code"] == code and field in e["fields"] for e in decided.errors), decided.errors
+
+
+def test_registration_and_carrier_fees_are_billed_as_twilio_bills_them(tenant: tuple[Client, Any],
+                                                                       sandbox: SandboxServer) -> None:
+    """A brand (not a mock) costs its registration fee once, a campaign its vetting once and a monthly fee day by
+    day, texts carrier fees while the campaign lives; deleting the campaign stops the monthly fee and never
+    rewrites what was billed; the parent's total holds every fee."""
+    from decimal import Decimal
+
+    from provider.sandbox import usage
+
+    client, account = tenant
+    profile, product = _approved_bundles(client, account, sandbox)
+    brand = client.messaging.v1.brand_registrations.create(customer_profile_bundle_sid=profile.sid,
+                                                           a2p_profile_bundle_sid=product.sid, mock=False)
+    brand_day = sandbox.backend.clock.today()
+    _advance(sandbox, 2)
+    service = client.messaging.v1.services.create(friendly_name="svc")
+    campaign = service.us_app_to_person.create(
+        brand_registration_sid=brand.sid, us_app_to_person_usecase="ACCOUNT_NOTIFICATION",
+        description="Pickup notices for the patients of Northside Pharmacy who opted in",
+        message_flow="Patients opt in at the counter by signing the texting consent form",
+        message_samples=SAMPLES, has_embedded_links=False, has_embedded_phone=False, **CONSENT)
+    campaign_day = sandbox.backend.clock.today()
+    _advance(sandbox, 10)
+    service.us_app_to_person(campaign.sid).delete()
+    _advance(sandbox, 5)
+
+    def price(category: str, sid: str = account.sid, **kw: Any) -> Decimal:
+        records = client.api.v2010.accounts(sid).usage.records.list(
+            category=category, start_date=brand_day, end_date=sandbox.backend.clock.today(), **kw)
+        return sum((Decimal(str(r.price)) for r in records), Decimal(0))
+
+    assert price("a2p-10dlc-registrationfees-brandregistration") == usage.BRAND_REGISTRATION_FEE
+    assert price("a2p-10dlc-registrationfees-campaignvetting") == usage.CAMPAIGN_VETTING_FEE
+    monthly = price("a2p-10dlc-registrationfees-monthly")
+    assert Decimal("2.5") < monthly < Decimal("4"), "about ten days of a 10.00 monthly fee, then none"
+    fees = price("a2p-registration-fees")
+    assert fees == usage.BRAND_REGISTRATION_FEE + usage.CAMPAIGN_VETTING_FEE + monthly
+    assert price("sms-messages-carrierfees") > 0
+    assert price("sms") == price("sms-inbound") + price("sms-outbound") + price("sms-messages-carrierfees")
+    before = fees
+    _advance(sandbox, 20)
+    assert price("a2p-registration-fees") == before, "history never changes"
+    assert campaign_day >= brand_day

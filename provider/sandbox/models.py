@@ -29,7 +29,7 @@ from .exceptions import (
 )
 from .messaging_models import MessagingRules, MessagingService, ServiceNumber
 from .permissions import GRANTABLE, MAX_POLICY_PERMISSIONS
-from .registration_models import Brand, Campaign, RegistrationRules, TollfreeVerification
+from .registration_models import Brand, Campaign, Fee, RegistrationRules, TollfreeVerification
 from .trusthub_models import Address, Assignment, Bundle, EndUser, Evaluation, SupportingDocument, TrustHubRules
 
 ACCOUNT_STATUSES = ("active", "suspended", "closed")
@@ -186,6 +186,7 @@ TABLES: dict[str, type] = {
     "addresses": Address, "bundles": Bundle, "end_users": EndUser, "documents": SupportingDocument,
     "assignments": Assignment, "evaluations": Evaluation, "services": MessagingService,
     "service_numbers": ServiceNumber, "brands": Brand, "campaigns": Campaign, "tollfree": TollfreeVerification,
+    "fees": Fee,
 }
 
 
@@ -352,6 +353,7 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
                 if status == "closed":
                     for number in [n for n in self.numbers.values() if n.account_sid == account.sid]:
                         self._release(number)
+                    self.end_fees(account.sid)  # its campaigns go with it: no more monthly fees
             account.date_updated = now
             self._persist(account.sid)
             return account
@@ -698,6 +700,7 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
             start = max(start or first, first)
             end = min(end or today, today)
             buckets: dict[tuple[date, date], dict[str, usage.Amount]] = {}
+            charges = {acc.sid: self.charges_of(acc.sid) for acc in accounts}
             for day in usage.days(start, end):
                 key = _bucket(day, granularity, start, end)
                 bucket = buckets.setdefault(key, {c: usage.ZERO for c in usage.CATEGORIES})
@@ -705,7 +708,8 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
                     if day < acc.date_created.date():
                         continue
                     status = acc.status_on(day)
-                    daily = usage.daily_usage(acc.sid, day, status == "active", self.ownership.get(acc.sid, ()))
+                    daily = usage.daily_usage(acc.sid, day, status == "active", self.ownership.get(acc.sid, ()),
+                                              charges.get(acc.sid, ()))
                     for cat, amount in daily.items():
                         bucket[cat] = bucket[cat] + amount
             records = []

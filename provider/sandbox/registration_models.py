@@ -11,9 +11,10 @@ import json
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
-from . import reviews
+from . import reviews, usage
 from .exceptions import (
     BrandNotApproved, BrandNotResubmittable, EditWindowClosed, InvalidParameter, NotFound, NotReady, NotTollFree, UnderReview,
     UpdateLimitReached, param_name,
@@ -101,6 +102,25 @@ class TollfreeVerification:
                 and now < expires)
 
 
+@dataclass
+class Fee:
+    """A registration fee an account owes (the stand-in's billing ledger, kept like any other table so that a
+    deleted campaign's past months stay billed: history never changes)."""
+
+    sid: str
+    account_sid: str
+    category: str  # a usage category under a2p-registration-fees
+    about: str  # the brand or campaign it is for
+    date_start: datetime
+    date_end: Optional[datetime] = None
+    one_time: str = "0"
+    monthly: str = "0"
+
+    def charge(self) -> usage.Charge:
+        return usage.Charge(self.category, self.date_start.date(), self.date_end.date() if self.date_end else None,
+                            Decimal(self.one_time), Decimal(self.monthly))
+
+
 def iso_day(moment: Optional[datetime]) -> str:
     return moment.date().isoformat() if moment else "?"
 
@@ -182,8 +202,27 @@ class RegistrationRules:
                           date_created=now, date_updated=now)
             self._decide_brand(brand, product)
             self.tables["brands"][brand.sid] = brand
+            if not mock:  # Twilio's mock brands are free
+                self._bill(account, "a2p-10dlc-registrationfees-brandregistration", brand.sid,
+                           one_time=usage.BRAND_REGISTRATION_FEE)
             self._persist(account.sid)
             return brand
+
+    def _bill(self, account: Account, category: str, about: str, one_time: Decimal = Decimal(0),
+              monthly: Decimal = Decimal(0)) -> None:
+        fee = Fee(self._sid("FE"), account.sid, category, about, self.clock.now(), None, f"{one_time:f}", f"{monthly:f}")
+        self.tables["fees"][fee.sid] = fee
+
+    def end_fees(self, account_sid: str, about: Optional[str] = None) -> None:
+        """Monthly fees stop (a campaign deleted, an account closed); what was billed stays billed."""
+        now = self.clock.now()
+        for fee in self.tables["fees"].values():
+            if fee.account_sid == account_sid and fee.date_end is None and (about is None or fee.about == about) \
+                    and Decimal(fee.monthly):
+                fee.date_end = now
+
+    def charges_of(self, account_sid: str) -> list[usage.Charge]:
+        return [f.charge() for f in self.tables["fees"].values() if f.account_sid == account_sid]
 
     def _require_approved(self, *bundles: Bundle) -> None:
         now = self.clock.now()
@@ -247,6 +286,11 @@ class RegistrationRules:
                                 brand_sid=brand_sid, fields=dict(fields), date_created=now, date_updated=now)
             self._decide_campaign(campaign)
             self.tables["campaigns"][campaign.sid] = campaign
+            if not brand.mock:
+                self._bill(account, "a2p-10dlc-registrationfees-campaignvetting", campaign.sid,
+                           one_time=usage.CAMPAIGN_VETTING_FEE)
+                self._bill(account, "a2p-10dlc-registrationfees-monthly", campaign.sid,
+                           monthly=usage.CAMPAIGN_MONTHLY_FEE)
             self._persist(account.sid)
             return campaign
 
@@ -299,6 +343,7 @@ class RegistrationRules:
     def delete_campaign(self, account: Account, service_sid: str, sid: str) -> None:
         with self.lock:
             del self.tables["campaigns"][self.fetch_campaign(account, service_sid, sid).sid]
+            self.end_fees(account.sid, sid)
             self._persist(account.sid)
 
     # ---- toll-free verifications -------------------------------------------------------------------

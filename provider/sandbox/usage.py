@@ -31,14 +31,26 @@ CATEGORIES: dict[str, tuple[str, str, str]] = {
     "phonenumbers-local": ("Local Phone Numbers", "phone-numbers", "phone-numbers"),
     "phonenumbers-mobile": ("Mobile Phone Numbers", "phone-numbers", "phone-numbers"),
     "phonenumbers-tollfree": ("Toll-free Phone Numbers", "phone-numbers", "phone-numbers"),
+    "sms-messages-carrierfees": ("Carrier fees for SMS", "messages", "messages"),
+    "a2p-registration-fees": ("A2P Registration Fees", "", "usd"),
+    "a2p-10dlc-registrationfees-brandregistration": ("A2P 10DLC brand registration", "registrations", "usd"),
+    "a2p-10dlc-registrationfees-campaignvetting": ("A2P 10DLC campaign vetting", "campaigns", "usd"),
+    "a2p-10dlc-registrationfees-monthly": ("A2P 10DLC campaign monthly fee", "campaigns", "usd"),
     "totalprice": ("Total Price", "", "usd"),
 }
+# What US texting registration costs, billed on the stand-in's clock (Twilio's list prices; mock brands are free).
+BRAND_REGISTRATION_FEE = Decimal("4.00")
+CAMPAIGN_VETTING_FEE = Decimal("15.00")
+CAMPAIGN_MONTHLY_FEE = Decimal("10.00")
+CARRIER_FEE_PER_SMS = Decimal("0.0030")  # per outbound SMS while the account's campaign is live
 # Twilio's hierarchy, as far as the stand-in models it: each parent is exactly the sum of its parts.
 PARTS = {
     "calls": ("calls-inbound", "calls-outbound"),
-    "sms": ("sms-inbound", "sms-outbound"),
+    "sms": ("sms-inbound", "sms-outbound", "sms-messages-carrierfees"),
     "phonenumbers": ("phonenumbers-local", "phonenumbers-mobile", "phonenumbers-tollfree"),
-    "totalprice": ("calls", "sms", "phonenumbers"),
+    "a2p-registration-fees": ("a2p-10dlc-registrationfees-brandregistration",
+                              "a2p-10dlc-registrationfees-campaignvetting", "a2p-10dlc-registrationfees-monthly"),
+    "totalprice": ("calls", "sms", "phonenumbers", "a2p-registration-fees"),
 }
 _NUMBER_PART = {"local": "phonenumbers-local", "mobile": "phonenumbers-mobile", "toll_free": "phonenumbers-tollfree"}
 
@@ -101,10 +113,43 @@ def number_day_price(number_type: str, day: date) -> Decimal:
     return (NUMBER_MONTHLY_PRICE.get(number_type, Decimal("1.15")) / days).quantize(PLACES)
 
 
-def daily_usage(account_sid: str, day: date, active: bool, owned: Iterable[Ownership]) -> dict[str, Amount]:
+@dataclass(frozen=True)
+class Charge:
+    """A fee an account owes from `start`: `one_time` on that day, `monthly` accrued day by day until `end`
+    (exclusive; None: still running). Recorded when the billable thing is made, so history never changes."""
+
+    category: str
+    start: date
+    end: date | None = None
+    one_time: Decimal = Decimal(0)
+    monthly: Decimal = Decimal(0)
+
+    def on(self, day: date) -> Decimal:
+        price = self.one_time if day == self.start else Decimal(0)
+        if self.monthly and self.start <= day and (self.end is None or day < self.end):
+            price += (self.monthly / calendar.monthrange(day.year, day.month)[1]).quantize(PLACES)
+        return price
+
+
+def daily_usage(account_sid: str, day: date, active: bool, owned: Iterable[Ownership],
+                charges: Iterable[Charge] = ()) -> dict[str, Amount]:
     """All categories of one account on one day, totalprice last."""
     quiet = {c: ZERO for c in ("calls", "calls-inbound", "calls-outbound", "sms", "sms-inbound", "sms-outbound")}
     result = dict(traffic(account_sid, day)) if active else quiet
+    fees = {part: ZERO for part in PARTS["a2p-registration-fees"]}
+    live_campaign = False
+    for charge in charges:
+        price = charge.on(day)
+        if price:
+            fees[charge.category] = fees[charge.category] + Amount(1 if charge.one_time and day == charge.start
+                                                                   else 0, price, price)
+        live_campaign |= charge.category == "a2p-10dlc-registrationfees-monthly" and price > 0
+    outbound = result["sms-outbound"].count if live_campaign else 0
+    result["sms-messages-carrierfees"] = Amount(outbound, Decimal(outbound),
+                                                (outbound * CARRIER_FEE_PER_SMS).quantize(PLACES))
+    result["sms"] = sum((result[p] for p in PARTS["sms"]), ZERO)
+    result.update(fees)
+    result["a2p-registration-fees"] = sum((fees[p] for p in PARTS["a2p-registration-fees"]), ZERO)
     numbers = [o for o in owned if o.start <= day and (o.end is None or day < o.end)]
     for part in PARTS["phonenumbers"]:
         held = [o for o in numbers if _NUMBER_PART.get(o.number_type, "phonenumbers-local") == part]

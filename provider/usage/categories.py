@@ -9,9 +9,12 @@ from typing import Iterable, Optional
 TOTAL = "totalprice"
 # parent -> its parts (the main ones Twilio reports; a subset of Twilio's list)
 HIERARCHY: dict[str, tuple[str, ...]] = {
-    TOTAL: ("calls", "sms", "mms", "phonenumbers", "recordings", "recordingstorage", "transcriptions", "lookups"),
+    TOTAL: ("calls", "sms", "mms", "phonenumbers", "recordings", "recordingstorage", "transcriptions", "lookups",
+            "a2p-registration-fees"),
     "calls": ("calls-inbound", "calls-outbound", "calls-client", "calls-sip"),
-    "sms": ("sms-inbound", "sms-outbound"),
+    "sms": ("sms-inbound", "sms-outbound", "sms-messages-carrierfees"),
+    "a2p-registration-fees": ("a2p-10dlc-registrationfees-brandregistration",
+                              "a2p-10dlc-registrationfees-campaignvetting", "a2p-10dlc-registrationfees-monthly"),
     "mms": ("mms-inbound", "mms-outbound"),
     "phonenumbers": ("phonenumbers-local", "phonenumbers-mobile", "phonenumbers-tollfree"),
 }
