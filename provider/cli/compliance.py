@@ -90,10 +90,23 @@ def run(args: argparse.Namespace) -> int:
         for row in found:
             print("| " + " | ".join(cell.replace("|", "\\|") for cell in _cells(row)) + " |")
     else:
-        table = Table(title=f"messaging registration, stack {args.stack} (as of the last refresh)")
-        for header in HEADERS:  # prose wraps at spaces within the terminal's width; names are kept whole
-            table.add_column(header, overflow="fold", no_wrap=header == "tenant", ratio=None)
-        for row in found:
-            table.add_row(*(escape(cell) for cell in _cells(row)))
-        Console().print(table)
+        console = Console()
+        title = f"messaging registration, stack {args.stack} (as of the last refresh)"
+        if console.width >= WIDE_ENOUGH:
+            table = Table(title=title)
+            for header in HEADERS:  # prose wraps at spaces; statuses and names are kept whole
+                table.add_column(header, overflow="fold", no_wrap=header == "tenant")
+            for row in found:
+                table.add_row(*(escape(cell) for cell in _cells(row)))
+            console.print(table)
+        else:  # a narrow terminal: one block per tenant, lines wrapped at spaces, never inside a word
+            console.print(title, highlight=False)
+            for row in found:
+                cells = _cells(row)
+                console.print(f"[bold]{escape(cells[0])}[/]", highlight=False)
+                for header, cell in zip(HEADERS[1:], cells[1:], strict=True):
+                    console.print(f"  {escape(header)}: {escape(cell)}", highlight=False)
     return 0
+
+
+WIDE_ENOUGH = 140  # below it the table's seven columns would break statuses and SIDs mid-word
