@@ -78,7 +78,7 @@ def test_the_usage_report_under_a_low_limit_gives_the_same_totals(world, tmp_pat
     server, _ = world
     calm = run_usage(request(tmp_path))
     server.app.limit.configure(2)
-    server.faults.configure(latency_ms=20)
+    server.faults.configure(latency_ms=200)  # long enough that 16 requests overlap even on a loaded machine
     limited = run_usage(request(tmp_path, concurrency=16))
     assert server.backend.counters["throttled 20429"] > 0
     assert [(line.label, line.cost) for line in limited.lines] == [(line.label, line.cost) for line in calm.lines]
