@@ -107,12 +107,14 @@ def deploy(action: str, *, root: Path, stack: str, tenants_dir: Optional[str] = 
     store = LocalStateStore(state_path(root, stack), stack_crypter(root / f"Pulumi.{stack}.yaml", passphrase))
     directory = tenants_dir or str(root / "tenants")
 
+    deployed: dict[str, Any] = {}  # this stack's last outputs, set as the run loads its state
+
     @functools.cache
     def tenant_files() -> LoadResult:
         """Read once for every pass: the preview and the apply see the same files."""
         policy = ValidationPolicy.for_stack(stack, stand_in=bool(config.get("twilio:apiBaseUrl")))
         # Every other engine-less stack of the parent: no tenant, number or subaccount they deploy is taken here.
-        own = (store.load()[1].get("tenants") or {}) if store.path.exists() else {}
+        own = deployed.get("tenants") or {}  # the outputs this run loaded (read once, decrypted once)
         return guard_against_other_stacks(load_tenants([directory], policy), root, stack, source="local",
                                           own=own)[0]
 
@@ -127,6 +129,7 @@ def deploy(action: str, *, root: Path, stack: str, tenants_dir: Optional[str] = 
 
     if action == "preview":
         state, outputs = store.load()
+        deployed.update(outputs)
         with ProviderServer(env=env) as server:
             server.configure(config)
             engine = LocalEngine(server, state, preview=True, on_step=told("refresh"))
@@ -139,6 +142,7 @@ def deploy(action: str, *, root: Path, stack: str, tenants_dir: Optional[str] = 
 
     with StackLock(lock_path(store.path), stack):
         state, outputs = store.load()
+        deployed.update(outputs)
         checkpoint = _Checkpointer(store, outputs)
         with ProviderServer(env=env) as server:
             server.configure(config)
