@@ -33,7 +33,7 @@ SPEC_PATH = SPEC_DIR / "twilio_api_v2010.json"
 # The document that describes each Twilio host the product calls.
 SPEC_BY_HOST = {"api.twilio.com": "twilio_api_v2010.json", "iam.twilio.com": "twilio_iam_v1.json",
                 "accounts.twilio.com": "twilio_accounts_v1.json", "messaging.twilio.com": "twilio_messaging_v1.json",
-                "trusthub.twilio.com": "twilio_trusthub_v1.json"}
+                "trusthub.twilio.com": "twilio_trusthub_v1.json", "voice.twilio.com": "twilio_voice_v1.json"}
 DECIMAL_TEXT = {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}
 STRING_NUMBERS = {"price", "latitude", "longitude"}
 E164 = r"^\+[1-9][0-9]{6,14}$"

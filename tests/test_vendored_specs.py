@@ -12,7 +12,7 @@ from .contract import SPEC_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = ("twilio_api_v2010.json", "twilio_messaging_v1.json", "twilio_trusthub_v1.json",
-            "twilio_accounts_v1.json", "twilio_iam_v1.json", "twilio_events_v1.json")
+            "twilio_accounts_v1.json", "twilio_iam_v1.json", "twilio_events_v1.json", "twilio_voice_v1.json")
 
 
 def test_every_spec_is_vendored_with_its_license_and_recorded_sum() -> None:

@@ -30,11 +30,14 @@ from .exceptions import (
 from .messaging_models import MessagingRules, MessagingService, ServiceNumber
 from .permissions import GRANTABLE, MAX_POLICY_PERMISSIONS
 from .registration_models import Brand, Campaign, Fee, RegistrationRules, TollfreeVerification
-from .trusthub_models import Address, Assignment, Bundle, EndUser, Evaluation, SupportingDocument, TrustHubRules
+from .trusthub_models import (Address, Assignment, Bundle, ChannelEndpoint, EndUser, Evaluation, SupportingDocument,
+                              TrustHubRules)
+from .voice_v1 import models as voice_v1
 
 ACCOUNT_STATUSES = ("active", "suspended", "closed")
 DELETED_AFTER_DAYS = 30  # Twilio deletes a closed subaccount this long after it was closed
 JOURNAL_COMPACT_MIN_BYTES = 1 << 20  # the --state journal is folded into a new snapshot past this size
+EMERGENCY_REGISTRATION = timedelta(hours=1)  # the stand-in's time to (un)register an emergency address
 DEFAULT_MAX_SUBACCOUNTS = 1000  # per parent, until Twilio raises it on request (error 21480 beyond)
 DEMO_PARENT_NUMBERS = ("+14155550100", "+13125550199")
 # A subaccount made before this repository existed, with a number, at fixed SIDs so a tenant file can adopt them.
@@ -120,6 +123,9 @@ class IncomingNumber:
     sms_fallback_method: str = "POST"
     status_callback: str = ""
     status_callback_method: str = "POST"
+    emergency_address_sid: str = ""
+    emergency_status: str = "Inactive"
+    date_emergency_requested: Optional[datetime] = None  # when the emergency address was last set (or cleared)
 
 
 @dataclass
@@ -186,7 +192,7 @@ TABLES: dict[str, type] = {
     "addresses": Address, "bundles": Bundle, "end_users": EndUser, "documents": SupportingDocument,
     "assignments": Assignment, "evaluations": Evaluation, "services": MessagingService,
     "service_numbers": ServiceNumber, "brands": Brand, "campaigns": Campaign, "tollfree": TollfreeVerification,
-    "fees": Fee,
+    "fees": Fee, "channel_endpoints": ChannelEndpoint, **voice_v1.TABLES,
 }
 
 
@@ -213,6 +219,7 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
         self.counters: Counter[str] = Counter()
         self._seq = 0
         self.state_file = state_file
+        self.voice = voice_v1.DialingPermissions(self)
         if state_file is not None and state_file.exists():
             self._restore(json.loads(state_file.read_text()))
             self._snapshot_bytes = state_file.stat().st_size
@@ -456,10 +463,12 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
         return self._owned(self.numbers, account, sid, "IncomingPhoneNumbers")
 
     def update_number(self, principal: Principal, account: Account, sid: str, settings: dict[str, str],
-                      transfer_to: Optional[str]) -> IncomingNumber:
+                      transfer_to: Optional[str], emergency: Optional[dict[str, str]] = None) -> IncomingNumber:
         with self.lock:
             number = self.fetch_number(account, sid)
             settings = self._checked_number_settings(settings)
+            if emergency:
+                self._checked_emergency(number, emergency)
             if transfer_to is not None and transfer_to != number.account_sid:
                 if not principal.account.is_parent or principal.key is not None:
                     raise TransferNeedsParentCredentials(
@@ -476,15 +485,57 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
                         f"{number.phone_number} is a regulated {number.country} {number.number_type} number: the "
                         f"account {transfer_to} needs an approved regulatory bundle for it before a transfer")
             self._apply_number_settings(number, settings)
+            if emergency:
+                self._apply_emergency(number, emergency)
             if transfer_to is not None and transfer_to != number.account_sid:
                 today = self.clock.today()
                 self._end_ownership(number, today)
                 self._leave_service(number.sid)  # the service stays with the account it belongs to
+                self._drop_channel_endpoints(number.sid)  # Trust Hub assignments are the old account's
+                number.emergency_address_sid, number.emergency_status = "", "Inactive"  # its address stays behind
                 number.account_sid = transfer_to
                 self._start_ownership(number, today)
             number.date_updated = self.clock.now()
             self._persist(account.sid, number.account_sid)  # the source and, after a transfer, the target
             return number
+
+    def _checked_emergency(self, number: IncomingNumber, emergency: dict[str, str]) -> None:
+        """EmergencyAddressSid: an emergency-enabled address of the number's account, on a voice number of the
+        US or Canada; EmergencyStatus Active needs one (Inactive keeps it, unregistered)."""
+        address_sid = emergency.get("emergency_address_sid", number.emergency_address_sid)
+        status = emergency.get("emergency_status", number.emergency_status)
+        if status not in ("Active", "Inactive"):
+            raise InvalidParameter("EmergencyStatus must be Active or Inactive")
+        if "emergency_address_sid" in emergency or status == "Active":
+            address = self.tables["addresses"].get(address_sid)
+            if address is None or address.account_sid != number.account_sid:
+                raise InvalidParameter(f"EmergencyAddressSid {address_sid} is not an address of "
+                                       f"{number.account_sid}")
+            if not address.emergency_enabled:
+                raise InvalidParameter(f"Address {address_sid} is not emergency enabled (create it with "
+                                       "EmergencyEnabled=true)")
+            if number.country not in ("US", "CA") or not number.capabilities.get("voice"):
+                raise InvalidParameter(f"{number.phone_number} cannot take an emergency address: emergency "
+                                       "calling is for voice numbers of the US and Canada")
+        elif status == "Active":
+            raise InvalidParameter("EmergencyStatus Active needs an EmergencyAddressSid")
+
+    def _apply_emergency(self, number: IncomingNumber, emergency: dict[str, str]) -> None:
+        before = (number.emergency_address_sid, number.emergency_status)
+        number.emergency_address_sid = emergency.get("emergency_address_sid", before[0])
+        number.emergency_status = emergency.get("emergency_status", before[1])
+        if (number.emergency_address_sid, number.emergency_status) != before:
+            number.date_emergency_requested = self.clock.now()
+
+    def emergency_address_status(self, number: IncomingNumber) -> str:
+        """Registered while the number is emergency-Active with an address. Twilio registers an address with
+        the 911 database in minutes; the stand-in takes `EMERGENCY_REGISTRATION` on its clock (and as long to
+        unregister one)."""
+        requested = number.date_emergency_requested
+        settled = requested is None or self.clock.now() >= requested + EMERGENCY_REGISTRATION
+        if number.emergency_address_sid and number.emergency_status == "Active":
+            return "registered" if settled else "pending-registration"
+        return "unregistered" if settled else "pending-unregistration"
 
     @staticmethod
     def _checked_number_settings(settings: dict[str, str]) -> dict[str, str]:
@@ -522,6 +573,7 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
     def _release(self, number: IncomingNumber) -> None:
         self._end_ownership(number, self.clock.today())
         self._leave_service(number.sid)
+        self._drop_channel_endpoints(number.sid)
         del self.numbers[number.sid]
         del self.number_by_e164[number.phone_number]
 
@@ -811,6 +863,8 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
             self.accounts[a["sid"]] = Account(**a)
         for n in state["numbers"]:
             n.update(date_created=when(n["date_created"]), date_updated=when(n["date_updated"]))
+            if n.get("date_emergency_requested"):
+                n["date_emergency_requested"] = when(n["date_emergency_requested"])
             self.numbers[n["sid"]] = IncomingNumber(**n)
             self.number_by_e164[n["phone_number"]] = n["sid"]
         for k in state["keys"]:
@@ -830,6 +884,10 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
 
     def _journal_path(self) -> Optional[Path]:
         return None if self.state_file is None else self.state_file.with_name(self.state_file.name + ".journal")
+
+    def persist(self, *account_sids: str) -> None:
+        """What a service folder calls after a write (see `_persist`)."""
+        self._persist(*account_sids)
 
     def _persist(self, *account_sids: str) -> None:
         """Durable before the answer goes out, O(1) amortized: a write appends the records of the accounts it

@@ -33,6 +33,7 @@ PERMISSION_FOR = {
 # CRM sends messages and places calls). A policy naming anything else is refused, as Twilio refuses it.
 GRANTABLE = frozenset(PERMISSION_FOR.values()) | frozenset({
     f"/twilio/messaging/messages/{action}" for action in ("create", "read", "update", "delete")
-}) | frozenset({f"/twilio/voice/calls/{action}" for action in ("create", "read", "update", "delete")})
+}) | frozenset({f"/twilio/voice/calls/{action}" for action in ("create", "read", "update", "delete")}) | frozenset({
+    "/twilio/voice/dialing-permissions/read", "/twilio/voice/dialing-permissions/update"})
 
 MAX_POLICY_PERMISSIONS = 100

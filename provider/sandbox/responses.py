@@ -117,9 +117,12 @@ def account_json(a: Account) -> dict[str, Any]:
     }
 
 
-def number_json(n: IncomingNumber) -> dict[str, Any]:
+def number_json(n: IncomingNumber, backend: Optional[TwilioBackend] = None) -> dict[str, Any]:
+    """`backend` gives the emergency address's registration status on its clock (without: as last settled)."""
     def url(value: str) -> Optional[str]:
         return value or None
+    emergency_status = backend.emergency_address_status(n) if backend is not None else (
+        "registered" if n.emergency_address_sid else "unregistered")
     return {
         "account_sid": n.account_sid,
         "address_requirements": "none",
@@ -129,9 +132,9 @@ def number_json(n: IncomingNumber) -> dict[str, Any]:
         "capabilities": dict(n.capabilities),
         "date_created": rfc2822(n.date_created),
         "date_updated": rfc2822(n.date_updated),
-        "emergency_status": "Inactive",
-        "emergency_address_sid": None,
-        "emergency_address_status": "unregistered",
+        "emergency_status": n.emergency_status,
+        "emergency_address_sid": n.emergency_address_sid or None,
+        "emergency_address_status": emergency_status,
         "friendly_name": n.friendly_name,
         "identity_sid": None,
         "origin": "twilio",
@@ -358,9 +361,9 @@ def _number_settings(params: Params) -> dict[str, str]:
     return settings
 
 
-def _typed_number_json(n: IncomingNumber) -> dict[str, Any]:
+def _typed_number_json(n: IncomingNumber, backend: Optional[TwilioBackend] = None) -> dict[str, Any]:
     """The typed endpoints (IncomingPhoneNumbers/Local.json, …) answer without the `type` field."""
-    body = number_json(n)
+    body = number_json(n, backend)
     del body["type"]
     return body
 
@@ -384,22 +387,26 @@ def list_numbers(call: Call) -> Response:
                                         friendly_name=call.params.get("FriendlyName"), number_type=number_type)
     call.params.get("Beta")
     call.params.get("Origin")
-    return page(call, "incoming_phone_numbers", numbers, _typed_number_json if number_type else number_json,
+    render = _typed_number_json if number_type else number_json
+    return page(call, "incoming_phone_numbers", numbers, lambda n: render(n, call.backend),
                 call.params.filters("PhoneNumber", "FriendlyName"))
 
 
 def fetch_number(call: Call) -> Response:
     call.params.reject_unknown()
-    return 200, number_json(call.backend.fetch_number(call.account(), call.args["sid"]))
+    return 200, number_json(call.backend.fetch_number(call.account(), call.args["sid"]), call.backend)
 
 
 def update_number(call: Call) -> Response:
     account = call.account(write=True)
     settings = _number_settings(call.params)
     transfer_to = call.params.get("AccountSid")
+    emergency = {attr: v for attr, name in (("emergency_address_sid", "EmergencyAddressSid"),
+                                            ("emergency_status", "EmergencyStatus"))
+                 if (v := call.params.get(name)) is not None}
     call.params.reject_unknown()
-    number = call.backend.update_number(call.principal, account, call.args["sid"], settings, transfer_to)
-    return 200, number_json(number)
+    number = call.backend.update_number(call.principal, account, call.args["sid"], settings, transfer_to, emergency)
+    return 200, number_json(number, call.backend)
 
 
 def release_number(call: Call) -> Response:

@@ -16,13 +16,16 @@ FINAL_MARK = "sandbox-reject-final"  # a toll-free rejection whose reason allows
 REJECTED_EIN = "00-0000000"
 
 # Days after a submission: (under review from, decided at).
-SCHEDULE_DAYS = {"bundle": (1, 2), "brand": (1, 2), "campaign": (1, 3), "tollfree": (1, 3)}
+SCHEDULE_DAYS = {"bundle": (1, 2), "brand": (1, 2), "campaign": (1, 3), "tollfree": (1, 3),
+                 "shaken_stir": (1, 3), "voice_integrity": (1, 2), "cnam": (1, 3)}
 # Twilio's status names per kind: (submitted, under review, approved, rejected).
 STATUS_NAMES = {
     "bundle": ("pending-review", "in-review", "twilio-approved", "twilio-rejected"),
     "brand": ("PENDING", "IN_REVIEW", "APPROVED", "FAILED"),
     "campaign": ("IN_PROGRESS", "IN_PROGRESS", "VERIFIED", "FAILED"),
     "tollfree": ("PENDING_REVIEW", "IN_REVIEW", "TWILIO_APPROVED", "TWILIO_REJECTED"),
+    **{kind: ("pending-review", "in-review", "twilio-approved", "twilio-rejected")
+       for kind in ("shaken_stir", "voice_integrity", "cnam")},  # voice trust products are bundles too
 }
 
 
@@ -37,10 +40,6 @@ def status(kind: str, submitted: datetime, approved: bool, now: datetime) -> str
 
 def decided_after(kind: str) -> timedelta:
     return timedelta(days=SCHEDULE_DAYS[kind][1])
-
-
-def is_decided(kind: str, submitted: datetime, now: datetime) -> bool:
-    return now >= submitted + decided_after(kind)
 
 
 def marked_field(values: dict[str, Any], prefix: str = "") -> Optional[str]:

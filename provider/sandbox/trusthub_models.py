@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -28,8 +29,20 @@ if TYPE_CHECKING:
 PRIMARY_PROFILE_POLICY = "RN6433641899984f951173ef1738c3bdd0"
 SECONDARY_PROFILE_POLICY = "RNdfbf3fae0e1107f8aded0e7cead80bf5"
 A2P_TRUST_PRODUCT_POLICY = "RNb0d4771c2c98518d916a3d4cd70a8f8b"
+# Voice trust products (Trust Hub API onboarding guides for ISVs using subaccounts).
+SHAKEN_STIR_POLICY = "RN7a97559effdf62d00f4298208492a5ea"
+VOICE_INTEGRITY_POLICY = "RN5b3660f9598883b1df4e77f77acefba0"
+CNAM_POLICY = "RNf3db3cd1fe25fcfd3c3ded065c8fea53"
+VOICE_POLICIES = (SHAKEN_STIR_POLICY, VOICE_INTEGRITY_POLICY, CNAM_POLICY)
 POLICIES = {"customer_profile": (PRIMARY_PROFILE_POLICY, SECONDARY_PROFILE_POLICY),
-            "trust_product": (A2P_TRUST_PRODUCT_POLICY,)}
+            "trust_product": (A2P_TRUST_PRODUCT_POLICY, *VOICE_POLICIES)}
+# Which review schedule (`reviews.SCHEDULE_DAYS`) a bundle of each policy follows; others: "bundle".
+REVIEW_KIND = {SHAKEN_STIR_POLICY: "shaken_stir", VOICE_INTEGRITY_POLICY: "voice_integrity", CNAM_POLICY: "cnam"}
+CNAM_MAX = 15
+CNAM_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9., ]*\Z")
+# What carriers display when no name is known or it is withheld: never a registered caller name (stand-in rule).
+CNAM_RESERVED = frozenset({"unknown", "unavailable", "private", "anonymous", "restricted", "toll free",
+                           "wireless caller", "out of area", "blocked"})
 # The sandbox parent's primary customer profile: at Twilio the platform's own, approved in the Console once.
 SANDBOX_PRIMARY_PROFILE_SID = "BU" + "5a7db0c" + "0" * 24 + "1"
 PRIMARY_PROFILE_APPROVED = datetime(2020, 1, 6, 12, 0, tzinfo=timezone.utc)
@@ -45,6 +58,8 @@ END_USER_ATTRIBUTES = {
     "authorized_representative_2": ("first_name", "last_name", "email", "phone_number", "business_title",
                                     "job_position"),
     "us_a2p_messaging_profile_information": ("company_type",),
+    "voice_integrity_information": ("use_case", "business_employee_count", "average_business_day_call_volume"),
+    "cnam_information": ("cnam_display_name",),
 }
 DOCUMENT_ATTRIBUTES = {"customer_profile_address": ("address_sids",)}
 # What a bundle under each policy must hold: end-user/document types, and a customer profile of which policy.
@@ -53,6 +68,9 @@ REQUIREMENTS: dict[str, tuple[tuple[str, ...], Optional[str]]] = {
                                 "customer_profile_address"), PRIMARY_PROFILE_POLICY),
     A2P_TRUST_PRODUCT_POLICY: (("us_a2p_messaging_profile_information",), SECONDARY_PROFILE_POLICY),
     PRIMARY_PROFILE_POLICY: ((), None),
+    SHAKEN_STIR_POLICY: ((), SECONDARY_PROFILE_POLICY),
+    VOICE_INTEGRITY_POLICY: (("voice_integrity_information",), SECONDARY_PROFILE_POLICY),
+    CNAM_POLICY: (("cnam_information",), SECONDARY_PROFILE_POLICY),
 }
 
 
@@ -68,6 +86,7 @@ class Address:
     iso_country: str
     friendly_name: str = ""
     street_secondary: str = ""
+    emergency_enabled: bool = False
     date_created: Optional[datetime] = None
     date_updated: Optional[datetime] = None
 
@@ -124,6 +143,18 @@ class Assignment:
 
 
 @dataclass
+class ChannelEndpoint:
+    """A phone number assigned to a customer profile or trust product (`RA...`)."""
+
+    sid: str
+    account_sid: str
+    bundle_sid: str
+    channel_endpoint_type: str
+    channel_endpoint_sid: str
+    date_created: Optional[datetime] = None
+
+
+@dataclass
 class Evaluation:
     sid: str
     account_sid: str
@@ -137,7 +168,31 @@ class Evaluation:
 def bundle_status(bundle: Bundle, now: datetime) -> str:
     if bundle.date_submitted is None:
         return "draft"
-    return reviews.status("bundle", bundle.date_submitted, bundle.approved, now)
+    return reviews.status(REVIEW_KIND.get(bundle.policy_sid, "bundle"), bundle.date_submitted, bundle.approved, now)
+
+
+def _checked_voice_attributes(type_: str, attributes: dict[str, Any]) -> None:
+    """Values Twilio refuses in the voice end users: counts that are not positive whole numbers (sent as
+    strings), a caller name carriers cannot display."""
+    if type_ == "voice_integrity_information":
+        for name in ("business_employee_count", "average_business_day_call_volume"):
+            value = str(attributes.get(name))
+            if not value.isdigit() or int(value) < 1:
+                raise InvalidParameter(f"{name} must be a positive whole number, got {attributes.get(name)!r}")
+    if type_ == "cnam_information":
+        problem = cnam_problem(str(attributes.get("cnam_display_name")))
+        if problem:
+            raise InvalidParameter(f"cnam_display_name {problem}")
+
+
+def cnam_problem(name: str) -> Optional[str]:
+    if len(name) > CNAM_MAX:
+        return f"is {len(name)} characters; at most {CNAM_MAX}"
+    if not CNAM_PATTERN.match(name):
+        return "must start with a letter and hold only letters, digits, periods, commas and spaces"
+    if name.strip().lower() in CNAM_RESERVED:
+        return f"{name!r} is what carriers show for an unknown or withheld caller"
+    return None
 
 
 def _attributes(raw: Optional[str], required: tuple[str, ...], what: str) -> dict[str, Any]:
@@ -163,9 +218,10 @@ class TrustHubRules:
     parent_sid: str
     _sid: Callable[[str], str]
     _persist: Callable[..., None]
+    numbers: dict[str, Any]
 
     # ---- addresses (v2010) -------------------------------------------------------------------------
-    def create_address(self, account: Account, fields: dict[str, str]) -> Address:
+    def create_address(self, account: Account, fields: dict[str, Any]) -> Address:
         with self.lock:
             missing = [name for name in ("customer_name", "street", "city", "region", "postal_code", "iso_country")
                        if not fields.get(name)]
@@ -173,6 +229,8 @@ class TrustHubRules:
                 raise InvalidParameter(f"Address needs {', '.join(missing)}")
             if len(fields["iso_country"]) != 2:
                 raise InvalidParameter("IsoCountry must be an ISO 3166-1 alpha-2 code")
+            if fields.get("emergency_enabled") and fields["iso_country"] not in ("US", "CA"):
+                raise InvalidParameter("An emergency address must be in the US or Canada (EmergencyEnabled)")
             now = self.clock.now()
             address = Address(sid=self._sid("AD"), account_sid=account.sid, date_created=now, date_updated=now,
                               **fields)
@@ -188,6 +246,25 @@ class TrustHubRules:
     def fetch_address(self, account: Account, sid: str) -> Address:
         with self.lock:
             return self._mine("addresses", account, sid, f"/Accounts/{account.sid}/Addresses/{sid}")
+
+    def delete_address(self, account: Account, sid: str) -> None:
+        """Refused while a number names it as its emergency address or a document names it."""
+        with self.lock:
+            self.fetch_address(account, sid)
+            users = [n.phone_number for n in self.numbers.values()
+                     if n.emergency_address_sid == sid and n.emergency_status == "Active"]
+            documents = [d.sid for d in self.tables["documents"].values()
+                         if sid in ([d.attributes.get("address_sids")] if isinstance(d.attributes.get("address_sids"),
+                                                                                     str)
+                                    else d.attributes.get("address_sids") or [])]
+            if users or documents:
+                raise InvalidParameter(f"Address {sid} is in use ({', '.join(users + documents)}): remove it from "
+                                       "them first")
+            for number in self.numbers.values():
+                if number.emergency_address_sid == sid:
+                    number.emergency_address_sid = ""  # an inactive number forgets the address deleted
+            del self.tables["addresses"][sid]
+            self._persist(account.sid)
 
     # ---- bundles -----------------------------------------------------------------------------------
     def seed_primary_profile(self) -> None:
@@ -267,7 +344,7 @@ class TrustHubRules:
         with self.lock:
             bundle = self.fetch_bundle(account, kind, sid)
             self._editable(bundle)
-            for table in ("assignments", "evaluations"):
+            for table in ("assignments", "evaluations", "channel_endpoints"):
                 rows = self.tables[table]
                 for row_sid in [r.sid for r in rows.values() if r.bundle_sid == sid]:
                     del rows[row_sid]
@@ -290,6 +367,7 @@ class TrustHubRules:
             if type_ not in rules:
                 raise InvalidParameter(f"Type {type_} is not one of {', '.join(sorted(rules))}")
             attributes = _attributes(raw_attributes, rules[type_], type_)
+            _checked_voice_attributes(type_, attributes)
             self._check_addresses(account, attributes)
             now = self.clock.now()
             cls = EndUser if table == "end_users" else SupportingDocument
@@ -324,8 +402,10 @@ class TrustHubRules:
                 self._editable(bundle)
             if raw_attributes is not None:
                 rules = END_USER_ATTRIBUTES if table == "end_users" else DOCUMENT_ATTRIBUTES
-                item.attributes = _attributes(raw_attributes, rules[item.type], item.type)
-                self._check_addresses(account, item.attributes)
+                attributes = _attributes(raw_attributes, rules[item.type], item.type)
+                _checked_voice_attributes(item.type, attributes)
+                self._check_addresses(account, attributes)
+                item.attributes = attributes
             if friendly_name is not None:
                 item.friendly_name = friendly_name
             item.date_updated = self.clock.now()
@@ -409,13 +489,16 @@ class TrustHubRules:
                 results.append({"requirement_name": type_, "passed": passed,
                                 "failure_reason": None if passed else f"no {type_} is assigned"})
             if needed_profile:
-                # the platform's primary profile must be approved; a tenant's own profile may still be in review
+                # the platform's primary profile must be approved, and so must the profile a voice trust product
+                # builds on; an A2P trust product's profile may still be in review
+                approved_needed = needed_profile == PRIMARY_PROFILE_POLICY or policy_sid in VOICE_POLICIES
                 passed = any(isinstance(item, Bundle) and item.policy_sid == needed_profile
-                             and (needed_profile != PRIMARY_PROFILE_POLICY
+                             and (not approved_needed
                                   or bundle_status(item, self.clock.now()) == "twilio-approved") for item in held)
                 results.append({"requirement_name": "customer_profile", "passed": passed,
                                 "failure_reason": None if passed else f"no customer profile of policy "
-                                f"{needed_profile} (approved, if primary) is assigned"})
+                                f"{needed_profile} ({'twilio-approved' if approved_needed else 'any status'}) "
+                                "is assigned"})
             compliant = all(r["passed"] for r in results)
             evaluation = Evaluation(sid=self._sid("EL"), account_sid=account.sid, bundle_sid=bundle_sid,
                                     policy_sid=policy_sid, status="compliant" if compliant else "noncompliant",
@@ -437,6 +520,80 @@ class TrustHubRules:
             if found is None or found.bundle_sid != bundle_sid:
                 raise NotFound(f"/v1/{_collection(kind)}/{bundle_sid}/Evaluations/{sid}")
             return found
+
+    # ---- channel endpoints (phone numbers) ---------------------------------------------------------
+    def assign_channel_endpoint(self, account: Account, kind: str, bundle_sid: str, endpoint_type: str,
+                                endpoint_sid: str) -> ChannelEndpoint:
+        """Twilio's rules: a number of this account; on a trust product only a number already assigned to a
+        customer profile the product holds; CNAM only for US local numbers; once per bundle; never while the
+        bundle is under review (an approved bundle takes new numbers without a new review)."""
+        with self.lock:
+            bundle = self.fetch_bundle(account, kind, bundle_sid)
+            if endpoint_type != "phone-number":
+                raise InvalidParameter(f"ChannelEndpointType {endpoint_type!r} is not supported: phone-number")
+            number = self.numbers.get(endpoint_sid)
+            if number is None or number.account_sid != account.sid:
+                raise InvalidParameter(f"ChannelEndpointSid {endpoint_sid} is not a phone number of {account.sid}")
+            current = bundle_status(bundle, self.clock.now())
+            if current in ("pending-review", "in-review"):
+                raise UnderReview(f"{bundle.sid} is {current}: numbers cannot be assigned until Twilio decides")
+            if any(e.bundle_sid == bundle_sid and e.channel_endpoint_sid == endpoint_sid
+                   for e in self.tables["channel_endpoints"].values()):
+                raise InvalidParameter(f"{endpoint_sid} is already assigned to {bundle_sid}")
+            if kind == "trust_product":
+                profiles = {i.sid for i in self._held(bundle) if isinstance(i, Bundle)}
+                if not any(e.bundle_sid in profiles and e.channel_endpoint_sid == endpoint_sid
+                           for e in self.tables["channel_endpoints"].values()):
+                    raise InvalidParameter(f"{number.phone_number} is not assigned to the customer profile this "
+                                           "trust product holds: only numbers on the profile are eligible")
+                if bundle.policy_sid == CNAM_POLICY and (number.country != "US" or number.number_type != "local"):
+                    raise InvalidParameter(f"{number.phone_number} cannot register a caller name: CNAM is for US "
+                                           "local numbers (not toll-free, not Canadian)")
+            endpoint = ChannelEndpoint(sid=self._sid("RA"), account_sid=account.sid, bundle_sid=bundle_sid,
+                                       channel_endpoint_type=endpoint_type, channel_endpoint_sid=endpoint_sid,
+                                       date_created=self.clock.now())
+            self.tables["channel_endpoints"][endpoint.sid] = endpoint
+            self._persist(account.sid)
+            return endpoint
+
+    def list_channel_endpoints(self, account: Account, kind: str, bundle_sid: str,
+                               endpoint_sid: Optional[str] = None) -> list[ChannelEndpoint]:
+        with self.lock:
+            self.fetch_bundle(account, kind, bundle_sid)
+            return [e for e in self.tables["channel_endpoints"].values() if e.bundle_sid == bundle_sid
+                    and endpoint_sid in (None, e.channel_endpoint_sid)]
+
+    def fetch_channel_endpoint(self, account: Account, kind: str, bundle_sid: str, sid: str) -> ChannelEndpoint:
+        with self.lock:
+            self.fetch_bundle(account, kind, bundle_sid)
+            found = self.tables["channel_endpoints"].get(sid)
+            if found is None or found.bundle_sid != bundle_sid:
+                raise NotFound(f"/v1/{_collection(kind)}/{bundle_sid}/ChannelEndpointAssignments/{sid}")
+            return found
+
+    def unassign_channel_endpoint(self, account: Account, kind: str, bundle_sid: str, sid: str) -> None:
+        """A number leaves a customer profile only after it left every trust product holding that profile."""
+        with self.lock:
+            found = self.fetch_channel_endpoint(account, kind, bundle_sid, sid)
+            bundle = self.fetch_bundle(account, kind, bundle_sid)
+            current = bundle_status(bundle, self.clock.now())
+            if current in ("pending-review", "in-review"):
+                raise UnderReview(f"{bundle.sid} is {current}: numbers cannot be removed until Twilio decides")
+            if kind == "customer_profile":
+                holders = {b.sid for b in self._bundles_holding(bundle_sid)}
+                still = [e.bundle_sid for e in self.tables["channel_endpoints"].values()
+                         if e.bundle_sid in holders and e.channel_endpoint_sid == found.channel_endpoint_sid]
+                if still:
+                    raise InvalidParameter(f"{found.channel_endpoint_sid} is still assigned to trust product(s) "
+                                           f"{', '.join(sorted(still))}: remove it there first")
+            del self.tables["channel_endpoints"][sid]
+            self._persist(account.sid)
+
+    def _drop_channel_endpoints(self, number_sid: str) -> None:
+        """A number released (or moved to another account) leaves every profile and trust product."""
+        rows = self.tables["channel_endpoints"]
+        for sid in [e.sid for e in rows.values() if e.channel_endpoint_sid == number_sid]:
+            del rows[sid]
 
     # ---- what a bundle holds -----------------------------------------------------------------------
     def _held(self, bundle: Bundle) -> list[Any]:

@@ -6,8 +6,8 @@ from typing import Any
 
 from .exceptions import InvalidParameter
 from .responses import API, Call, Response, page, rfc2822
-from .trusthub_models import Address, Assignment, Bundle, Evaluation, bundle_status
-from .v1_responses import iso, json_param, v1_page
+from .trusthub_models import Address, Assignment, Bundle, ChannelEndpoint, Evaluation, bundle_status
+from .v1_responses import bool_param, iso, json_param, v1_page
 
 HOST = "trusthub.twilio.com"
 BASE = f"https://{HOST}/v1"
@@ -138,6 +138,46 @@ def fetch_evaluation(call: Call) -> Response:
     return 200, evaluation_json(call, found)
 
 
+# ---- channel endpoint assignments (phone numbers) ----------------------------------------------------
+def channel_endpoint_json(call: Call, e: ChannelEndpoint) -> dict[str, Any]:
+    kind = _kind(call)
+    return {"sid": e.sid, f"{kind}_sid": e.bundle_sid, "account_sid": e.account_sid,
+            "channel_endpoint_type": e.channel_endpoint_type, "channel_endpoint_sid": e.channel_endpoint_sid,
+            "date_created": iso(e.date_created),
+            "url": f"{BASE}/{COLLECTION[kind]}/{e.bundle_sid}/ChannelEndpointAssignments/{e.sid}"}
+
+
+def create_channel_endpoint(call: Call) -> Response:
+    endpoint_type, endpoint_sid = call.params.get("ChannelEndpointType"), call.params.get("ChannelEndpointSid")
+    call.params.reject_unknown()
+    if not endpoint_type or not endpoint_sid:
+        raise InvalidParameter("ChannelEndpointType and ChannelEndpointSid are required")
+    found = call.backend.assign_channel_endpoint(_account(call, write=True), _kind(call), call.args["bundle"],
+                                                 endpoint_type, endpoint_sid)
+    return 201, channel_endpoint_json(call, found)
+
+
+def list_channel_endpoints(call: Call) -> Response:
+    endpoint_sid = call.params.get("ChannelEndpointSid")
+    call.params.get("ChannelEndpointSids")
+    filters = call.params.filters("ChannelEndpointSid")
+    found = call.backend.list_channel_endpoints(_account(call), _kind(call), call.args["bundle"], endpoint_sid)
+    return v1_page(call, HOST, "results", found, lambda e: channel_endpoint_json(call, e), filters)
+
+
+def fetch_channel_endpoint(call: Call) -> Response:
+    call.params.reject_unknown()
+    found = call.backend.fetch_channel_endpoint(_account(call), _kind(call), call.args["bundle"], call.args["sid"])
+    return 200, channel_endpoint_json(call, found)
+
+
+def delete_channel_endpoint(call: Call) -> Response:
+    call.params.reject_unknown()
+    call.backend.unassign_channel_endpoint(_account(call, write=True), _kind(call), call.args["bundle"],
+                                           call.args["sid"])
+    return 204, None
+
+
 # ---- end users and supporting documents --------------------------------------------------------------
 def _table(call: Call) -> str:
     return "end_users" if call.path.startswith("/v1/EndUsers") else "documents"
@@ -199,16 +239,24 @@ def address_json(a: Address) -> dict[str, Any]:
             "date_created": rfc2822(a.date_created), "date_updated": rfc2822(a.date_updated),
             "friendly_name": a.friendly_name or None, "iso_country": a.iso_country, "postal_code": a.postal_code,
             "region": a.region, "sid": a.sid, "street": a.street, "street_secondary": a.street_secondary or None,
-            "uri": f"{API}/Accounts/{a.account_sid}/Addresses/{a.sid}.json", "emergency_enabled": False,
+            "uri": f"{API}/Accounts/{a.account_sid}/Addresses/{a.sid}.json", "emergency_enabled": a.emergency_enabled,
             "validated": True, "verified": False}
 
 
 def create_address(call: Call) -> Response:
-    fields = {attr: v for attr, name in _ADDRESS_PARAMS if (v := call.params.get(name)) is not None}
-    for flag in ("EmergencyEnabled", "AutoCorrectAddress"):
-        call.params.get(flag)
+    fields: dict[str, Any] = {attr: v for attr, name in _ADDRESS_PARAMS if (v := call.params.get(name)) is not None}
+    emergency = bool_param(call, "EmergencyEnabled")
+    bool_param(call, "AutoCorrectAddress")
     call.params.reject_unknown()
+    if emergency:
+        fields["emergency_enabled"] = True
     return 201, address_json(call.backend.create_address(call.account(write=True), fields))
+
+
+def delete_address(call: Call) -> Response:
+    call.params.reject_unknown()
+    call.backend.delete_address(call.account(write=True), call.args["sid"])
+    return 204, None
 
 
 def list_addresses(call: Call) -> Response:

@@ -8,6 +8,7 @@ from . import credential_responses as c
 from . import messaging_responses as m
 from . import responses as r
 from . import trusthub_responses as t
+from .voice_v1 import urls as voice_v1
 
 _ACCOUNT = r"/2010-04-01/Accounts/(?P<account>AC[0-9a-f]{32})"
 _SID = r"(?P<sid>{prefix}[0-9a-f]{{32}})"
@@ -31,7 +32,8 @@ _ROUTE_SPECS: list[tuple[str, dict[str, Handler]]] = [
     (_ACCOUNT + r"/Keys/" + _SID.format(prefix="SK") + r"\.json",
      {"GET": r.fetch_key, "POST": r.update_key, "DELETE": r.delete_key}),
     (_ACCOUNT + r"/Addresses\.json", {"GET": t.list_addresses, "POST": t.create_address}),
-    (_ACCOUNT + r"/Addresses/" + _SID.format(prefix="AD") + r"\.json", {"GET": t.fetch_address}),
+    (_ACCOUNT + r"/Addresses/" + _SID.format(prefix="AD") + r"\.json",
+     {"GET": t.fetch_address, "DELETE": t.delete_address}),
     (_ACCOUNT + r"/Usage/Records(?:/(?P<kind>Daily|Monthly|Yearly|AllTime|LastMonth|ThisMonth|Today|Yesterday))?\.json",
      {"GET": r.usage_records}),
     (_ACCOUNT + r"/Usage/Triggers\.json", {"GET": r.list_triggers, "POST": r.create_trigger}),
@@ -75,6 +77,10 @@ _TRUSTHUB_SPECS: list[tuple[str, dict[str, Handler]]] = [
     (_BUNDLE + r"/(?P<bundle>BU[0-9a-f]{32})/EntityAssignments/" + _SID.format(prefix="BV"),
      {"GET": t.fetch_assignment, "DELETE": t.delete_assignment}),
     (_BUNDLE + r"/(?P<bundle>BU[0-9a-f]{32})/Evaluations", {"GET": t.list_evaluations, "POST": t.create_evaluation}),
+    (_BUNDLE + r"/(?P<bundle>BU[0-9a-f]{32})/ChannelEndpointAssignments",
+     {"GET": t.list_channel_endpoints, "POST": t.create_channel_endpoint}),
+    (_BUNDLE + r"/(?P<bundle>BU[0-9a-f]{32})/ChannelEndpointAssignments/" + _SID.format(prefix="RA"),
+     {"GET": t.fetch_channel_endpoint, "DELETE": t.delete_channel_endpoint}),
     (_BUNDLE + r"/(?P<bundle>BU[0-9a-f]{32})/Evaluations/" + _SID.format(prefix="EL"), {"GET": t.fetch_evaluation}),
     (r"/v1/(?:EndUsers|SupportingDocuments)", {"GET": t.list_items, "POST": t.create_item}),
     (r"/v1/EndUsers/" + _SID.format(prefix="IT"), {"GET": t.fetch_item, "POST": t.update_item,
@@ -90,12 +96,21 @@ def _compiled(specs: list[tuple[str, dict[str, Handler]]]) -> list[tuple[re.Patt
 
 ROUTES = _compiled(_ROUTE_SPECS)
 
+# Services kept as one folder each (moto's layout): a module with HOST and ROUTES, whose handlers carry the
+# Restricted-key permission they need. A new Twilio API is its folder plus one line here.
+SERVICES = (voice_v1,)
+SERVICE_PERMISSIONS: dict[str, str] = {
+    handler.__name__: permission for service in SERVICES for _, methods in service.ROUTES
+    for handler, permission in methods.values()}
+
 API_HOST = "api.twilio.com"
 # One base URL serves every Twilio host: the client rewrites https://<product>.twilio.com and says which host it
 # meant in X-Forwarded-Host (paths are kept as they are).
 ROUTES_BY_HOST = {API_HOST: ROUTES, "iam.twilio.com": _compiled(_IAM_SPECS),
                   "accounts.twilio.com": _compiled(_ACCOUNTS_SPECS), "messaging.twilio.com": _compiled(_MESSAGING_SPECS),
-                  "trusthub.twilio.com": _compiled(_TRUSTHUB_SPECS)}
+                  "trusthub.twilio.com": _compiled(_TRUSTHUB_SPECS),
+                  **{service.HOST: _compiled([(pattern, {method: handler for method, (handler, _) in methods.items()})
+                                              for pattern, methods in service.ROUTES]) for service in SERVICES}}
 SERVED_HOSTS = tuple(sorted(ROUTES_BY_HOST))
 
 
