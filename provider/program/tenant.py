@@ -10,6 +10,7 @@ from ..resources import ApiKey, AuthTokenRotation, PhoneNumber, Subaccount, Suba
 from ..tenancy import ApiKeySpec, PhoneNumberSpec, Tenant
 from .claims import FleetClaims
 from .messaging import MessagingConfig, TenantMessaging
+from .voice import TenantVoice
 
 COMPONENT_TYPE = "twilio-tenants:index:Tenant"
 # What only the Twilio Console (or a contract) does for a HIPAA tenant: listed, never claimed done.
@@ -87,6 +88,10 @@ class TenantResources(pulumi.ComponentResource):
         if tenant.messaging is not None:
             self.messaging = TenantMessaging(tenant, account, self.numbers, messaging or MessagingConfig(),
                                              self._child)
+        self.voice: Optional[TenantVoice] = None
+        if tenant.voice is not None and tenant.status != "closed":  # Twilio ends all of it with the account
+            self.voice = TenantVoice(tenant, account, self.numbers, self.messaging.a2p if self.messaging else None,
+                                     messaging or MessagingConfig(), self._child)
         if tenant.status != "closed":
             for spec in tenant.api_keys:
                 self._api_key(spec)
@@ -105,6 +110,7 @@ class TenantResources(pulumi.ComponentResource):
             children += [*self.messaging.senders.values(), *self.messaging.toll_free.values()]
             children += [self.messaging.service] if self.messaging.service else []
             children += [self.messaging.a2p] if self.messaging.a2p else []  # a campaign goes before the account
+        children += self.voice.resources() if self.voice else []
         children += [key for roles in self.keys.values() for _, key in roles.values()]
         if self.rotation:
             children.append(self.rotation)
@@ -176,6 +182,7 @@ class TenantResources(pulumi.ComponentResource):
             "api_key_secret": main["current"]["secret"] if main else None,
             "api_keys": keys,
             "messaging": self.messaging.output() if self.messaging else None,
+            "voice": self.voice.output() if self.voice else None,
             **({"released_to": self.tenant.release_to} if self.tenant.releasing else {}),
             "sending_rules": self.tenant.sending_rules.as_dict(),
             "hipaa": {"declared": True, "console_checklist": list(HIPAA_CONSOLE_CHECKLIST)} if self.tenant.hipaa

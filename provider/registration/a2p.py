@@ -117,6 +117,21 @@ class A2pFlow:
         return all(getattr(live, k, None) == v for k, v in self._campaign_args().items())
 
     # ---- customer profile and trust product --------------------------------------------------------
+    def draft_profile(self) -> str:
+        """The tenant's secondary customer profile, found by its name or made as a draft (voice assigns its
+        numbers before it is submitted)."""
+        collection = self.hub.customer_profiles
+        sid = self._find_bundle(collection, NAMES["profile"]) or str(collection.create(
+            friendly_name=NAMES["profile"], email=self.props["business"]["email"],
+            policy_sid=SECONDARY_PROFILE_POLICY).sid)
+        self.state["profile"] = {**(self.state.get("profile") or {}), "sid": sid}
+        return sid
+
+    def ensure_profile(self) -> dict[str, Any]:
+        """Submit the secondary customer profile when the plan says so (shared by messaging and voice)."""
+        self._bundle("profile")
+        return dict(self.state.get("profile") or {})
+
     def _bundle(self, name: str) -> None:
         stage = self.state.get(name) or {}
         if stage.get("submitted") == self.wanted[name] or stage.get("status") in plan.BUNDLE_UNDER_REVIEW:

@@ -8,8 +8,16 @@ from .phone_number import PhoneNumber, PhoneNumberProvider
 from .registration import A2pRegistration, A2pRegistrationProvider, TollfreeVerification, TollfreeVerificationProvider
 from .subaccount import Subaccount, SubaccountProvider, SubaccountStatus, SubaccountStatusProvider
 from .usage_trigger import UsageTrigger, UsageTriggerProvider
+from .voice import (
+    DialingPermissions, DialingPermissionsArgs, DialingPermissionsProvider, EmergencyAddress, EmergencyAddressArgs,
+    EmergencyAddressProvider, VoiceCaller, VoiceCallerArgs, VoiceCallerProvider, VoiceTrust, VoiceTrustArgs,
+    VoiceTrustProvider,
+)
 
 __all__ = ["A2pRegistration", "A2pRegistrationProvider", "MessagingSender", "MessagingSenderProvider",
            "MessagingService", "MessagingServiceProvider", "TollfreeVerification", "TollfreeVerificationProvider",
            "ApiKey", "ApiKeyProvider", "AuthTokenRotation", "AuthTokenRotationProvider", "PhoneNumber", "PhoneNumberProvider", "ProvisioningError", "Subaccount",
-           "SubaccountProvider", "SubaccountStatus", "SubaccountStatusProvider", "UsageTrigger", "UsageTriggerProvider"]
+           "SubaccountProvider", "SubaccountStatus", "SubaccountStatusProvider", "UsageTrigger", "UsageTriggerProvider",
+           "DialingPermissions", "DialingPermissionsArgs", "DialingPermissionsProvider", "EmergencyAddress",
+           "EmergencyAddressArgs", "EmergencyAddressProvider", "VoiceCaller", "VoiceCallerArgs", "VoiceCallerProvider",
+           "VoiceTrust", "VoiceTrustArgs", "VoiceTrustProvider"]

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Optional, Sequence
 
 from .model import (
-    A2pCampaign, ApiKeySpec, AuthTokenRotation, Billing, Budget, Business, Contact, Discount, Messaging, NumberSearch,
-    PhoneNumberSpec, PlanChange, PostalAddress, SendingRules, ServiceSettings, SourceRef, Tenant, TollFree, Webhooks,
+    A2pCampaign, ApiKeySpec, AuthTokenRotation, Billing, Budget, Business, Cnam, Contact, Dialing, Discount, Messaging,
+    NumberSearch, PhoneNumberSpec, PlanChange, PostalAddress, SendingRules, ServiceSettings, SourceRef, Tenant, TollFree,
+    Voice, VoiceIntegrity, Webhooks,
 )
 from .problems import PathPart, Problem, TenantFilesInvalid, format_field
 from .rules import Claim, ValidationPolicy, claims_of, conflicting_claims, file_issues
@@ -250,6 +251,7 @@ def _build_tenant(located: LocatedData, display: str) -> Tenant:
         ) if budget else None,
         billing=_billing(billing) if billing else None,
         messaging=_messaging(data["messaging"]) if data.get("messaging") else None,
+        voice=_voice(data["voice"]) if data.get("voice") else None,
         hipaa=bool(data.get("hipaa")),
         sending_rules=_sending_rules(data.get("sending_rules") or {}),
     )
@@ -263,13 +265,31 @@ def _sending_rules(data: dict[str, Any]) -> SendingRules:
                         data.get("max_sms_length", defaults.max_sms_length))
 
 
+def _business(data: Optional[dict[str, Any]]) -> Optional[Business]:
+    if not data:
+        return None
+    return Business(**{**data, "address": PostalAddress(**data["address"]), "contact": Contact(**data["contact"])})
+
+
+def _voice(data: dict[str, Any]) -> Voice:
+    dialing = data.get("dialing") or {}
+    defaults = Dialing()
+    return Voice(
+        callers=tuple(data["callers"]), emergency_address=PostalAddress(**data["emergency_address"]),
+        shaken_stir=bool(data.get("shaken_stir")),
+        voice_integrity=VoiceIntegrity(**data["voice_integrity"]) if data.get("voice_integrity") else None,
+        cnam=Cnam(**data["cnam"]) if data.get("cnam") else None,
+        dialing=Dialing(tuple(dialing.get("countries") or defaults.countries),
+                        bool(dialing.get("high_risk_special_numbers", defaults.high_risk_special_numbers))),
+        business=_business(data.get("business")))
+
+
 def _messaging(data: dict[str, Any]) -> Messaging:
-    business, a2p, toll_free = data.get("business"), data.get("a2p_10dlc"), data.get("toll_free")
+    a2p, toll_free = data.get("a2p_10dlc"), data.get("toll_free")
     return Messaging(
         senders=tuple(data["senders"]),
         service=ServiceSettings(**(data.get("service") or {})),
-        business=Business(**{**business, "address": PostalAddress(**business["address"]),
-                             "contact": Contact(**business["contact"])}) if business else None,
+        business=_business(data.get("business")),
         a2p_10dlc=A2pCampaign(**_listed_as_tuples(a2p)) if a2p else None,
         toll_free=TollFree(**_listed_as_tuples(toll_free)) if toll_free else None,
     )

@@ -257,6 +257,44 @@ class Messaging:
 
 
 @dataclass(frozen=True)
+class VoiceIntegrity:
+    use_case: str
+    employee_count: int
+    average_daily_calls: int
+
+
+@dataclass(frozen=True)
+class Cnam:
+    display_name: str
+
+
+@dataclass(frozen=True)
+class Dialing:
+    """Where the subaccount may call: never inherited from the parent (toll fraud is paid from its balance)."""
+
+    countries: tuple[str, ...] = ("US", "CA")
+    high_risk_special_numbers: bool = False
+
+
+@dataclass(frozen=True)
+class Voice:
+    """Outbound calls: the callers, their emergency address, dialing limits and the trust registrations."""
+
+    callers: tuple[str, ...]
+    emergency_address: PostalAddress
+    shaken_stir: bool = False
+    voice_integrity: Optional[VoiceIntegrity] = None
+    cnam: Optional[Cnam] = None
+    dialing: Dialing = Dialing()
+    business: Optional[Business] = None  # only without messaging.business (declared once)
+
+    @property
+    def registers(self) -> bool:
+        """Whether any Trust Hub product is declared (they need the tenant's customer profile)."""
+        return self.shaken_stir or self.voice_integrity is not None or self.cnam is not None
+
+
+@dataclass(frozen=True)
 class SourceRef:
     """Where the tenant came from, for messages that point a reviewer at the right line."""
 
@@ -304,6 +342,7 @@ class Tenant:
     budget: Optional[Budget] = None
     billing: Optional[Billing] = None
     messaging: Optional[Messaging] = None
+    voice: Optional[Voice] = None
     hipaa: bool = False
     sending_rules: SendingRules = field(default_factory=SendingRules)
 
@@ -320,6 +359,11 @@ class Tenant:
     def number_webhooks(self, number: PhoneNumberSpec) -> Webhooks:
         """Tenant defaults merged with the number's own overrides."""
         return self.webhooks.overridden_by(number.webhooks)
+
+    @property
+    def business(self) -> Optional[Business]:
+        """Who the tenant is at Twilio: declared once, in messaging or (for a voice-only tenant) in voice."""
+        return (self.messaging.business if self.messaging else None) or (self.voice.business if self.voice else None)
 
     def number(self, name: str) -> PhoneNumberSpec:
         for spec in self.phone_numbers:

@@ -18,6 +18,14 @@ def format_field(path: Sequence[PathPart]) -> str:
     return out
 
 
+@dataclass(frozen=True)
+class RuleIssue:
+    """A broken rule at a field path of one file's data, before it is located at a line."""
+
+    path: tuple[PathPart, ...]
+    message: str
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One broken rule, with where it is: file, 1-based line and column, and the field path."""

@@ -19,7 +19,8 @@ from ..naming import api_key_friendly_name
 from ..prescription_terms import PASSING_WORDING, terms_in
 from .countries import country_issue, exact_number_issue
 from .permissions import KNOWN_PERMISSIONS
-from .problems import PathPart
+from .problems import PathPart, RuleIssue
+from .voice_rules import TOLL_FREE_PREFIXES, voice_issues
 
 _PRIVATE_SUFFIXES = (".localhost", ".local", ".internal", ".intranet", ".lan", ".home.arpa", ".corp",
                      ".localdomain", ".test", ".invalid", ".example", ".home", ".onion")  # RFC 6761, 8375, 7686
@@ -49,12 +50,6 @@ class ValidationPolicy:
         if stack == "prod":
             return cls(allow_private_hosts=False)
         return cls(allow_private_hosts=True if stand_in is None else stand_in)
-
-
-@dataclass(frozen=True)
-class RuleIssue:
-    path: tuple[PathPart, ...]
-    message: str
 
 
 def url_issue(url: str, policy: ValidationPolicy) -> str | None:
@@ -299,6 +294,8 @@ def file_issues(data: dict[str, Any], file_stem: str, policy: ValidationPolicy) 
     yield from _credential_issues(data)
     if isinstance(data.get("messaging"), dict):
         yield from _messaging_issues(data)
+    if isinstance(data.get("voice"), dict):
+        yield from voice_issues(data)
     yield from _shard_move_issues(data)
     if data.get("hipaa"):
         yield from _hipaa_issues(data)
@@ -346,9 +343,6 @@ def _shard_move_issues(data: dict[str, Any]) -> Iterator[RuleIssue]:
                                          "Messaging Service and registrations cannot be adopted by another stack")
     if (data.get("auth_token") or {}).get("step") == "secondary":
         yield RuleIssue(("shard_move",), "finish the auth token rotation first (`step: promoted`), then move")
-
-
-TOLL_FREE_PREFIXES = ("+1800", "+1833", "+1844", "+1855", "+1866", "+1877", "+1888")
 
 
 def _is_toll_free(number: dict[str, Any]) -> bool:

@@ -1,0 +1,24 @@
+"""Typed inputs of a dynamic resource, declared once: the resource's constructor builds them, its provider reads
+them (`from_props`), and the tests' kit takes the same type. Pulumi carries inputs as a plain dict, so the type only
+converts at the edges; outputs live beside the inputs in the same dict, under their own names."""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any, TypeVar
+
+A = TypeVar("A", bound="ResourceArgs")
+
+
+@dataclass(frozen=True)
+class ResourceArgs:
+    @classmethod
+    def from_props(cls: type[A], props: dict[str, Any]) -> A:
+        """The inputs among a resource's props (outputs and unknown keys are ignored)."""
+        return cls(**{f.name: props.get(f.name) for f in fields(cls)})  # type: ignore[arg-type]
+
+    def as_props(self) -> dict[str, Any]:
+        """Shallow: values may be Pulumi Outputs, which must reach the engine as they are."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def changed(self, other: "ResourceArgs", names: tuple[str, ...]) -> list[str]:
+        return [name for name in names if getattr(self, name) != getattr(other, name)]

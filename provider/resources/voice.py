@@ -1,0 +1,323 @@
+"""A tenant's outbound calling, as resources: its emergency address, each caller's registration at that address,
+the countries the subaccount may dial, and its voice trust registration (SHAKEN/STIR, Voice Integrity, CNAM).
+
+All act in the tenant's subaccount. Voice v1 and Trust Hub act in whichever account authenticates, so those use the
+subaccount's own client (as messaging does); the address and the numbers are reached through the parent's."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Optional
+
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+
+from ..registration import a2p
+from ..registration import voice as trust
+from .args import ResourceArgs
+from .base import ProvisioningError, TwilioProvider, explain, is_not_found
+
+EMERGENCY_ADDRESS_NAME = "emergency address"
+
+
+# ---- the emergency address ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class EmergencyAddressArgs(ResourceArgs):
+    account_sid: Any
+    customer_name: str
+    street: str
+    city: str
+    region: str
+    postal_code: str
+    country: str
+
+    def address_fields(self) -> dict[str, str]:
+        return {"customer_name": self.customer_name, "street": self.street, "city": self.city,
+                "region": self.region, "postal_code": self.postal_code, "iso_country": self.country}
+
+
+class EmergencyAddressProvider(TwilioProvider):
+    """A v2010 Address with EmergencyEnabled. Twilio cannot move an address: a changed one is a new address (made
+    first; the callers move to it; the old one is deleted once no number uses it)."""
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        return self.checked(news, self.failures([
+            ("country", None if news.get("country") in ("US", "CA") else "an emergency address is in the US or CA")]))
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        changed = EmergencyAddressArgs.from_props(news).changed(EmergencyAddressArgs.from_props(olds),
+                                                                tuple(EmergencyAddressArgs.__dataclass_fields__))
+        return DiffResult(changes=bool(changed), replaces=changed, delete_before_replace=False)
+
+    def _addresses(self, account_sid: str) -> Any:
+        return self.session.client.api.v2010.accounts(account_sid).addresses
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        args = EmergencyAddressArgs.from_props(props)
+        wanted = args.address_fields()
+        addresses = self._addresses(args.account_sid)
+        found = [a for a in addresses.list(customer_name=args.customer_name) if a.emergency_enabled
+                 and a.friendly_name == EMERGENCY_ADDRESS_NAME and all(getattr(a, k) == v for k, v in wanted.items())]
+        address = found[0] if found else addresses.create(friendly_name=EMERGENCY_ADDRESS_NAME, emergency_enabled=True,
+                                                          **wanted)
+        return CreateResult(str(address.sid), {**props, "sid": str(address.sid)})
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        live = self.fetch_live(lambda: self._addresses(props["account_sid"])(id_).fetch(), f"address {id_}")
+        if live is None:
+            return self.gone()
+        return ReadResult(id_, {**props, "street": live.street, "city": live.city, "region": live.region,
+                                "postal_code": live.postal_code, "country": live.iso_country, "sid": id_})
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        self.delete_quietly(lambda: self._addresses(props["account_sid"])(id_).delete(), props["account_sid"],
+                            f"emergency address {id_}")
+
+
+class EmergencyAddress(Resource, module="twilio", name="EmergencyAddress"):
+    sid: pulumi.Output[str]
+
+    def __init__(self, resource_name: str, args: EmergencyAddressArgs,
+                 opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__(EmergencyAddressProvider(), resource_name, {**args.as_props(), "sid": None}, opts)
+
+
+# ---- a caller: a number registered at the emergency address ----------------------------------------
+@dataclass(frozen=True)
+class VoiceCallerArgs(ResourceArgs):
+    account_sid: Any
+    number_sid: Any
+    phone_number: Any
+    address_sid: Any
+    tenant_id: str
+
+
+class VoiceCallerProvider(TwilioProvider):
+    """The number's EmergencyAddressSid and EmergencyStatus Active; `emergency_address_status` read back (Twilio
+    registers the address with the 911 database in minutes). Deleted (the name left `voice.callers`): the number
+    is emergency-Inactive again; the number itself is untouched."""
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        return self.checked(news, [])
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        replaces = [k for k in ("account_sid", "number_sid") if olds.get(k) != news.get(k)]
+        changed = replaces or olds.get("address_sid") != news.get("address_sid")
+        return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=True)
+
+    def _number(self, props: dict[str, Any]) -> Any:
+        return self.session.client.api.v2010.accounts(props["account_sid"]).incoming_phone_numbers(props["number_sid"])
+
+    def _register(self, props: dict[str, Any]) -> dict[str, Any]:
+        try:
+            number = self._number(props).update(emergency_address_sid=props["address_sid"], emergency_status="Active")
+        except Exception as error:
+            raise explain(f"register {props['phone_number']} at its emergency address", error) from None
+        return {**props, "emergency_address_status": number.emergency_address_status,
+                "emergency_status": number.emergency_status}
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        return CreateResult(f"caller-{props['number_sid']}", self._register(props))
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        return UpdateResult(self._register(news))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        live = self.fetch_live(lambda: self._number(props).fetch(), f"number {props['number_sid']}")
+        if live is None:
+            return self.gone()
+        return ReadResult(id_, {**props, "address_sid": live.emergency_address_sid,
+                                "emergency_address_status": live.emergency_address_status,
+                                "emergency_status": live.emergency_status})
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        self.delete_quietly(lambda: self._number(props).update(emergency_status="Inactive"), props["account_sid"],
+                            f"emergency registration of {props['phone_number']}")
+
+
+class VoiceCaller(Resource, module="twilio", name="VoiceCaller"):
+    emergency_address_status: pulumi.Output[str]
+
+    def __init__(self, resource_name: str, args: VoiceCallerArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__(VoiceCallerProvider(), resource_name,
+                         {**args.as_props(), "emergency_address_status": None, "emergency_status": None}, opts)
+
+
+# ---- dialing permissions -------------------------------------------------------------------------------
+SWITCHES = ("low_risk_numbers_enabled", "high_risk_special_numbers_enabled", "high_risk_tollfraud_numbers_enabled")
+
+
+@dataclass(frozen=True)
+class DialingPermissionsArgs(ResourceArgs):
+    account_sid: Any
+    tenant_id: str
+    countries: list[str]
+    high_risk_special_numbers: bool
+
+
+class DialingPermissionsProvider(TwilioProvider):
+    """Inheritance from the parent off, then exactly the declared countries (low-risk numbers; high-risk special
+    numbers only if declared; toll-fraud prefixes never); every other country off. Read back on refresh, so a
+    change made in the Console shows as drift. Deleted (the voice block removed): left as it is, restrictive."""
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        return self.checked(news, self.failures([
+            ("countries", None if news.get("countries") else "at least one country")]))
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        if olds.get("account_sid") != news.get("account_sid"):
+            return DiffResult(changes=True, replaces=["account_sid"], delete_before_replace=True)
+        drift = sorted(olds.get("enabled") or []) != sorted(news.get("countries") or []) or \
+            bool(olds.get("high_risk_enabled")) != bool(news.get("high_risk_special_numbers")) or \
+            bool(olds.get("inherits"))
+        changed = drift or any(olds.get(k) != news.get(k) for k in ("countries", "high_risk_special_numbers"))
+        return DiffResult(changes=changed, replaces=[], delete_before_replace=False)
+
+    def _voice(self, account_sid: str) -> Any:
+        return self.session.client_in(account_sid).voice.v1.dialing_permissions
+
+    def _read(self, account_sid: str) -> dict[str, Any]:
+        voice = self._voice(account_sid)
+        countries = voice.countries.list(page_size=1000)
+        enabled = sorted(c.iso_code for c in countries if c.low_risk_numbers_enabled)
+        return {"enabled": enabled, "inherits": bool(voice.settings().fetch().dialing_permissions_inheritance),
+                "high_risk_enabled": sorted(c.iso_code for c in countries
+                                            if c.high_risk_special_numbers_enabled or
+                                            c.high_risk_tollfraud_numbers_enabled),
+                "_all": {c.iso_code: {s: bool(getattr(c, s)) for s in SWITCHES} for c in countries}}
+
+    def _apply(self, props: dict[str, Any]) -> dict[str, Any]:
+        args = DialingPermissionsArgs.from_props(props)
+        voice = self._voice(args.account_sid)
+        try:
+            voice.settings().update(dialing_permissions_inheritance=False)
+            current = self._read(args.account_sid)["_all"]
+            wanted = {iso: {SWITCHES[0]: True, SWITCHES[1]: bool(args.high_risk_special_numbers), SWITCHES[2]: False}
+                      for iso in args.countries}
+            updates = []
+            for iso, switches in sorted(current.items()):
+                target = wanted.get(iso, {s: False for s in SWITCHES})
+                if switches != target:
+                    updates.append({"iso_code": iso, **{s: "true" if v else "false" for s, v in target.items()}})
+            if updates:
+                voice.bulk_country_updates.create(update_request=json.dumps(updates))
+            read = self._read(args.account_sid)
+        except Exception as error:
+            raise explain(f"limit where {args.tenant_id} may call", error) from None
+        read.pop("_all")
+        return {**props, **read}
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        return CreateResult(f"dialing-{props['account_sid']}", self._apply(props))
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        return UpdateResult(self._apply(news))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        try:
+            read = self._read(props["account_sid"])
+        except Exception as error:
+            if is_not_found(error):
+                return self.gone()
+            raise explain("read the dialing permissions", error) from None
+        read.pop("_all")
+        return ReadResult(id_, {**props, **read})
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """Left as they are: a tenant without a voice block keeps its limits (never opened up silently)."""
+
+
+class DialingPermissions(Resource, module="twilio", name="DialingPermissions"):
+    enabled: pulumi.Output[list[str]]
+    inherits: pulumi.Output[bool]
+
+    def __init__(self, resource_name: str, args: DialingPermissionsArgs,
+                 opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__(DialingPermissionsProvider(), resource_name,
+                         {**args.as_props(), "enabled": None, "inherits": None, "high_risk_enabled": None}, opts)
+
+
+# ---- the voice trust registration ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class VoiceTrustArgs(ResourceArgs):
+    account_sid: Any
+    tenant_id: str
+    business: dict[str, Any]
+    primary_profile_sid: Optional[str]
+    profile_sid: Any  # the A2P registration's profile, when messaging registers one (then it owns the profile)
+    callers: dict[str, Any]  # name -> {"sid", "phone_number"}
+    cnam_callers: list[str]
+    shaken_stir: bool
+    voice_integrity: Optional[dict[str, Any]]
+    cnam: Optional[dict[str, Any]]
+
+
+TRUST_INPUTS = tuple(VoiceTrustArgs.__dataclass_fields__)
+TRUST_STATE = ("profile", "products", "assigned")
+
+
+class VoiceTrustProvider(TwilioProvider):
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        return self.checked(news, self.failures([
+            ("primary_profile_sid", None if news.get("profile_sid") or str(news.get("primary_profile_sid") or "")
+             .startswith("BU") else "set the stack config twilio-tenants:primaryCustomerProfileSid to the platform's "
+             "primary customer profile (BU..., approved once in the Twilio Console)"),
+        ]))
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        if olds.get("account_sid") != news.get("account_sid"):
+            return DiffResult(changes=True, replaces=["account_sid"], delete_before_replace=False)
+        state = {k: olds.get(k) or {} for k in TRUST_STATE}
+        problem = trust.refusal(state, news)
+        if problem:
+            raise ProvisioningError(problem)
+        changed = any(olds.get(k) != news.get(k) for k in TRUST_INPUTS) or bool(trust.steps(state, news))
+        return DiffResult(changes=changed, replaces=[], delete_before_replace=False)
+
+    def _flow(self, props: dict[str, Any], state: dict[str, Any]) -> trust.VoiceTrustFlow:
+        return trust.VoiceTrustFlow(self.session.client_in(props["account_sid"]), props, state)
+
+    def _run(self, props: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
+        try:
+            done = self._flow(props, state).advance()
+        except a2p.RegistrationRefused as error:
+            raise ProvisioningError(str(error)) from None
+        except Exception as error:
+            raise explain("register the callers for trusted calling", error) from None
+        return {**props, **{k: done.get(k) for k in TRUST_STATE}, "next_steps": trust.steps(done, props)}
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        return CreateResult(f"voice-trust-{props['account_sid']}", self._run(props, {}))
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        return UpdateResult(self._run(news, {k: olds.get(k) or {} for k in TRUST_STATE}))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        try:
+            state = self._flow(props, {k: props.get(k) or {} for k in TRUST_STATE}).refreshed()
+        except Exception as error:
+            if is_not_found(error):
+                return self.gone()
+            raise explain("read the voice trust registration", error) from None
+        return ReadResult(id_, {**props, **{k: state.get(k) for k in TRUST_STATE},
+                                "next_steps": trust.steps(state, props)})
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """The voice block's registrations were removed from the file: the numbers leave every trust product and
+        the profile; the products and the profile stay at Twilio (reused by name if declared again)."""
+        flow = self._flow(props, {k: props.get(k) or {} for k in TRUST_STATE})
+        try:
+            self.delete_quietly(flow.release_numbers, props["account_sid"], "voice trust registration")
+        except a2p.RegistrationRefused as error:
+            raise ProvisioningError(str(error)) from None
+
+
+class VoiceTrust(Resource, module="twilio", name="VoiceTrust"):
+    profile: pulumi.Output[dict[str, Any]]
+    products: pulumi.Output[dict[str, Any]]
+    assigned: pulumi.Output[dict[str, Any]]
+    next_steps: pulumi.Output[list[str]]
+
+    def __init__(self, resource_name: str, args: VoiceTrustArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__(VoiceTrustProvider(), resource_name,
+                         {**args.as_props(), **{k: None for k in TRUST_STATE}, "next_steps": None}, opts)
