@@ -7,20 +7,15 @@ from typing import Any, Optional
 from pulumi.dynamic.dynamic import serialize_provider
 
 from provider.localengine import EngineState, LocalEngine, ProviderServer
-from provider.resources import (ApiKeyProvider, PhoneNumberProvider, SubaccountProvider, SubaccountStatusProvider,
-                                UsageTriggerProvider)
+from provider import resources
 from provider.sandbox import SandboxServer
 from provider import naming
 
 from .contract_proxy import ContractProxy
 
-PROVIDERS = {
-    "Subaccount": serialize_provider(SubaccountProvider()),
-    "PhoneNumber": serialize_provider(PhoneNumberProvider()),
-    "ApiKey": serialize_provider(ApiKeyProvider()),
-    "UsageTrigger": serialize_provider(UsageTriggerProvider()),
-    "SubaccountStatus": serialize_provider(SubaccountStatusProvider()),
-}
+# Every provider the package exports, by its resource's name (a new resource is in the kit without an edit here).
+PROVIDERS = {name.removesuffix("Provider"): serialize_provider(getattr(resources, name)())
+             for name in resources.__all__ if name.endswith("Provider")}
 
 
 def urn(kind: str, name: str) -> str:

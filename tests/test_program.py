@@ -67,8 +67,8 @@ def test_outputs_have_the_documented_shape_and_secrets_are_secret() -> None:
     assert not is_secret(tenants), "secret leaves, as the SDK sends them: SIDs stay readable"
     north = tenants["northside-pharmacy"]
     assert set(north) == {"account_sid", "status", "auth_token", "phone_numbers", "api_key_sid", "api_key_secret",
-                          "api_keys", "auth_token_secondary", "auth_token_rotation", "messaging", "sending_rules",
-                          "hipaa"}
+                          "api_keys", "auth_token_secondary", "auth_token_rotation", "messaging", "voice",
+                          "sending_rules", "hipaa"}
     crm = north["api_keys"]["crm"]
     assert crm["previous"] is None and crm["current"]["sid"] == north["api_key_sid"]
     assert is_secret(crm["current"]["secret"])

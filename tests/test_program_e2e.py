@@ -19,7 +19,8 @@ from .contract import ContractChecker
 from .contract_proxy import ContractProxy
 
 PASSPHRASE = "test-passphrase"
-SUBACCOUNT_CREDENTIALS = {"MessagingService", "MessagingSender", "A2pRegistration", "TollfreeVerification"}
+SUBACCOUNT_CREDENTIALS = {"MessagingService", "MessagingSender", "A2pRegistration", "TollfreeVerification",
+                          "DialingPermissions", "VoiceTrust"}
 
 
 @pytest.fixture
@@ -93,8 +94,11 @@ def test_offboarding_path(project: Path, sandbox: SandboxServer) -> None:
     deleted = {s.urn.split("::")[-1] for s in preview.steps if s.op == "delete"}
     assert deleted == {"northside-pharmacy/main", "northside-pharmacy/refills", "northside-pharmacy/key-crm-g1",
                        "northside-pharmacy/budget-80pct", "northside-pharmacy/budget-100pct",
-                       "northside-pharmacy/messaging-service", "northside-pharmacy/sender-main"}, \
-        "the preview shows the numbers and the Messaging Service going with the closed subaccount"
+                       "northside-pharmacy/messaging-service", "northside-pharmacy/sender-main",
+                       "northside-pharmacy/emergency-address", "northside-pharmacy/caller-main",
+                       "northside-pharmacy/caller-refills", "northside-pharmacy/dialing",
+                       "northside-pharmacy/voice-trust"}, \
+        "the preview shows the numbers, the Messaging Service and the calling set-up going with the closed subaccount"
     assert [s.op for s in preview.steps if s.urn.endswith("/a2p-10dlc")] == ["update"], "registration: removed"
     up(project)
     assert backend.accounts[sid].status == "closed"
@@ -117,10 +121,16 @@ def test_refresh_reads_one_get_per_resource(project: Path, sandbox: SandboxServe
     in_subaccount = [s for s in first.steps if s.urn.split("::")[-2].split(":")[-1] in SUBACCOUNT_CREDENTIALS]
     registrations = [s for s in in_subaccount if "A2pRegistration" in s.urn]
     # one GET per resource; resources acting with a subaccount's own credentials need its token, read once per
-    # subaccount; an A2P registration reads each stage it made (customer profile and trust product)
+    # subaccount; an A2P registration reads each stage it made (customer profile and trust product); dialing
+    # permissions read the countries and the inheritance setting; a voice trust registration reads each bundle it
+    # knows and the numbers on it
     acting_in = {s.label.split("/")[0] for s in in_subaccount}
     assert acting_in and len(in_subaccount) > len(acting_in), "several resources act in one subaccount"
-    assert len(calls) == sum(first.counts.values()) + len(acting_in) + len(registrations)
+    dialing = [s for s in in_subaccount if "DialingPermissions" in s.urn]
+    voice = [t["voice"] for t in reveal(first.outputs)["tenants"].values() if t.get("voice")]
+    trust_reads = sum(2 * (1 + len(v["trust_products"])) - 1 for v in voice if v["customer_profile"])
+    assert dialing and trust_reads
+    assert len(calls) == sum(first.counts.values()) + len(acting_in) + len(registrations) + len(dialing) + trust_reads
     assert refreshed.counts == {"refresh": sum(first.counts.values())}
 
 
@@ -131,6 +141,7 @@ def test_up_with_refresh_heals_a_lost_sandbox(project: Path, sandbox: SandboxSer
         north["phone_numbers"]["main"]["sid"]).delete()  # lost outside Pulumi
     assert set(up(project).counts) == {"same"}, "without refresh, the state is trusted"
     healed = deploy("up", root=project, stack="test", passphrase=PASSPHRASE, refresh_first=True)
-    assert healed.counts["gone"] == 2 and healed.counts["create"] == 2, "the number, and its place in the pool"
+    assert healed.counts["gone"] == 3 and healed.counts["create"] == 3, \
+        "the number, its place in the pool, and its emergency registration as a caller"
     again = reveal(healed.outputs)["tenants"]["northside-pharmacy"]["phone_numbers"]["main"]
     assert sandbox.backend.numbers[again["sid"]].account_sid == north["account_sid"]

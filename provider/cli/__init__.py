@@ -15,7 +15,7 @@ SUBCOMMANDS = {
     "fleet": ("fleet", "preview / up / refresh every shard's stack, several at once, one summary."),
     "usage": ("usage", "Per-tenant usage, cost and gross margin for a period (finance)."),
     "economics": ("economics", "Per-tenant cost of revenue, gross margin, LTV and CAC payback, month by month."),
-    "compliance": ("compliance", "Each tenant's messaging registration: statuses, Twilio's feedback, sms_ready."),
+    "compliance": ("compliance", "Each tenant's messaging and voice registration: statuses, feedback, sms_ready, voice_ready."),
     "credentials": ("credentials", "Print a tenant's Twilio credentials from the stack outputs (for the CRM)."),
     "audit": ("audit", "What the parent account holds that no tenant file declares, and what Twilio lost (read-only)."),
 }

@@ -47,6 +47,18 @@ class TenantCredentials:
     api_keys: tuple[ApiKeyCredential, ...] = ()  # per key name the current generation first, then the previous
     messaging: Optional[dict[str, Any]] = None  # service, senders, registration (see `tenantctl compliance`)
     sending_rules: Optional[dict[str, Any]] = None  # what the CRM enforces: quiet hours, limits, opt-out (sources)
+    voice: Optional[dict[str, Any]] = None  # callers: attestation, caller name, emergency address, readiness
+
+    @property
+    def voice_ready(self) -> bool:
+        """Whether every caller's calls go out signed, named (where declared) and routable to 911."""
+        return bool(self.voice and self.voice.get("voice_ready"))
+
+    @property
+    def voice_callers(self) -> list[str]:
+        """The phone numbers the CRM may place automated calls from now."""
+        callers = (self.voice or {}).get("callers") or {}
+        return [c["phone_number"] for c in callers.values() if c.get("voice_ready")]
 
     @property
     def sms_ready(self) -> bool:
@@ -110,7 +122,11 @@ class TenantCredentials:
                 "sms_ready": self.sms_ready, "sms_senders": self.sms_senders,
                 "sms_why_not": "" if self.sms_ready else ((self.messaging or {}).get("why_not")
                                                           or "no messaging block in the tenant file"),
-                "sending_rules": self.sending_rules}
+                "sending_rules": self.sending_rules,
+                "voice_ready": self.voice_ready, "voice_callers": self.voice_callers,
+                "voice_why_not": "" if self.voice_ready else ((self.voice or {}).get("why_not")
+                                                              or "no voice block in the tenant file"),
+                "voice": self.voice}
 
 
 def _key_credentials(outputs: dict[str, Any]) -> tuple[ApiKeyCredential, ...]:
@@ -206,4 +222,16 @@ def tenant_credentials(tenant_id: str, stack: str = "prod", *, source: str = "au
     return TenantCredentials(tenant_id, t["account_sid"], t["auth_token"], t["status"], t.get("api_key_sid"),
                              t.get("api_key_secret"), t.get("phone_numbers") or {},
                              auth_token_secondary=t.get("auth_token_secondary"), api_keys=_key_credentials(t),
-                             messaging=t.get("messaging"), sending_rules=t.get("sending_rules"))
+                             messaging=t.get("messaging"), sending_rules=_whole(t.get("sending_rules")),
+                             voice=t.get("voice"))
+
+
+def _whole(value: Any) -> Any:
+    """Pulumi stores every number as a double: 3 comes back 3.0. Whole numbers are given back as ints."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _whole(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_whole(v) for v in value]
+    return value

@@ -230,6 +230,8 @@ class A2pFlow:
         wanted = self._address_fields(address, customer_name)
         for known in self.client.api.v2010.accounts(self.props["account_sid"]).addresses.list(
                 customer_name=customer_name):
+            if known.emergency_enabled:  # the callers' emergency address (voice), even at the same street
+                continue
             if all(getattr(known, k) == v for k, v in wanted.items()):
                 return str(known.sid)
         return None

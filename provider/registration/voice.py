@@ -39,8 +39,9 @@ def end_user_attributes(kind: str, props: dict[str, Any]) -> Optional[dict[str, 
     """Twilio's attributes for the product's end user (counts as strings of whole numbers, as Twilio takes them)."""
     if kind == "voice_integrity":
         vi = props["voice_integrity"]
-        return {"use_case": vi["use_case"], "business_employee_count": str(vi["employee_count"]),
-                "average_business_day_call_volume": str(vi["average_daily_calls"])}
+        # Pulumi carries numbers as doubles (12 arrives as 12.0): Twilio wants the whole number as text.
+        return {"use_case": vi["use_case"], "business_employee_count": str(int(vi["employee_count"])),
+                "average_business_day_call_volume": str(int(vi["average_daily_calls"]))}
     if kind == "cnam":
         return {"cnam_display_name": props["cnam"]["display_name"]}
     return None
