@@ -154,3 +154,23 @@ def test_compliance_shows_messaging_and_voice_side_by_side(project: Path, sandbo
     assert rows["sunrise-rx"]["voice_why_not"] == "no voice block"
     narrow = tenantctl("compliance", "oakwood-compounding", *common, env={**env, "COLUMNS": "100"})
     assert narrow.returncode == 0 and "may place automated calls: yes (reminders)" in narrow.stdout, narrow.stdout
+
+
+def test_a_moved_emergency_address_is_a_new_address_the_callers_move_to(project: Path,  # noqa: F811
+                                                                       sandbox: SandboxServer) -> None:
+    first = up(project)
+    account = reveal(first.outputs)["tenants"]["oakwood-compounding"]["account_sid"]
+    backend = sandbox.backend
+
+    def addresses() -> list[Any]:
+        return [a for a in backend.tables["addresses"].values() if a.account_sid == account and a.emergency_enabled]
+    [old] = addresses()
+    edit(project, "oakwood-compounding", "emergency_address: {street: 1200 Western Ave",
+         "emergency_address: {street: 1400 Western Ave")
+    moved = up(project)
+    [new] = addresses()
+    assert new.sid != old.sid and new.street == "1400 Western Ave", "the old address is deleted once unused"
+    reminders = reveal(moved.outputs)["tenants"]["oakwood-compounding"]["phone_numbers"]["reminders"]["sid"]
+    assert backend.numbers[reminders].emergency_address_sid == new.sid
+    assert _voice(moved, "oakwood-compounding")["callers"]["reminders"]["emergency_address_status"] == \
+        "pending-registration"
