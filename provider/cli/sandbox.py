@@ -4,10 +4,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import re
 import signal
 import sys
 from pathlib import Path
+
+from ..identifiers import ACCOUNT_SID, is_sid
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -65,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         except (StackConfigError, IncorrectPassphrase, ValueError, KeyError, OSError) as error:
             print(f"tenantctl sandbox: cannot serve stack {args.stack}: {error}", file=sys.stderr)
             return 2
-    if args.account_sid and not re.fullmatch(r"AC[0-9a-f]{32}", args.account_sid):
+    if args.account_sid and not is_sid(args.account_sid, ACCOUNT_SID):
         print("tenantctl sandbox: --account-sid must be AC followed by 32 lowercase hex digits", file=sys.stderr)
         return 2
     try:

@@ -96,10 +96,6 @@ class EngineState:
     def to_json(self) -> str:
         return json.dumps({urn: asdict(r) for urn, r in self.resources.items()}, indent=1, sort_keys=True)
 
-    @classmethod
-    def from_json(cls, text: str) -> "EngineState":
-        return cls({urn: ResourceState(**r) for urn, r in json.loads(text).items()})
-
     def save(self, path: Path) -> None:
         tmp = path.with_suffix(".tmp")
         tmp.write_text(self.to_json())

@@ -10,10 +10,9 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Re
 from twilio.base.exceptions import TwilioRestException
 
 from ..webhooks import METHOD_FIELDS, URL_FIELDS, WEBHOOK_FIELDS
+from ..identifiers import E164, NUMBER_SID
 from .base import ProvisioningError, TwilioProvider, create_once, explain, is_not_found, known
 
-E164 = re.compile(r"\+[1-9][0-9]{6,14}")  # always fullmatch
-NUMBER_SID = re.compile(r"PN[0-9a-f]{32}")
 SEARCH_TYPES = {"local": "local", "mobile": "mobile", "toll_free": "toll_free"}
 OUTPUTS = ("sid", "phone_number", "capabilities")
 NUMBER_TAKEN = 21422  # someone bought the offered number between our search and our purchase

@@ -14,6 +14,7 @@ import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
 from ..registration import a2p, plan, tollfree
+from ..identifiers import BUNDLE_SID, is_sid
 from .base import ProvisioningError, TwilioProvider, explain
 
 A2P_STAGES = ("profile", "product", "brand", "campaign")
@@ -52,8 +53,8 @@ def attention(state: dict[str, Any], props: Optional[dict[str, Any]] = None) -> 
 class A2pRegistrationProvider(TwilioProvider):
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         return self.checked(news, self.failures([
-            ("primary_profile_sid", None if news.get("remove") or str(news.get("primary_profile_sid") or "")
-             .startswith("BU") else "set the stack config twilio-tenants:primaryCustomerProfileSid to the platform's "
+            ("primary_profile_sid", None if news.get("remove") or is_sid(news.get("primary_profile_sid"), BUNDLE_SID)
+             else "set the stack config twilio-tenants:primaryCustomerProfileSid to the platform's "
              "primary customer profile (BU..., approved once in the Twilio Console)"),
         ]))
 

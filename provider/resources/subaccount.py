@@ -6,7 +6,6 @@ reactivates (before the tenant's numbers, keys and triggers change), and Subacco
 """
 from __future__ import annotations
 
-import re
 from typing import Any, Optional
 
 import pulumi
@@ -14,10 +13,10 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Re
 from twilio.base.exceptions import TwilioRestException
 
 from .. import naming
+from ..identifiers import ACCOUNT_SID
 from .base import ProvisioningError, TwilioProvider, create_once, explain, is_not_found, known
 
 STATUSES = ("active", "suspended", "closed")
-ACCOUNT_SID = re.compile(r"^AC[0-9a-f]{32}$")
 OUTPUTS = ("sid", "auth_token", "owner_account_sid")
 SUBACCOUNT_CAP = 21480  # the parent has as many subaccounts as Twilio allows it
 

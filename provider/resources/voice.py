@@ -15,6 +15,7 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Re
 from ..registration import a2p
 from ..registration import voice as trust
 from .args import ResourceArgs
+from ..identifiers import BUNDLE_SID, is_sid
 from .base import ProvisioningError, TwilioProvider, explain, is_not_found
 
 EMERGENCY_ADDRESS_NAME = "emergency address"
@@ -259,8 +260,9 @@ TRUST_STATE = ("profile", "products", "assigned")
 class VoiceTrustProvider(TwilioProvider):
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         return self.checked(news, self.failures([
-            ("primary_profile_sid", None if news.get("profile_sid") or str(news.get("primary_profile_sid") or "")
-             .startswith("BU") else "set the stack config twilio-tenants:primaryCustomerProfileSid to the platform's "
+            ("primary_profile_sid", None if news.get("profile_sid") or is_sid(news.get("primary_profile_sid"),
+                                                                             BUNDLE_SID)
+             else "set the stack config twilio-tenants:primaryCustomerProfileSid to the platform's "
              "primary customer profile (BU..., approved once in the Twilio Console)"),
         ]))
 

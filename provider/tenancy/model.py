@@ -57,10 +57,6 @@ class PhoneNumberSpec:
     search: Optional[NumberSearch] = None
     webhooks: Webhooks = Webhooks()
 
-    @property
-    def is_purchase(self) -> bool:
-        return self.search is not None
-
 
 @dataclass(frozen=True)
 class ApiKeySpec:
@@ -135,9 +131,6 @@ class Billing:
     acquisition_cost: Optional[Decimal] = None  # CAC, in `currency`
     changes: tuple[PlanChange, ...] = ()  # in date order (validated)
     discounts: tuple[Discount, ...] = ()  # never overlapping (validated)
-
-    def billed_on(self, day: date) -> bool:
-        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
     def terms_on(self, day: date) -> tuple[str, Decimal]:
         """(plan, list monthly price) in effect on `day`: the latest change on or before it, else the base terms."""

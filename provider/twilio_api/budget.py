@@ -21,10 +21,6 @@ def configure_budget(limit: Optional[int]) -> None:
             _limit, _slots = limit, (threading.BoundedSemaphore(limit) if limit else None)
 
 
-def current_budget() -> Optional[int]:
-    return _limit
-
-
 @contextlib.contextmanager
 def slot() -> Iterator[None]:
     slots = _slots
