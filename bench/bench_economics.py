@@ -13,7 +13,7 @@ import os
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,8 +26,8 @@ from provider.economics.months import month_range  # noqa: E402
 from provider.twilio_api import make_client  # noqa: E402
 from provider.usage.fetch import UsageFetcher  # noqa: E402
 
-START = datetime(2025, 11, 20, 9, tzinfo=timezone.utc)
-NOW = datetime(2026, 11, 25, 12, tzinfo=timezone.utc)
+START = datetime(2025, 11, 20, 9, tzinfo=UTC)
+NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
 CATEGORIES = ("calls", "sms", "phonenumbers")
 
 

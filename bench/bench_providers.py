@@ -14,13 +14,13 @@ import tempfile
 import time
 from pathlib import Path
 
-
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from standin import Sandbox  # noqa: E402 - bench/standin.py, beside this script
+
 from provider.localengine.deploy import deploy  # noqa: E402
 from provider.stackfiles import write_stack_file  # noqa: E402
-from standin import Sandbox  # noqa: E402 - bench/standin.py, beside this script
 
 PASSPHRASE = "bench"
 TENANT = """id: {id}

@@ -23,8 +23,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from provider.sandbox import TwilioBackend  # noqa: E402
-from provider.sandbox import inventory  # noqa: E402
+from provider.sandbox import (
+    TwilioBackend,  # noqa: E402
+    inventory,  # noqa: E402
+)
 from provider.sandbox.models import Principal  # noqa: E402
 
 

@@ -6,4 +6,5 @@ bash "$root/scripts/bootstrap.sh"
 cd "$root"
 "$root/.venv/bin/ruff" check provider tests bench
 "$root/.venv/bin/mypy" provider
+"$root/.venv/bin/lint-imports" --no-cache
 exec "$root/.venv/bin/python" -m pytest -n 2 "$@"

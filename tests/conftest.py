@@ -5,8 +5,8 @@ import os
 import shutil
 import signal
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -48,18 +48,18 @@ def _run_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 # ---- the Twilio stand-in, reached over real HTTP with the official SDK, judged by Twilio's OpenAPI spec ----
-from datetime import datetime, timezone  # noqa: E402
-from typing import Callable, Optional  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from datetime import UTC, datetime  # noqa: E402
 
 from twilio.rest import Client  # noqa: E402
 
-from provider.sandbox.trusthub_models import SANDBOX_PRIMARY_PROFILE_SID
 from provider.sandbox import Clock, SandboxServer, TwilioBackend  # noqa: E402
+from provider.sandbox.trusthub_models import SANDBOX_PRIMARY_PROFILE_SID
 from provider.twilio_api import make_client  # noqa: E402
 
 from .contract import ContractChecker, ValidatingHttpClient  # noqa: E402
 
-PINNED_NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+PINNED_NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 # What the sandbox stack sets for registration: the stand-in's approved primary customer profile, mock brands.
 MESSAGING_CONFIG = {"twilio-tenants:primaryCustomerProfileSid": SANDBOX_PRIMARY_PROFILE_SID,
                     "twilio-tenants:mockBrands": "true"}
@@ -89,8 +89,8 @@ Connect = Callable[..., Client]
 def connect(sandbox: SandboxServer, contract: ContractChecker) -> Connect:
     """connect() for the parent, connect(sid, token) for anyone else, connect(sid, secret, api_key=SK...) for a
     key; all through the contract check."""
-    def make(username: Optional[str] = None, password: Optional[str] = None, server: SandboxServer = sandbox,
-             api_key: Optional[str] = None) -> Client:
+    def make(username: str | None = None, password: str | None = None, server: SandboxServer = sandbox,
+             api_key: str | None = None) -> Client:
         return make_client(username or server.account_sid, password or server.auth_token, api_key=api_key,
                            http_client=ValidatingHttpClient(server.base_url, contract, timeout=10))
     return make

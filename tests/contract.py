@@ -16,9 +16,9 @@ import re
 import threading
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from openapi_core import Config, OpenAPI
@@ -79,7 +79,7 @@ def _fix_quirks(node: Any) -> None:
             _fix_quirks(value)
 
 
-@lru_cache(maxsize=None)
+@cache
 def patched_spec(host: str = "api.twilio.com") -> dict[str, Any]:
     spec = json.loads(spec_path(host).read_text())
     spec = copy.deepcopy(spec)
@@ -104,7 +104,7 @@ FORMATS = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def openapi(host: str = "api.twilio.com") -> OpenAPI:
     config = Config(spec_validator_cls=None, response_properties_default_policy="required",
                     additional_properties_default_policy="forbid", extra_format_validators=FORMATS)
@@ -119,7 +119,7 @@ class ApiRequest:
     url: str
     query: list[tuple[str, str]]
     form: list[tuple[str, str]]
-    auth: Optional[tuple[str, str]] = None
+    auth: tuple[str, str] | None = None
     parameters: RequestParameters = field(init=False)
 
     def __post_init__(self) -> None:
@@ -135,7 +135,7 @@ class ApiRequest:
         self.method = self.method.lower()
 
     @property
-    def body(self) -> Optional[bytes]:
+    def body(self) -> bytes | None:
         return urlencode(self.form).encode() if self.method in ("post", "put") else None
 
     @property
@@ -164,7 +164,7 @@ class ContractChecker:
         self.checked_responses = 0
         self._lock = threading.Lock()
 
-    def check(self, method: str, url: str, params: Any, data: Any, auth: Optional[tuple[str, str]],
+    def check(self, method: str, url: str, params: Any, data: Any, auth: tuple[str, str] | None,
               status: int, body: str) -> None:
         request = ApiRequest(method, url, _pairs(params), _pairs(data), auth)
         host = urlsplit(url).netloc

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from typing import Optional
 from urllib.parse import parse_qsl
 
 import aiohttp
@@ -22,8 +21,8 @@ class ContractProxy:
         self.upstream = upstream.rstrip("/")
         self.checker = checker
         self.port = 0
-        self._loop: Optional[asyncio.AbstractEventLoop] = None
-        self._thread: Optional[threading.Thread] = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
 
     @property
     def base_url(self) -> str:
@@ -40,7 +39,7 @@ class ContractProxy:
                 status, content_type = answer.status, answer.headers.get("Content-Type", "")
                 passed = {k: v for k, v in answer.headers.items() if k.lower() in ("retry-after", "www-authenticate",
                                                                                   "twilio-request-id")}
-        except (aiohttp.ClientError, asyncio.TimeoutError):
+        except (TimeoutError, aiohttp.ClientError):
             if request.transport is not None:
                 request.transport.abort()  # the upstream dropped: so does the proxy
             return web.Response(status=204)
@@ -60,7 +59,7 @@ class ContractProxy:
         return web.Response(status=status, body=payload if status != 204 else None,
                             headers={**passed, **({"Content-Type": content_type} if content_type else {})})
 
-    def start(self) -> "ContractProxy":
+    def start(self) -> ContractProxy:
         ready = threading.Event()
 
         def run() -> None:

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 from pulumi.dynamic.dynamic import serialize_provider
 
+from provider import naming, resources
 from provider.localengine import EngineState, LocalEngine, ProviderServer
-from provider import resources
 from provider.sandbox import SandboxServer
-from provider import naming
 
 from .contract_proxy import ContractProxy
 
@@ -25,8 +24,8 @@ def urn(kind: str, name: str) -> str:
 @dataclass
 class NumberSpec:
     name: str
-    number: Optional[str] = None
-    search: Optional[dict[str, Any]] = None
+    number: str | None = None
+    search: dict[str, Any] | None = None
     webhooks: dict[str, str] = field(default_factory=dict)
 
 
@@ -36,7 +35,7 @@ class TenantSpec:
     status: str = "active"
     numbers: list[NumberSpec] = field(default_factory=list)
     api_key: bool = False
-    budget_usd: Optional[str] = None
+    budget_usd: str | None = None
 
 
 @dataclass

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import signal
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator, Optional
 
 import pytest
 from twilio.request_validator import RequestValidator
@@ -54,7 +54,7 @@ def creds(project: Path) -> TenantCredentials:
     return tenant_credentials("alpha", "test", source="local", work_dir=project, passphrase=PASSPHRASE)
 
 
-def works(sandbox: SandboxServer, account: str, secret: str, api_key: Optional[str] = None) -> bool:
+def works(sandbox: SandboxServer, account: str, secret: str, api_key: str | None = None) -> bool:
     """Do these credentials authenticate (and may they read the account's numbers)?"""
     client = make_client(account, secret, sandbox.base_url, api_key=api_key)
     try:

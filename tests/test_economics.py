@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import parse_qs
 
 import pytest
@@ -29,19 +29,19 @@ from .contract_proxy import ContractProxy
 from .test_usage import expected_cost
 
 FIXTURES = Path(__file__).parent / "fixtures" / "economics"
-TODAY = datetime(2026, 11, 25, 12, tzinfo=timezone.utc)
+TODAY = datetime(2026, 11, 25, 12, tzinfo=UTC)
 CENT = Decimal("0.01")
 
 
 def at(server: SandboxServer, year: int, month: int, day: int) -> None:
-    server.backend.clock.set(datetime(year, month, day, 9, tzinfo=timezone.utc))
+    server.backend.clock.set(datetime(year, month, day, 9, tzinfo=UTC))
 
 
 @pytest.fixture
 def history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[SandboxServer, dict[str, str]]]:
     """A year of a small fleet: a plan change and a discount, a tenant that started mid-month, one that closed, one
     closed long enough ago that Twilio deleted its subaccount, an unbilled tenant and an unmapped account."""
-    server = SandboxServer(TwilioBackend(seed=11, clock=Clock(datetime(2025, 11, 20, 9, tzinfo=timezone.utc)))).start()
+    server = SandboxServer(TwilioBackend(seed=11, clock=Clock(datetime(2025, 11, 20, 9, tzinfo=UTC)))).start()
     client = make_client(server.account_sid, server.auth_token, server.base_url)
     sids: dict[str, str] = {}
 

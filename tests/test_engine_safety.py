@@ -22,6 +22,7 @@ from provider.sandbox import SandboxServer
 from .cli import REPO, tenantctl
 from .support.projects import PASSPHRASE, TENANT, write_tenants
 
+
 def live_secrets(sandbox: SandboxServer) -> set[str]:
     backend = sandbox.backend
     return ({a.auth_token for a in backend.accounts.values() if not a.is_parent} |

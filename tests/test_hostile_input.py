@@ -178,7 +178,7 @@ def test_links_out_of_the_repository_are_refused_unread(tmp_path: Path) -> None:
         assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr
 
 
-@pytest.mark.parametrize("content", [b"\x00\x01\x02binary", b"\xff\xfe\xfd", 'rates:\n  GBP: "1e999999"\n'.encode()])
+@pytest.mark.parametrize("content", [b"\x00\x01\x02binary", b"\xff\xfe\xfd", b'rates:\n  GBP: "1e999999"\n'])
 @pytest.mark.parametrize("command", [("usage", "--period", "2026-10"), ("economics",)])
 def test_broken_finance_files_are_errors_in_words(tmp_path: Path, content: bytes, command: tuple[str, ...]) -> None:
     shutil.copytree(REPO / "tenants", tmp_path / "tenants")

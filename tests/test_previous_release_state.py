@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 import shutil
-from datetime import datetime, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -21,7 +21,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "previous-release"
 def old_stack(tmp_path: Path) -> Iterator[tuple[Path, SandboxServer]]:
     root = tmp_path / "stack"
     shutil.copytree(FIXTURE, root)
-    backend = TwilioBackend(clock=Clock(datetime(2026, 11, 2, tzinfo=timezone.utc)),
+    backend = TwilioBackend(clock=Clock(datetime(2026, 11, 2, tzinfo=UTC)),
                             state_file=root / "twilio-state.json")
     server = SandboxServer(backend).start()
     stack_file = root / "Pulumi.fixture.yaml"

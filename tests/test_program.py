@@ -11,8 +11,8 @@ from provider.localengine.state_store import is_secret
 from provider.program import TenantFilesError, run
 from provider.tenancy import load_tenants
 
-from .support.projects import closed
 from .conftest import EXAMPLES
+from .support.projects import closed
 
 DYN = "pulumi-python:dynamic/twilio:"
 

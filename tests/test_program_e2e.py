@@ -3,8 +3,8 @@ against the stand-in (behind the contract proxy), with the engine-less deploy an
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 import pytest
 
@@ -27,7 +26,7 @@ SEED = 1125
 @dataclass
 class Entry:
     name: str
-    number: Optional[str] = None  # None: bought by search
+    number: str | None = None  # None: bought by search
     capabilities: tuple[str, ...] = ("voice", "sms")
 
 
@@ -79,7 +78,7 @@ class Walk:
         for tenant in self.tenants.values():
             (directory / f"{tenant.id}.yaml").write_text(tenant.yaml())
 
-    def open_tenants(self, status: Optional[str] = None) -> list[TenantModel]:
+    def open_tenants(self, status: str | None = None) -> list[TenantModel]:
         return [t for t in self.tenants.values() if t.status != "closed" and (status is None or t.status == status)]
 
     def bought(self) -> list[tuple[TenantModel, Entry, str]]:

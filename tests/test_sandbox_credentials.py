@@ -4,7 +4,8 @@ Every call goes through the contract check against the vendored IAM v1 and Accou
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 import requests

@@ -3,7 +3,7 @@ rules, and the A2P 10DLC / toll-free review flow on the stand-in's clock, as str
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -12,7 +12,9 @@ from twilio.rest import Client
 
 from provider.sandbox import SandboxServer
 from provider.sandbox.trusthub_models import (
-    A2P_TRUST_PRODUCT_POLICY, SANDBOX_PRIMARY_PROFILE_SID, SECONDARY_PROFILE_POLICY,
+    A2P_TRUST_PRODUCT_POLICY,
+    SANDBOX_PRIMARY_PROFILE_SID,
+    SECONDARY_PROFILE_POLICY,
 )
 
 from .conftest import Connect
@@ -228,7 +230,7 @@ def test_the_platforms_primary_profile_was_approved_long_before_any_tenant(sandb
     """A run with the stand-in's clock set years back still finds the primary profile approved; its policy is the
     primary business profile's, not the ISV Starter profile's (RN806dd6cd…, sole proprietors)."""
     from provider.sandbox.trusthub_models import SANDBOX_PRIMARY_PROFILE_SID
-    sandbox.backend.clock.set(datetime(2022, 3, 1, tzinfo=timezone.utc))
+    sandbox.backend.clock.set(datetime(2022, 3, 1, tzinfo=UTC))
     primary = parent.trusthub.v1.customer_profiles(SANDBOX_PRIMARY_PROFILE_SID).fetch()
     assert primary.status == "twilio-approved"
     assert primary.policy_sid == "RN6433641899984f951173ef1738c3bdd0"

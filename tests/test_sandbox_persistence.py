@@ -9,8 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from provider.sandbox import TwilioBackend
-from provider.sandbox import models
+from provider.sandbox import TwilioBackend, models
 from provider.twilio_api import make_client
 
 from .cli import REPO

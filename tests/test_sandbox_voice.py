@@ -13,7 +13,10 @@ from twilio.rest import Client
 
 from provider.sandbox import SandboxServer
 from provider.sandbox.trusthub_models import (
-    CNAM_POLICY, SECONDARY_PROFILE_POLICY, SHAKEN_STIR_POLICY, VOICE_INTEGRITY_POLICY,
+    CNAM_POLICY,
+    SECONDARY_PROFILE_POLICY,
+    SHAKEN_STIR_POLICY,
+    VOICE_INTEGRITY_POLICY,
 )
 
 from .conftest import Connect

@@ -5,8 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from provider.stackfiles import (IncorrectPassphrase, PassphraseCrypter, StackConfigError, read_stack_config,
-                                 write_stack_file)
+from provider.stackfiles import (
+    IncorrectPassphrase,
+    PassphraseCrypter,
+    StackConfigError,
+    read_stack_config,
+    write_stack_file,
+)
 
 from .conftest import REPO
 

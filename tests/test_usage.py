@@ -4,26 +4,26 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from datetime import date, datetime, timezone
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from provider.sandbox import Clock, SandboxServer, TwilioBackend, usage as synthetic
+from provider.sandbox import Clock, SandboxServer, TwilioBackend
+from provider.sandbox import usage as synthetic
 from provider.twilio_api import make_client
-from provider.usage import PeriodError, parse_period
+from provider.usage import PeriodError, parse_period, render
 from provider.usage.chart import write_chart
 from provider.usage.job import UsageJobError, UsageRequest, run_usage
-from provider.usage import render
 
 from .cli import tenantctl
 from .conftest import EXAMPLES
 from .contract import ContractChecker
 from .contract_proxy import ContractProxy
 
-CREATED = datetime(2026, 9, 10, 9, 0, tzinfo=timezone.utc)
+CREATED = datetime(2026, 9, 10, 9, 0, tzinfo=UTC)
 OCTOBER = (date(2026, 10, 1), date(2026, 10, 31))
 
 
@@ -38,10 +38,10 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[San
     client.api.v2010.accounts(sids["northside-pharmacy"]).incoming_phone_numbers.create(area_code="415")
     client.api.v2010.accounts(sids["riverbend-pharmacy"]).incoming_phone_numbers.create(area_code="312")
     sids["legacy"] = client.api.v2010.accounts.create(friendly_name="Legacy Pharmacy Co").sid
-    server.backend.clock.set(datetime(2026, 10, 15, 12, tzinfo=timezone.utc))
+    server.backend.clock.set(datetime(2026, 10, 15, 12, tzinfo=UTC))
     client.api.v2010.accounts(sids["sunrise-rx"]).update(status="closed")
     client.api.v2010.accounts(sids["harbor-drug"]).update(status="suspended")
-    server.backend.clock.set(datetime(2026, 11, 5, 12, tzinfo=timezone.utc))
+    server.backend.clock.set(datetime(2026, 11, 5, 12, tzinfo=UTC))
     checker = ContractChecker()
     proxy = ContractProxy(server.base_url, checker).start()  # the report's own calls are judged by the spec too
     monkeypatch.setenv("TWILIO_ACCOUNT_SID", server.account_sid)
@@ -212,10 +212,10 @@ def test_billing_without_start_begins_when_the_subaccount_was_made(world, tmp_pa
     """bayview-family-pharmacy has no billing.start; its subaccount is made on 20 October: October bills it 12
     days of 31 (20th to 31st), never the whole month."""
     server, _ = world
-    server.backend.clock.set(datetime(2026, 10, 20, 8, tzinfo=timezone.utc))
+    server.backend.clock.set(datetime(2026, 10, 20, 8, tzinfo=UTC))
     client = make_client(server.account_sid, server.auth_token, server.base_url)
     client.api.v2010.accounts.create(friendly_name="tenant:bayview-family-pharmacy")
-    server.backend.clock.set(datetime(2026, 11, 5, 12, tzinfo=timezone.utc))
+    server.backend.clock.set(datetime(2026, 11, 5, 12, tzinfo=UTC))
     from provider.tenancy import load_tenants
     billing = next(t for t in load_tenants([tmp_path / "tenants"]).tenants
                    if t.id == "bayview-family-pharmacy").billing

@@ -4,9 +4,10 @@ file, or remove it at Twilio by an explicit, reviewed step. Nothing here talks t
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from decimal import Decimal
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any
 
 from .. import naming
 from ..tenancy import Tenant
@@ -21,7 +22,7 @@ class Finding:
     kind: str  # subaccount | number | api-key | usage-trigger | messaging-service | brand | missing-subaccount | missing-number
     sid: str
     account_sid: str
-    tenant: Optional[str]  # whose subaccount it sits in, when one is known
+    tenant: str | None  # whose subaccount it sits in, when one is known
     description: str
     monthly_cost_usd: Decimal
     what_to_do: str
@@ -81,7 +82,7 @@ def audit_findings(holdings: Holdings, tenants: Mapping[str, Tenant],
     return sorted(findings, key=lambda f: (f.kind, f.tenant or "", f.sid))
 
 
-def _orphan_subaccount(account: AccountHoldings, known_as: Optional[str]) -> Finding:
+def _orphan_subaccount(account: AccountHoldings, known_as: str | None) -> Finding:
     cost = sum((_number_cost(n.detail) for n in account.numbers), Decimal(0))
     held = ", ".join(n.name for n in account.numbers) or "no numbers"
     why = (f"its tenant {known_as!r} has no file any more" if known_as else "no tenant file declares it")
@@ -91,7 +92,7 @@ def _orphan_subaccount(account: AccountHoldings, known_as: Optional[str]) -> Fin
                    "entries); or close it at Twilio by a reviewed step (final: Twilio releases its numbers)")
 
 
-def _orphan_numbers(account: AccountHoldings, tenant: Optional[Tenant], declared: set[str],
+def _orphan_numbers(account: AccountHoldings, tenant: Tenant | None, declared: set[str],
                     deployed_sids: set[str]) -> list[Finding]:
     found = []
     for number in account.numbers:

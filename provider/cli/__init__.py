@@ -5,7 +5,7 @@ import argparse
 import importlib
 import os
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 # subcommand -> module under provider.cli that defines `add_arguments(parser)` and `run(args) -> int`
 SUBCOMMANDS = {

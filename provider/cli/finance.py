@@ -3,7 +3,8 @@ as one line and an exit code, and the report written in the format asked for."""
 from __future__ import annotations
 
 import sys
-from typing import Callable, Optional, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 from rich.console import Console
 
@@ -11,9 +12,10 @@ T = TypeVar("T")
 Progress = Callable[[int, int], None]
 
 
-def run_job(command: str, label: str, job: Callable[[Progress], T], err: Console) -> tuple[Optional[T], int]:
+def run_job(command: str, label: str, job: Callable[[Progress], T], err: Console) -> tuple[T | None, int]:
     """(report, 0), or (None, exit code) after saying why on stderr; the bar is drawn only on a terminal."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as Bar
 
     from ..usage import PeriodError
     from ..usage.job import UsageJobError

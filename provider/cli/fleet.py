@@ -17,7 +17,6 @@ import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
-from typing import Optional
 
 from ..fleet import ShardRun, budget_shares
 from ..fleet.scratch import scratch_dir
@@ -42,12 +41,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "Twilio, unsharded (prod) and shards, none on a stand-in (the sandbox and its shards)")
 
 
-def qualified(stack: str, org: Optional[str]) -> str:
+def qualified(stack: str, org: str | None) -> str:
     """The stack's name in the Pulumi backend: ORG/<stack> when an organization is given."""
     return f"{org}/{stack}" if org else stack
 
 
-def deployed_problems(stacks: list[StackInfo], root: Path, engine: str, org: Optional[str] = None) -> list[str]:
+def deployed_problems(stacks: list[StackInfo], root: Path, engine: str, org: str | None = None) -> list[str]:
     """What `validate --against-stack` would refuse, for every shard: a tenant, number or subaccount another
     deployed stack of the parent holds (the unsharded stack included), a removed open tenant, a move without its
     two reviewed steps. Refused for the whole fleet, before any shard runs."""
@@ -73,7 +72,7 @@ def deployed_problems(stacks: list[StackInfo], root: Path, engine: str, org: Opt
 
 
 def run_one(run: ShardRun, action: str, root: Path, engine: str, refresh: bool, preview_slots: Path,
-            org: Optional[str] = None) -> ShardRun:
+            org: str | None = None) -> ShardRun:
     """One shard, whatever happens to it: a runner's unexpected failure fails that shard, never the fleet."""
     from ..fleet.automation_runner import run_automation
     from ..fleet.local_runner import run_local

@@ -27,8 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from ..usage import DEFAULT_CATEGORIES
-    from ..usage import render
+    from ..usage import DEFAULT_CATEGORIES, render
     from ..usage.job import UsageJobError, UsageRequest, parse_fx, run_usage
     from .finance import run_job, write_report
 

@@ -7,9 +7,10 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,14 +41,14 @@ class TenantCredentials:
     account_sid: str
     auth_token: str
     status: str
-    api_key_sid: Optional[str]
-    api_key_secret: Optional[str]
+    api_key_sid: str | None
+    api_key_secret: str | None
     phone_numbers: dict[str, dict[str, str]]
-    auth_token_secondary: Optional[str] = None  # during a rotation: valid too, not yet what Twilio signs with
+    auth_token_secondary: str | None = None  # during a rotation: valid too, not yet what Twilio signs with
     api_keys: tuple[ApiKeyCredential, ...] = ()  # per key name the current generation first, then the previous
-    messaging: Optional[dict[str, Any]] = None  # service, senders, registration (see `tenantctl compliance`)
-    sending_rules: Optional[dict[str, Any]] = None  # what the CRM enforces: quiet hours, limits, opt-out (sources)
-    voice: Optional[dict[str, Any]] = None  # callers: attestation, caller name, emergency address, readiness
+    messaging: dict[str, Any] | None = None  # service, senders, registration (see `tenantctl compliance`)
+    sending_rules: dict[str, Any] | None = None  # what the CRM enforces: quiet hours, limits, opt-out (sources)
+    voice: dict[str, Any] | None = None  # callers: attestation, caller name, emergency address, readiness
 
     @property
     def voice_ready(self) -> bool:
@@ -72,7 +73,7 @@ class TenantCredentials:
         return [s["phone_number"] for s in senders.values() if s.get("ready")]
 
     @property
-    def messaging_service_sid(self) -> Optional[str]:
+    def messaging_service_sid(self) -> str | None:
         return (self.messaging or {}).get("service_sid")
 
     def __repr__(self) -> str:  # a credentials object printed in a log shows no secret
@@ -155,7 +156,7 @@ def _pulumi_outputs(stack: str, work_dir: Path) -> dict[str, Any]:
             from None
 
 
-def _local_outputs(stack: str, work_dir: Path, passphrase: Optional[str]) -> dict[str, Any]:
+def _local_outputs(stack: str, work_dir: Path, passphrase: str | None) -> dict[str, Any]:
     from ..localengine.deploy import state_path
     from ..localengine.state_store import LocalStateStore, reveal
     from ..stackfiles import IncorrectPassphrase, StackConfigError, stack_crypter
@@ -174,7 +175,7 @@ def _local_outputs(stack: str, work_dir: Path, passphrase: Optional[str]) -> dic
 
 
 def stack_outputs(stack: str, *, source: str = "auto", work_dir: Path = REPO_ROOT,
-                  passphrase: Optional[str] = None) -> dict[str, Any]:
+                  passphrase: str | None = None) -> dict[str, Any]:
     """The stack's outputs as plain data. source: pulumi (Automation API), local (engine-less state), or auto
     (pulumi if on PATH, else local)."""
     if source == "auto":
@@ -183,7 +184,7 @@ def stack_outputs(stack: str, *, source: str = "auto", work_dir: Path = REPO_ROO
 
 
 def fleet_tenants(stack: str, *, source: str = "auto", work_dir: Path = REPO_ROOT,
-                  passphrase: Optional[str] = None) -> Iterator[tuple[str, dict[str, Any]]]:
+                  passphrase: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
     """(stack, its `tenants` output) for `stack` and every other stack on the same parent account (shards and the
     unsharded one), each one that can be read: a tenant lives in whichever stack holds it."""
     from ..tenancy.shards import same_parent, stack_info, stacks
@@ -199,7 +200,7 @@ def fleet_tenants(stack: str, *, source: str = "auto", work_dir: Path = REPO_ROO
 
 
 def tenant_credentials(tenant_id: str, stack: str = "prod", *, source: str = "auto",
-                       work_dir: Path = REPO_ROOT, passphrase: Optional[str] = None) -> TenantCredentials:
+                       work_dir: Path = REPO_ROOT, passphrase: str | None = None) -> TenantCredentials:
     """From `stack`, or from whichever shard of its fleet (same parent) holds the tenant."""
     try:
         tenants = stack_outputs(stack, source=source, work_dir=work_dir, passphrase=passphrase).get("tenants") or {}

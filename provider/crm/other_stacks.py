@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any
 
 from ..tenancy.deployed import Notice
 from ..tenancy.loader import LoadResult
@@ -52,13 +53,13 @@ def other_stacks_of_parent(root: Path, stack: str) -> list[StackInfo]:
     return [s for s in stacks(root) if s.name != stack and same_parent(this, s)]
 
 
-def read_deployed(root: Path, infos: list[StackInfo], source: str, org: Optional[str] = None
+def read_deployed(root: Path, infos: list[StackInfo], source: str, org: str | None = None
                   ) -> tuple[list[DeployedStack], list[str]]:
     """Each stack's `tenants` output (a stack never deployed has none); errors say which could not be read."""
     if source == "auto":
         source = "pulumi" if shutil.which("pulumi") else "local"
 
-    def read(info: StackInfo) -> tuple[Optional[DeployedStack], Optional[str]]:
+    def read(info: StackInfo) -> tuple[DeployedStack | None, str | None]:
         name = f"{org}/{info.name}" if org and source == "pulumi" else info.name
         try:
             tenants = (_cli_tenants(name, root) if source == "pulumi" else
@@ -75,7 +76,7 @@ def read_deployed(root: Path, infos: list[StackInfo], source: str, org: Optional
 
 
 def guard_against_other_stacks(result: LoadResult, root: Path, stack: str, source: str = "auto",
-                               org: Optional[str] = None, own: Optional[Mapping[str, Any]] = None
+                               org: str | None = None, own: Mapping[str, Any] | None = None
                                ) -> tuple[LoadResult, list[Notice]]:
     """The files plus a located problem for every tenant, number or subaccount `stack` would take from another
     deployed stack of its parent; an unreadable stack of the parent is a problem too (nothing is applied).
@@ -97,7 +98,7 @@ def guard_against_other_stacks(result: LoadResult, root: Path, stack: str, sourc
     return guarded, notices
 
 
-def own_tenants(root: Path, stack: str, source: str = "auto", org: Optional[str] = None) -> dict[str, Any]:
+def own_tenants(root: Path, stack: str, source: str = "auto", org: str | None = None) -> dict[str, Any]:
     """This stack's last deployed `tenants` (empty when never deployed or unreadable: nothing is held back)."""
     found, _ = read_deployed(root, [stack_info(root, stack)], source, org)
     return dict(found[0].tenants) if found else {}

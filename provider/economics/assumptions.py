@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 from jsonschema import Draft202012Validator
 
@@ -56,7 +56,7 @@ class AssumptionsError(ValueError):
 
 @dataclass(frozen=True)
 class Assumptions:
-    churn_monthly: Optional[Decimal] = None  # declared; None: measured from history
+    churn_monthly: Decimal | None = None  # declared; None: measured from history
     churn_source: str = ""
     shared_costs: SharedCosts = "exclude"
     shared_costs_source: str = "default"

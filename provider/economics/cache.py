@@ -20,7 +20,6 @@ import tempfile
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Optional
 
 from ..usage.fetch import AccountUsage
 from .months import Month
@@ -35,20 +34,20 @@ def cache_key(secret: str) -> bytes:
 
 
 class MonthCache:
-    def __init__(self, directory: Optional[Path], parent_sid: str, key: bytes = b""):
+    def __init__(self, directory: Path | None, parent_sid: str, key: bytes = b""):
         self.directory = directory / parent_sid if directory else None
         self.key = key
-        self.problem: Optional[str] = None  # why an entry could not be written (the report is still right)
+        self.problem: str | None = None  # why an entry could not be written (the report is still right)
         self.tampered: list[str] = []  # entries whose digest did not match: fetched again, and said so
 
     def _digest(self, document: dict[str, object]) -> str:
         body = json.dumps({k: v for k, v in document.items() if k != "digest"}, sort_keys=True).encode()
         return hmac.new(self.key, body, hashlib.sha256).hexdigest()
 
-    def _file(self, account_sid: str, scope: str) -> Optional[Path]:
+    def _file(self, account_sid: str, scope: str) -> Path | None:
         return self.directory / f"{account_sid}.{scope}.json" if self.directory else None
 
-    def read(self, account_sid: str, scope: str, created: Optional[date]) -> dict[Month, AccountUsage]:
+    def read(self, account_sid: str, scope: str, created: date | None) -> dict[Month, AccountUsage]:
         path = self._file(account_sid, scope)
         if path is None or not path.exists():
             return {}
@@ -66,7 +65,7 @@ class MonthCache:
         except (ValueError, KeyError, TypeError, AttributeError):
             return {}  # a damaged cache costs requests, never a wrong figure
 
-    def write(self, account_sid: str, scope: str, created: Optional[date], months: dict[Month, AccountUsage]) -> None:
+    def write(self, account_sid: str, scope: str, created: date | None, months: dict[Month, AccountUsage]) -> None:
         path = self._file(account_sid, scope)
         if path is None or not months:
             return
@@ -75,7 +74,7 @@ class MonthCache:
         except OSError as error:  # a full disk or a read-only directory costs requests next time, not this report
             self.problem = f"{path.parent}: {error.strerror or error}"
 
-    def _replace(self, path: Path, account_sid: str, scope: str, created: Optional[date],
+    def _replace(self, path: Path, account_sid: str, scope: str, created: date | None,
                  months: dict[Month, AccountUsage]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         document = {"version": VERSION, "account_sid": account_sid, "scope": scope, "created": _day(created),
@@ -92,5 +91,5 @@ class MonthCache:
             raise
 
 
-def _day(value: Optional[date]) -> Optional[str]:
+def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None

@@ -3,9 +3,9 @@ needs (Twilio's monthly Usage Records over a date range, pages followed), closed
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable, Optional
 
 from ..usage.fetch import Account, AccountUsage, UsageFetcher, add_up, fetch_all
 from .cache import MonthCache
@@ -21,7 +21,7 @@ class Ask:
 
     account_sid: str
     scope: str
-    created: Optional[date]
+    created: date | None
 
 
 class MonthlyHistory:
@@ -59,7 +59,7 @@ class MonthlyHistory:
         return {m: fetched.get(m) or cached.get(m) or AccountUsage(ask.account_sid, {}, frozenset())
                 for m in self.months}
 
-    def all_series(self, asks: list[Ask], progress: Optional[Callable[[], None]] = None
+    def all_series(self, asks: list[Ask], progress: Callable[[], None] | None = None
                    ) -> dict[Ask, dict[Month, AccountUsage]]:
         return fetch_all(self.series, asks, self.fetcher.concurrency, lambda a: a.account_sid, progress)
 

@@ -5,11 +5,15 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Optional
 
 from ..usage.fetch import AccountUsage
 from ..usage.job import (
-    ProgressCallback, UsageJobError, check_categories, prepare, tenants_of_accounts, twilio_failures,
+    ProgressCallback,
+    UsageJobError,
+    check_categories,
+    prepare,
+    tenants_of_accounts,
+    twilio_failures,
 )
 from ..usage.report import ReportError
 from .assumptions import SHARED_COSTS_RULES, Assumptions, AssumptionsError, SharedCosts, load_assumptions
@@ -24,22 +28,22 @@ DEFAULT_CACHE = Path(".tenantctl-cache") / "usage"
 
 @dataclass
 class EconomicsRequest:
-    start: Optional[str]  # YYYY-MM
-    end: Optional[str]
+    start: str | None  # YYYY-MM
+    end: str | None
     stack: str
     categories: tuple[str, ...]
     tenants_dir: str
-    only: Optional[set[str]]
+    only: set[str] | None
     fx: dict[str, Decimal]
     concurrency: int
     mapping: str
     root: Path
-    cache_dir: Optional[Path] = None  # None: no cache
+    cache_dir: Path | None = None  # None: no cache
     refetch: bool = False
-    churn: Optional[Decimal] = None  # overrides economics.yaml for one run
-    shared_costs: Optional[SharedCosts] = None
+    churn: Decimal | None = None  # overrides economics.yaml for one run
+    shared_costs: SharedCosts | None = None
     page_size: int = 1000
-    today: Optional[date] = None  # tests pin it to the stand-in's clock
+    today: date | None = None  # tests pin it to the stand-in's clock
 
 
 @dataclass
@@ -53,10 +57,10 @@ class Economics:
     shared_costs_source: str
     fx: dict[str, Decimal] = field(default_factory=dict)
     fx_source: str = ""
-    only: Optional[frozenset[str]] = None
+    only: frozenset[str] | None = None
     requests: int = 0  # usage requests sent to Twilio (first pages)
     accounts: int = 0
-    cache_problem: Optional[str] = None
+    cache_problem: str | None = None
     cache_tampered: tuple[str, ...] = ()  # entries that failed their keyed digest: fetched again
 
     @property

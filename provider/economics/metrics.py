@@ -2,10 +2,10 @@
 each with the formula and the inputs it was computed from (never a bare number); and churn for the fleet."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Mapping, Optional
 
 from ..tenancy import Tenant
 from ..usage.fetch import Account
@@ -22,17 +22,17 @@ MIN_TREND_POINTS = 3
 class Figure:
     """A computed figure, the formula in words with its inputs, or why there is no figure."""
 
-    value: Optional[Decimal]
+    value: Decimal | None
     formula: str  # in words, with every input
     inputs: str = ""  # the same, in figures only, for a table cell: "600.00 ÷ 120.00"
 
-    def as_dict(self) -> dict[str, Optional[str]]:
+    def as_dict(self) -> dict[str, str | None]:
         return {"value": None if self.value is None else f"{self.value:f}", "formula": self.formula}
 
 
 @dataclass(frozen=True)
 class Churn:
-    rate: Optional[Decimal]  # tenants lost per tenant-month
+    rate: Decimal | None  # tenants lost per tenant-month
     source: str  # "declared" | "measured" | "unknown"
     explanation: str
     churned: int = 0
@@ -44,7 +44,7 @@ class TenantEconomics:
     label: str
     kind: str
     status: str
-    plan: Optional[str]
+    plan: str | None
     lines: tuple[MonthLine, ...]
     months_billed: Decimal
     revenue: Decimal
@@ -53,15 +53,15 @@ class TenantEconomics:
     trend: Figure  # slope of the monthly margin, per month
     ltv: Figure
     payback: Figure
-    ended: Optional[date] = None
-    acquisition_cost: Optional[Decimal] = None
+    ended: date | None = None
+    acquisition_cost: Decimal | None = None
 
     @property
     def margin(self) -> Decimal:
         return self.revenue - self.cost
 
     @property
-    def margin_pct(self) -> Optional[Decimal]:
+    def margin_pct(self) -> Decimal | None:
         return margin_percent(self.margin, self.revenue)
 
     @property
@@ -82,7 +82,7 @@ def percent(rate: Decimal) -> str:
 
 
 def measure_churn(tenants: Mapping[str, Tenant], created: Mapping[str, date], today: date,
-                  declared: Optional[Decimal], declared_source: str) -> Churn:
+                  declared: Decimal | None, declared_source: str) -> Churn:
     """Declared in economics.yaml, else measured: tenants whose billing ended ÷ tenant-months billed, over the whole
     history in the tenant files (each tenant from billing.start, or its subaccount's creation, to billing.end or
     today)."""
@@ -139,7 +139,7 @@ def tenant_economics(results: list[MonthResult], tenants: Mapping[str, Tenant], 
                                       e.label))
 
 
-def _one(label: str, lines: list[MonthLine], tenant: Optional[Tenant], churn: Churn, today: date,
+def _one(label: str, lines: list[MonthLine], tenant: Tenant | None, churn: Churn, today: date,
          complete: set[Month], fx: Mapping[str, Decimal], currency: str) -> TenantEconomics:
     revenue = sum((line.revenue or Decimal(0) for line in lines), Decimal(0))
     cost = sum((line.cost for line in lines), Decimal(0))
@@ -171,7 +171,7 @@ def _trend(lines: list[MonthLine], complete: set[Month]) -> Figure:
                                  "complete months billed", f"over {len(points)} months")
 
 
-def _ltv(average: Figure, churn: Churn, ended: Optional[date], margin: Decimal, lines: list[MonthLine]) -> Figure:
+def _ltv(average: Figure, churn: Churn, ended: date | None, margin: Decimal, lines: list[MonthLine]) -> Figure:
     if ended is not None:
         return Figure(margin, f"realized: billing ended {ended.isoformat()}; gross margin of its months from "
                               f"{lines[0].month.label} (the report's range)", f"realized, ended {ended.isoformat()}")
@@ -189,7 +189,7 @@ def _ltv(average: Figure, churn: Churn, ended: Optional[date], margin: Decimal, 
                   f"{money(average.value)} ÷ {percent(churn.rate)}")
 
 
-def _payback(cac: Optional[Decimal], average: Figure, declared: bool, ended: Optional[date],
+def _payback(cac: Decimal | None, average: Figure, declared: bool, ended: date | None,
              margin: Decimal) -> Figure:
     if not declared:
         return Figure(None, "no billing.acquisition_cost in the tenant file")

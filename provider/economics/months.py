@@ -17,11 +17,11 @@ class Month:
     month: int
 
     @classmethod
-    def of(cls, day: date) -> "Month":
+    def of(cls, day: date) -> Month:
         return cls(day.year, day.month)
 
     @classmethod
-    def parse(cls, text: str, flag: str) -> "Month":
+    def parse(cls, text: str, flag: str) -> Month:
         if not re.fullmatch(r"\d{4}-\d{2}", text or ""):
             raise PeriodError(f"{flag} must be YYYY-MM, got {text!r}")
         year, month = map(int, text.split("-"))
@@ -45,10 +45,10 @@ class Month:
     def label(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
 
-    def next(self) -> "Month":
+    def next(self) -> Month:
         return Month.of(self.last + timedelta(days=1))
 
-    def minus(self, months: int) -> "Month":
+    def minus(self, months: int) -> Month:
         index = self.year * 12 + self.month - 1 - months
         return Month(index // 12, index % 12 + 1)
 

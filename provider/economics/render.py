@@ -9,12 +9,13 @@ import csv
 import io
 import json
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-from ..usage.render import exact, money as cents
+from ..usage.render import exact
+from ..usage.render import money as cents
 from .job import Economics
 from .metrics import Figure, TenantEconomics
 from .series import MonthLine, MonthResult
@@ -32,7 +33,7 @@ FORMULAS = (
 )
 
 
-def _pct(value: Optional[Decimal]) -> str:
+def _pct(value: Decimal | None) -> str:
     return "" if value is None else f"{value}%"
 
 

@@ -3,10 +3,10 @@ own usage, deleted subaccounts), reconciled to the parent's total to the cent, a
 out of tenant margins or allocated to them by the declared rule."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
-from typing import Mapping, Optional
 
 from ..tenancy import Billing, Tenant
 from ..usage.fetch import Account, AccountUsage
@@ -27,8 +27,8 @@ class MonthLine:
     costs: dict[str, Decimal]  # the account's own cost by category, plus "other"
     own_cost: Decimal
     shared: Decimal  # the parent's own usage allocated to this line (negative on the parent's line)
-    revenue: Optional[Decimal]
-    plan: Optional[str]
+    revenue: Decimal | None
+    plan: str | None
     billed_share: Decimal  # days billed in the month / days of the month
 
     @property
@@ -40,7 +40,7 @@ class MonthLine:
         return (self.revenue or Decimal(0)) - self.cost
 
     @property
-    def margin_pct(self) -> Optional[Decimal]:
+    def margin_pct(self) -> Decimal | None:
         return margin_percent(self.margin, self.revenue)
 
 
@@ -61,7 +61,7 @@ class MonthResult(Reconciled):
         return self.revenue - self.parent_total
 
     @property
-    def margin_pct(self) -> Optional[Decimal]:
+    def margin_pct(self) -> Decimal | None:
         return margin_percent(self.margin, self.revenue)
 
     @property
@@ -69,7 +69,7 @@ class MonthResult(Reconciled):
         return sum(1 for line in self.lines if line.kind == "tenant" and line.billed_share > 0)
 
 
-def billed_share(billing: Optional[Billing], month: Month, today: date) -> Decimal:
+def billed_share(billing: Billing | None, month: Month, today: date) -> Decimal:
     if billing is None:
         return Decimal(0)
     first = max(month.first, billing.start or month.first)

@@ -7,18 +7,18 @@ once per shard): a fleet run never creates stacks on its own.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
 from ..localengine.cpu_gate import CpuGate
-
 from ..stackfiles.stack_config import environment_passphrase, public_passphrase
 from .budgets import BUDGET_ENV
 from .runs import ShardRun, last_meaningful_line
 
 
 def run_automation(run: ShardRun, action: str, root: Path, refresh: bool = False,
-                   preview_slots: Optional[Path] = None, backend_name: Optional[str] = None) -> ShardRun:
+                   preview_slots: Path | None = None, backend_name: str | None = None) -> ShardRun:
     """backend_name: the stack's name in the backend (ORG/<stack>); the shard's own name by default."""
     from pulumi import automation as auto
 

@@ -2,8 +2,6 @@
 parent share that parent's budget, and each shard running at once gets an equal share of it."""
 from __future__ import annotations
 
-from typing import Optional
-
 from ..tenancy.shards import StackInfo
 
 BUDGET_ENV = "TWILIO_MAX_IN_FLIGHT"  # read by the Twilio client of the shard's providers
@@ -14,7 +12,7 @@ def budget_shares(stacks: list[StackInfo], parallel: int) -> dict[str, int]:
 
     The smallest budget any stack of a parent declares wins: one stack cannot raise what the others rely on."""
     shares: dict[str, int] = {}
-    by_parent: dict[Optional[str], list[StackInfo]] = {}
+    by_parent: dict[str | None, list[StackInfo]] = {}
     for info in stacks:
         by_parent.setdefault(info.parent, []).append(info)
     for group in by_parent.values():

@@ -11,24 +11,23 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Optional
 
 from .budgets import BUDGET_ENV
-from .scratch import scratch_dir
 from .runs import ShardRun
+from .scratch import scratch_dir
 
 POLL_S = 0.2
 
 
 def local_command(action: str, stack: str, root: Path, event_log: Path, refresh: bool = False,
-                  preview_slots: Optional[Path] = None) -> list[str]:
+                  preview_slots: Path | None = None) -> list[str]:
     return [sys.executable, "-m", "provider.cli", "local", action, "--stack", stack, "--root", str(root),
             "--event-log", str(event_log), *(["--refresh"] if refresh and action != "refresh" else []),
             *(["--preview-slots", str(preview_slots)] if preview_slots else [])]
 
 
 def run_local(run: ShardRun, action: str, root: Path, refresh: bool = False,
-              preview_slots: Optional[Path] = None) -> ShardRun:
+              preview_slots: Path | None = None) -> ShardRun:
     run.begin()
     env = {**os.environ, BUDGET_ENV: str(run.budget)}
     with scratch_dir("shard") as tmp:

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping, Optional
 
 from ..localengine.engine import describe_counts
 
@@ -23,7 +23,7 @@ class ShardRun:
     state: str = "waiting"  # waiting | running | ok | failed
     phase: str = ""  # refresh | preview | apply
     steps: int = 0  # steps started in the current phase
-    returncode: Optional[int] = None
+    returncode: int | None = None
     summary: str = ""
     log: str = ""
     counts: dict[str, int] = field(default_factory=dict)

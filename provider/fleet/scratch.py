@@ -10,9 +10,9 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 NAME = re.compile(r"^tenantctl-[a-z]+-(\d+)-")
 

@@ -38,7 +38,7 @@ class FleetProgress:
         self._live = Live(console=err, refresh_per_second=4, transient=True,
                           get_renderable=lambda: shard_table(self.runs, f"fleet {self.action}"))
 
-    def __enter__(self) -> "FleetProgress":
+    def __enter__(self) -> FleetProgress:
         self._live.__enter__()
         return self
 

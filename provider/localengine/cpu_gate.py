@@ -13,7 +13,7 @@ import os
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Optional
+from typing import IO
 
 POLL_S = 0.05
 
@@ -28,11 +28,11 @@ def make_slots(directory: Path, count: int) -> Path:
 class CpuGate:
     """`with CpuGate(directory):` waits for a free slot in `directory` (None: no gate, never waits)."""
 
-    def __init__(self, directory: Optional[Path]):
+    def __init__(self, directory: Path | None):
         self.directory = directory
-        self._held: Optional[IO[bytes]] = None
+        self._held: IO[bytes] | None = None
 
-    def __enter__(self) -> "CpuGate":
+    def __enter__(self) -> CpuGate:
         if self.directory is None:
             return self
         slots = sorted(self.directory.glob("slot-*"))
@@ -50,8 +50,8 @@ class CpuGate:
                 return self
             time.sleep(POLL_S)
 
-    def __exit__(self, kind: Optional[type[BaseException]], error: Optional[BaseException],
-                 trace: Optional[TracebackType]) -> None:
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
         if self._held is not None:
             fcntl.flock(self._held.fileno(), fcntl.LOCK_UN)
             self._held.close()

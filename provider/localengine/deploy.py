@@ -10,9 +10,10 @@ import copy
 import functools
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
 from ..stackfiles import read_stack_config, stack_crypter
 from ..twilio_api.reachable import unreachable
@@ -48,7 +49,7 @@ class _Checkpointer:
 
     def __init__(self, store: LocalStateStore, outputs: dict[str, Any]):
         self.store, self.outputs = store, outputs
-        self.state: Optional[EngineState] = None
+        self.state: EngineState | None = None
         self._last = time.monotonic()
         self._interval = CHECKPOINT_EVERY_S
         self._lock = threading.Lock()
@@ -82,11 +83,11 @@ def _with_partial(outputs: dict[str, Any], error: Exception) -> dict[str, Any]:
     return merged
 
 
-def deploy(action: str, *, root: Path, stack: str, tenants_dir: Optional[str] = None,
-           passphrase: Optional[str] = None, env: Optional[dict[str, str]] = None,
+def deploy(action: str, *, root: Path, stack: str, tenants_dir: str | None = None,
+           passphrase: str | None = None, env: dict[str, str] | None = None,
            refresh_first: bool = False, refresh_parallel: int = 4,
            on_step: Callable[[str, Step], None] = lambda phase, step: None,
-           preview_slots: Optional[Path] = None) -> DeployResult:
+           preview_slots: Path | None = None) -> DeployResult:
     """action: preview | up | refresh. refresh_first reads the live state before a preview or up (`--refresh`).
     on_step hears of every step as it starts, with its phase (refresh, preview, apply): progress for a caller.
     preview_slots: a directory of slot files shared by runs on one machine (`cpu_gate`); the preview pass waits for

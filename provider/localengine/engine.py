@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping, Optional, Sequence
+from typing import Any
 
 from pulumi.runtime.rpc import UNKNOWN  # the SDK's marker for a value known only after apply
 
@@ -116,7 +117,7 @@ def _how_to_remove(resource_type: str) -> str:
 
 
 class LocalEngine:
-    def __init__(self, server: ProviderServer, state: Optional[EngineState] = None, preview: bool = False,
+    def __init__(self, server: ProviderServer, state: EngineState | None = None, preview: bool = False,
                  on_change: Callable[[], None] = lambda: None, on_step: Callable[[Step], None] = lambda step: None):
         self.server = server
         self.state = state or EngineState()
@@ -129,7 +130,7 @@ class LocalEngine:
         # The program registers resources from several threads: bookkeeping is locked, provider calls are not.
         self._lock = threading.Lock()
 
-    def _adopt_alias(self, urn: str, aliases: Sequence[str]) -> Optional[ResourceState]:
+    def _adopt_alias(self, urn: str, aliases: Sequence[str]) -> ResourceState | None:
         """The engine's alias rule: a resource registered under a new URN that one of its aliases names in the
         state *is* that resource (same id, same outputs): it is renamed in place, never created and deleted."""
         for alias in aliases:
@@ -203,7 +204,7 @@ class LocalEngine:
         return ""
 
     def _step(self, op: str, urn: str, detail: str = "", label: str = "",
-              changes: Optional[list[tuple[str, Any, Any]]] = None) -> None:
+              changes: list[tuple[str, Any, Any]] | None = None) -> None:
         with self._lock:
             self._record(Step(op, urn, detail, label, changes or []))
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
-from typing import IO, Optional
+from typing import IO
 
 from .engine import Step
 
 
 class StepEventLog:
-    def __init__(self, path: Optional[Path]):
-        self._file: Optional[IO[str]] = path.open("a", encoding="utf-8") if path else None
+    def __init__(self, path: Path | None):
+        self._file: IO[str] | None = path.open("a", encoding="utf-8") if path else None
         self._lock = threading.Lock()
 
     def step(self, phase: str, step: Step) -> None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Optional
+from typing import Any
 
 import pulumi
 from google.protobuf import json_format
@@ -23,7 +24,6 @@ from pulumi.runtime.stack import run_pulumi_func
 
 from .engine import ApplyError, LocalEngine
 from .provider_server import ProviderCallError
-
 
 RECORDED_OUTPUTS = ("sid", "auth_token", "owner_account_sid", "secret", "phone_number")
 
@@ -43,20 +43,20 @@ class Registration:
 
 
 class _Mocks(pulumi_mocks.Mocks):
-    def __init__(self, monitor: "EngineMonitor"):
+    def __init__(self, monitor: EngineMonitor):
         self.monitor = monitor
 
-    def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[Optional[str], dict[str, Any]]:
+    def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         return self.monitor.serve(args)
 
-    def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[str, Any], Optional[list[tuple[str, str]]]]:
+    def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
         raise NotImplementedError(f"the program calls no functions ({args.token})")
 
 
 class EngineMonitor(pulumi_mocks.MockMonitor):
     """A resource monitor whose custom resources are created by `engine` (None: record only, for tests)."""
 
-    def __init__(self, engine: Optional[LocalEngine]):
+    def __init__(self, engine: LocalEngine | None):
         super().__init__(_Mocks(self))
         self.engine = engine
         self.registrations: dict[str, Registration] = {}
@@ -85,7 +85,7 @@ class EngineMonitor(pulumi_mocks.MockMonitor):
         parent = "" if spec.noParent else (spec.parentUrn or request.parent)
         return self.make_urn(parent, spec.type or request.type, spec.name or request.name)
 
-    def serve(self, args: pulumi_mocks.MockResourceArgs) -> tuple[Optional[str], dict[str, Any]]:
+    def serve(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         with self._lock:
             registration = self._by_type_and_name[(args.typ, args.name)]
         registration.inputs = dict(args.inputs)
@@ -127,7 +127,7 @@ def _no_source_positions() -> Iterator[None]:
         sdk_resource._get_stack_trace = original
 
 
-def run_program(program: Callable[[], Any], *, engine: Optional[LocalEngine], stack: str,
+def run_program(program: Callable[[], Any], *, engine: LocalEngine | None, stack: str,
                 config: dict[str, str], project: str = "twilio-tenants", preview: bool = False) -> EngineMonitor:
     """Run `program` once against `engine`; returns the monitor with registrations and stack outputs."""
     monitor = EngineMonitor(engine)

@@ -14,7 +14,7 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import grpc
 from google.protobuf import struct_pb2
@@ -95,7 +95,7 @@ def deserialize(struct: struct_pb2.Struct, keep_unknowns: bool = False) -> dict[
 class ProviderServer:
     """Starts `python -m pulumi.dynamic`, reads the port it prints, and calls it like the engine does."""
 
-    def __init__(self, env: Optional[dict[str, str]] = None, project: str = "twilio-tenants"):
+    def __init__(self, env: dict[str, str] | None = None, project: str = "twilio-tenants"):
         environment = {**os.environ, **(env or {}), "PULUMI_PROJECT": project}
         environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), environment.get("PYTHONPATH")]))
         # stderr goes to a file, not a pipe nobody drains: a chatty provider must never block on a full pipe.
@@ -110,7 +110,7 @@ class ProviderServer:
             self.close()
             raise RuntimeError(f"provider server did not start: {line!r} {log[-2000:]}")
         self.port = int(line)
-        self.channel: Optional[grpc.Channel] = grpc.insecure_channel(f"127.0.0.1:{self.port}")
+        self.channel: grpc.Channel | None = grpc.insecure_channel(f"127.0.0.1:{self.port}")
         self.stub = provider_pb2_grpc.ResourceProviderStub(self.channel)
         self.calls: list[str] = []
 
@@ -131,7 +131,7 @@ class ProviderServer:
                 pipe.close()
         self._stderr.close()
 
-    def __enter__(self) -> "ProviderServer":
+    def __enter__(self) -> ProviderServer:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -14,7 +14,6 @@ import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Optional
 
 
 class StackLocked(Exception):
@@ -49,7 +48,7 @@ def lock_path(state_file: Path) -> Path:
     return state_file.with_suffix(".lock")
 
 
-def read_holder(path: Path) -> Optional[LockHolder]:
+def read_holder(path: Path) -> LockHolder | None:
     try:
         return LockHolder(**json.loads(path.read_text()))
     except FileNotFoundError:
@@ -66,7 +65,7 @@ class StackLock:
         self.stack = stack
         self._held = False
 
-    def __enter__(self) -> "StackLock":
+    def __enter__(self) -> StackLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         me = LockHolder(os.getpid(), socket.gethostname(), getpass.getuser(),
                         time.strftime("%Y-%m-%dT%H:%M:%S%z"), " ".join(["tenantctl", *sys.argv[1:]])[:200])

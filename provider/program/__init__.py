@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Optional
 
 import pulumi
 
@@ -20,7 +19,7 @@ class TenantFilesError(pulumi.RunError):
     """Every problem in every tenant file; nothing is applied."""
 
 
-def run(tenants_dir: Optional[str] = None, loaded: Optional[LoadResult] = None) -> dict[str, TenantResources]:
+def run(tenants_dir: str | None = None, loaded: LoadResult | None = None) -> dict[str, TenantResources]:
     """`loaded`: the files as already read and checked for this stack (an engine-less `up` reads them once for
     its preview and its apply, so both passes see the same files)."""
     result = loaded if loaded is not None else load_tenants_for_stack(tenants_dir)
@@ -43,7 +42,7 @@ def run(tenants_dir: Optional[str] = None, loaded: Optional[LoadResult] = None) 
     return components
 
 
-def load_tenants_for_stack(tenants_dir: Optional[str] = None) -> LoadResult:
+def load_tenants_for_stack(tenants_dir: str | None = None) -> LoadResult:
     """Under `pulumi`: the files, held against every other deployed stack of the parent (read with the CLI) so
     that this stack never takes over a tenant, number or subaccount another one deploys."""
     from ..crm.other_stacks import guard_against_other_stacks, own_tenants

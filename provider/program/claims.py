@@ -8,14 +8,12 @@ tenants: once the entry that holds it is removed from the source tenant's file, 
 """
 from __future__ import annotations
 
-from typing import Optional
-
 import pulumi
 
 from ..tenancy import Tenant
 
 
-def _who(tenant: Tenant, entry: Optional[str] = None) -> str:
+def _who(tenant: Tenant, entry: str | None = None) -> str:
     where = f"{tenant.source.file}:{tenant.source.line}"
     return f"tenant {tenant.id}'s entry `{entry}` ({where})" if entry else f"tenant {tenant.id}'s ({where})"
 
@@ -25,14 +23,14 @@ class FleetClaims:
         self._subaccounts: list[tuple[pulumi.Output[str], str, str]] = []  # (sid, tenant id, description)
         self._bought: list[tuple[pulumi.Output[str], str, str]] = []  # (phone number, tenant id, description)
         self._exact: list[tuple[str, pulumi.Resource]] = []  # (tenant id, resource)
-        self._subaccount_map: Optional[pulumi.Output[dict[str, str]]] = None
-        self._number_map: Optional[pulumi.Output[dict[str, str]]] = None
+        self._subaccount_map: pulumi.Output[dict[str, str]] | None = None
+        self._number_map: pulumi.Output[dict[str, str]] | None = None
 
     def add_subaccount(self, tenant: Tenant, sid: pulumi.Output[str]) -> None:
         self._subaccounts.append((sid, tenant.id, _who(tenant)))
 
     def add_bought_number(self, tenant: Tenant, entry: str, number: pulumi.Output[str],
-                          sid: Optional[pulumi.Output[str]] = None) -> None:
+                          sid: pulumi.Output[str] | None = None) -> None:
         """A bought number is held by its number and by its PN SID: either names it."""
         self._bought.append((number, tenant.id, _who(tenant, entry)))
         if sid is not None:
@@ -41,14 +39,14 @@ class FleetClaims:
     def add_exact_number(self, tenant: Tenant, resource: pulumi.Resource) -> None:
         self._exact.append((tenant.id, resource))
 
-    def subaccount_holder(self, tenant: Tenant) -> pulumi.Output[Optional[str]]:
+    def subaccount_holder(self, tenant: Tenant) -> pulumi.Output[str | None]:
         """The tenant whose (created) subaccount `tenant.subaccount_sid` is, or None."""
         if self._subaccount_map is None:
             self._subaccount_map = _mapping(self._subaccounts)
         sid = tenant.subaccount_sid
         return self._subaccount_map.apply(lambda held: held.get(sid or ""))
 
-    def number_holder(self, number: str, sid: Optional[str] = None) -> pulumi.Output[Optional[str]]:
+    def number_holder(self, number: str, sid: str | None = None) -> pulumi.Output[str | None]:
         """The declared entry that bought the number named by `number` or by `sid`, or None. Resolves once all
         bought numbers are known."""
         if self._number_map is None:

@@ -6,7 +6,7 @@ toll-free number only once its verification is TWILIO_APPROVED (30032). Numbers 
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 
@@ -22,7 +22,7 @@ class MessagingConfig:
 
     def __init__(self) -> None:
         config = pulumi.Config()
-        self.primary_profile_sid: Optional[str] = config.get("primaryCustomerProfileSid")
+        self.primary_profile_sid: str | None = config.get("primaryCustomerProfileSid")
         self.mock_brands = bool(config.get_bool("mockBrands"))
 
 
@@ -32,10 +32,10 @@ class TenantMessaging:
         messaging = tenant.messaging
         assert messaging is not None
         self.tenant, self.numbers = tenant, numbers
-        self.a2p: Optional[A2pRegistration] = None
+        self.a2p: A2pRegistration | None = None
         self.toll_free: dict[str, TollfreeVerification] = {}
         self.senders: dict[str, MessagingSender] = {}
-        self.service: Optional[MessagingService] = None
+        self.service: MessagingService | None = None
         if tenant.status == "closed":
             # Closing is the reviewed line that ends everything: Twilio closes the service and numbers with the
             # account; a registration is removed (its campaign deleted first) and is then no longer protected.
@@ -70,7 +70,7 @@ class TenantMessaging:
                     phone_number=numbers[name].phone_number, tenant_id=tenant.id, verification=fields,
                     opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[self.senders[name]])))
 
-    def output(self) -> Optional[pulumi.Output[dict[str, Any]]]:
+    def output(self) -> pulumi.Output[dict[str, Any]] | None:
         if self.service is None:
             return None
         names = list(self.senders)
@@ -97,11 +97,11 @@ LEGACY_CAMPAIGN_KEYS = ("use_case", "description", "message_flow", "samples", "h
                         "has_embedded_phone", "remove")
 
 
-def _stage(stage: Optional[dict[str, Any]]) -> dict[str, Any]:
+def _stage(stage: dict[str, Any] | None) -> dict[str, Any]:
     return {k: v for k, v in (stage or {}).items() if k != "submitted"}
 
 
-def messaging_readout(service_sid: str, phones: dict[str, str], a2p: Optional[list[Any]],
+def messaging_readout(service_sid: str, phones: dict[str, str], a2p: list[Any] | None,
                       toll_free: dict[str, list[Any]], removed: bool = False) -> dict[str, Any]:
     """The CRM's view: per sender whether it may send and why not; `sms_ready` when at least one may."""
     campaign_status = ((a2p[3] or {}).get("status") if a2p else None)

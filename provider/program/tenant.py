@@ -1,7 +1,7 @@
 """One tenant as Pulumi resources: a Tenant component parenting its subaccount, numbers, API key and budget."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 
@@ -29,7 +29,7 @@ def number_resource_name(tenant: Tenant, spec: PhoneNumberSpec) -> str:
     return f"number-{spec.number}" if spec.number else f"{tenant.id}/{spec.name}"
 
 
-def search_inputs(spec: PhoneNumberSpec) -> Optional[dict[str, Any]]:
+def search_inputs(spec: PhoneNumberSpec) -> dict[str, Any] | None:
     if spec.search is None:
         return None
     search = spec.search
@@ -45,7 +45,7 @@ class TenantResources(pulumi.ComponentResource):
     tenant may be suspended or closed (only after every number leaving it has left).
     """
 
-    def __init__(self, tenant: Tenant, claims: FleetClaims, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, tenant: Tenant, claims: FleetClaims, opts: pulumi.ResourceOptions | None = None):
         super().__init__(COMPONENT_TYPE, tenant.id, {"tenant_id": tenant.id}, opts)
         # Step one of a shard move: everything is kept at Twilio when this stack stops declaring the tenant
         # (the engine drops it from the state without calling the provider); the new stack adopts it.
@@ -59,7 +59,7 @@ class TenantResources(pulumi.ComponentResource):
                 protect=tenant.status != "closed" and not tenant.releasing)))
         self.numbers: dict[str, PhoneNumber] = {}
         self.keys: dict[str, dict[str, tuple[int, ApiKey]]] = {}  # key name -> role -> (generation, resource)
-        self.rotation: Optional[AuthTokenRotation] = None
+        self.rotation: AuthTokenRotation | None = None
         self.triggers: list[UsageTrigger] = []
         if tenant.subaccount_sid is None:
             claims.add_subaccount(tenant, self.subaccount.sid)
@@ -79,16 +79,16 @@ class TenantResources(pulumi.ComponentResource):
                 self.numbers[spec.name] = self._number(spec, claims.number_holder(spec.number, spec.sid))
                 claims.add_exact_number(self.tenant, self.numbers[spec.name])
 
-    def finish(self, claims: FleetClaims, messaging: Optional[MessagingConfig] = None) -> None:
+    def finish(self, claims: FleetClaims, messaging: MessagingConfig | None = None) -> None:
         """Phase 3: key, budget, and the status step last. Suspending or closing waits for this tenant's own
         resources and for every exact number in the fleet, so a number leaving this tenant leaves first
         (Twilio releases a closed subaccount's numbers, and refuses to move a suspended one's)."""
         tenant, account = self.tenant, self.subaccount.sid
-        self.messaging: Optional[TenantMessaging] = None
+        self.messaging: TenantMessaging | None = None
         if tenant.messaging is not None:
             self.messaging = TenantMessaging(tenant, account, self.numbers, messaging or MessagingConfig(),
                                              self._child)
-        self.voice: Optional[TenantVoice] = None
+        self.voice: TenantVoice | None = None
         if tenant.voice is not None and tenant.status != "closed":  # Twilio ends all of it with the account
             self.voice = TenantVoice(tenant, account, self.numbers, self.messaging.a2p if self.messaging else None,
                                      messaging or MessagingConfig(), self._child)
@@ -145,7 +145,7 @@ class TenantResources(pulumi.ComponentResource):
             if spec.retired or "current" not in roles:
                 continue
 
-            def one(role: str) -> Optional[dict[str, Any]]:
+            def one(role: str) -> dict[str, Any] | None:
                 if role not in roles:
                     return None
                 generation, key = roles[role]
@@ -154,7 +154,7 @@ class TenantResources(pulumi.ComponentResource):
                               "current": one("current"), "previous": one("previous")}
         return out
 
-    def _number(self, spec: PhoneNumberSpec, claimed_by: Optional[pulumi.Output[Optional[str]]]) -> PhoneNumber:
+    def _number(self, spec: PhoneNumberSpec, claimed_by: pulumi.Output[str | None] | None) -> PhoneNumber:
         tenant = self.tenant
         aliases = [pulumi.Alias(name=f"{tenant.id}/{spec.name}")] if spec.number else None
         return PhoneNumber(

@@ -9,13 +9,21 @@ pays a fee per 911 call and the call is misrouted.
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 
 from ..resources import (
-    A2pRegistration, DialingPermissions, DialingPermissionsArgs, EmergencyAddress, EmergencyAddressArgs, PhoneNumber,
-    VoiceCaller, VoiceCallerArgs, VoiceTrust, VoiceTrustArgs,
+    A2pRegistration,
+    DialingPermissions,
+    DialingPermissionsArgs,
+    EmergencyAddress,
+    EmergencyAddressArgs,
+    PhoneNumber,
+    VoiceCaller,
+    VoiceCallerArgs,
+    VoiceTrust,
+    VoiceTrustArgs,
 )
 from ..tenancy import PhoneNumberSpec, Tenant
 from ..tenancy.voice_rules import number_kind
@@ -31,7 +39,7 @@ def is_us_local(spec: PhoneNumberSpec) -> bool:
 
 class TenantVoice:
     def __init__(self, tenant: Tenant, account_sid: pulumi.Output[str], numbers: dict[str, PhoneNumber],
-                 a2p: Optional[A2pRegistration], config: MessagingConfig, opts: pulumi.ResourceOptions):
+                 a2p: A2pRegistration | None, config: MessagingConfig, opts: pulumi.ResourceOptions):
         voice = tenant.voice
         assert voice is not None and tenant.status != "closed"
         self.tenant, self.numbers = tenant, numbers
@@ -47,7 +55,7 @@ class TenantVoice:
         self.dialing = DialingPermissions(f"{tenant.id}/dialing", DialingPermissionsArgs(
             account_sid=account_sid, tenant_id=tenant.id, countries=list(voice.dialing.countries),
             high_risk_special_numbers=voice.dialing.high_risk_special_numbers), opts=opts)
-        self.trust: Optional[VoiceTrust] = None
+        self.trust: VoiceTrust | None = None
         if voice.registers and business is not None:
             shared = a2p is not None and not (tenant.messaging and tenant.messaging.a2p_10dlc
                                                and tenant.messaging.a2p_10dlc.remove)
@@ -84,7 +92,7 @@ class TenantVoice:
                                         cnam_callers))
 
 
-def voice_readout(callers: dict[str, list[Any]], trust: Optional[list[Any]], dialing: Optional[list[str]],
+def voice_readout(callers: dict[str, list[Any]], trust: list[Any] | None, dialing: list[str] | None,
                   declared: dict[str, Any], cnam_callers: list[str]) -> dict[str, Any]:
     """The CRM's view: per caller, what patients' carriers will see and whether it is ready; `voice_ready` when
     every caller is."""

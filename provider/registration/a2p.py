@@ -5,7 +5,7 @@ died half-way finds what it made instead of making it twice. Each step records t
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from twilio.rest import Client
 
@@ -160,7 +160,7 @@ class A2pFlow:
                             "submitted": self.wanted[name]}
 
     @staticmethod
-    def _find_bundle(collection: Any, friendly_name: str) -> Optional[str]:
+    def _find_bundle(collection: Any, friendly_name: str) -> str | None:
         found = [b for b in collection.list(friendly_name=friendly_name)]
         return str(found[0].sid) if found else None
 
@@ -226,7 +226,7 @@ class A2pFlow:
         return {"customer_name": customer_name, "street": address["street"], "city": address["city"],
                 "region": address["region"], "postal_code": address["postal_code"], "iso_country": address["country"]}
 
-    def _find_address(self, address: dict[str, Any], customer_name: str) -> Optional[str]:
+    def _find_address(self, address: dict[str, Any], customer_name: str) -> str | None:
         wanted = self._address_fields(address, customer_name)
         for known in self.client.api.v2010.accounts(self.props["account_sid"]).addresses.list(
                 customer_name=customer_name):
@@ -277,7 +277,7 @@ class A2pFlow:
         c = self.props["a2p_campaign"]
         return plan.digest({name: c.get(name) for name in FIXED_CONSENT})
 
-    def _register_campaign(self, replacing: Optional[str] = None) -> None:
+    def _register_campaign(self, replacing: str | None = None) -> None:
         campaigns = self._campaigns()
         existing = [c for c in campaigns.list() if c.sid != replacing]
         campaign = existing[0] if existing else campaigns.create(

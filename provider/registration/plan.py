@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Optional
+from typing import Any
 
 BUNDLE_UNDER_REVIEW = ("pending-review", "in-review")
 UNKNOWN_SUBMISSION = "unknown"  # adopted under review after a lost answer, holding other data than declared now
@@ -43,7 +43,7 @@ def _stage(state: dict[str, Any], name: str) -> dict[str, Any]:
     return state.get(name) or {}
 
 
-def refusal(state: dict[str, Any], props: dict[str, Any]) -> Optional[str]:
+def refusal(state: dict[str, Any], props: dict[str, Any]) -> str | None:
     """Why the declared change cannot be applied now, or None."""
     if props.get("remove"):
         return None
@@ -99,7 +99,7 @@ def tollfree_steps(state: dict[str, Any], props: dict[str, Any]) -> list[str]:
     return []
 
 
-def tollfree_refusal(state: dict[str, Any], props: dict[str, Any]) -> Optional[str]:
+def tollfree_refusal(state: dict[str, Any], props: dict[str, Any]) -> str | None:
     if state.get("sid") and state.get("status") in UNDER_REVIEW["tollfree"] and \
             state.get("submitted") != digest(props["verification"]):
         return (f"the toll-free verification {state['sid']} is {state['status']} at Twilio: it cannot be edited "

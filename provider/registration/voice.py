@@ -13,7 +13,7 @@ this flow only reads it (`profile_sid`); otherwise this flow builds it, with the
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from twilio.rest import Client
 
@@ -35,7 +35,7 @@ def declared(props: dict[str, Any]) -> list[str]:
     return [kind for kind in PRODUCTS if props.get(kind)]
 
 
-def end_user_attributes(kind: str, props: dict[str, Any]) -> Optional[dict[str, Any]]:
+def end_user_attributes(kind: str, props: dict[str, Any]) -> dict[str, Any] | None:
     """Twilio's attributes for the product's end user (counts as strings of whole numbers, as Twilio takes them)."""
     if kind == "voice_integrity":
         vi = props["voice_integrity"]
@@ -62,7 +62,7 @@ def _under_review(stage: dict[str, Any]) -> bool:
     return stage.get("status") in plan.BUNDLE_UNDER_REVIEW
 
 
-def refusal(state: dict[str, Any], props: dict[str, Any]) -> Optional[str]:
+def refusal(state: dict[str, Any], props: dict[str, Any]) -> str | None:
     """A declared change to a product Twilio is reviewing: refused before anything is applied."""
     for kind in declared(props):
         stage = (state.get("products") or {}).get(kind) or {}
@@ -235,7 +235,7 @@ class VoiceTrustFlow:
         self.state["products"][kind] = {"sid": sid, "status": submitted.status, "errors": submitted.errors,
                                         "submitted": wanted}
 
-    def _find(self, kind: str) -> Optional[str]:
+    def _find(self, kind: str) -> str | None:
         found = list(self.hub.trust_products.list(friendly_name=NAMES[kind]))
         return str(found[0].sid) if found else None
 

@@ -9,8 +9,17 @@ from .registration import A2pRegistration, A2pRegistrationProvider, TollfreeVeri
 from .subaccount import Subaccount, SubaccountProvider, SubaccountStatus, SubaccountStatusProvider
 from .usage_trigger import UsageTrigger, UsageTriggerProvider
 from .voice import (
-    DialingPermissions, DialingPermissionsArgs, DialingPermissionsProvider, EmergencyAddress, EmergencyAddressArgs,
-    EmergencyAddressProvider, VoiceCaller, VoiceCallerArgs, VoiceCallerProvider, VoiceTrust, VoiceTrustArgs,
+    DialingPermissions,
+    DialingPermissionsArgs,
+    DialingPermissionsProvider,
+    EmergencyAddress,
+    EmergencyAddressArgs,
+    EmergencyAddressProvider,
+    VoiceCaller,
+    VoiceCallerArgs,
+    VoiceCallerProvider,
+    VoiceTrust,
+    VoiceTrustArgs,
     VoiceTrustProvider,
 )
 

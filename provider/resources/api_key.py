@@ -7,19 +7,19 @@ it `previous`, and a later, reviewed change deletes it.
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
-from ..tenancy.permissions import KNOWN_PERMISSIONS
+from ..permissions import KNOWN_PERMISSIONS
 from .base import ProvisioningError, TwilioProvider, create_once, explain
 
 OUTPUTS = ("sid", "secret")
 ROLES = ("current", "previous", "retired")
 
 
-def _policy(permissions: Optional[list[str]]) -> Optional[dict[str, list[str]]]:
+def _policy(permissions: list[str] | None) -> dict[str, list[str]] | None:
     return {"allow": sorted(permissions)} if permissions else None
 
 
@@ -111,8 +111,8 @@ class ApiKey(Resource, module="twilio", name="ApiKey"):
     secret: pulumi.Output[str]
 
     def __init__(self, resource_name: str, *, account_sid: pulumi.Input[str], friendly_name: str,
-                 permissions: Optional[list[str]] = None, role: str = "current",
-                 opts: Optional[pulumi.ResourceOptions] = None):
+                 permissions: list[str] | None = None, role: str = "current",
+                 opts: pulumi.ResourceOptions | None = None):
         props = {"account_sid": account_sid, "friendly_name": friendly_name,
                  "permissions": sorted(permissions) if permissions else None, "role": role,
                  **{k: None for k in OUTPUTS}}

@@ -20,5 +20,5 @@ class ResourceArgs:
         """Shallow: values may be Pulumi Outputs, which must reach the engine as they are."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
-    def changed(self, other: "ResourceArgs", names: tuple[str, ...]) -> list[str]:
+    def changed(self, other: ResourceArgs, names: tuple[str, ...]) -> list[str]:
         return [name for name in names if getattr(self, name) != getattr(other, name)]

@@ -10,7 +10,7 @@ rotate the parent's token). Reading it live also makes every step safe to repeat
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
@@ -111,7 +111,7 @@ class AuthTokenRotationProvider(TwilioProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         status, primary = self._live_primary(props["account_sid"])
-        secondary: Optional[str] = props.get("secondary")
+        secondary: str | None = props.get("secondary")
         outside = bool(props.get("promoted_outside"))
         if secondary is not None and primary == secondary:  # promoted outside the stack: recognised by `up`
             secondary, outside = None, True
@@ -142,10 +142,10 @@ class AuthTokenRotation(Resource, module="twilio", name="AuthTokenRotation"):
     """`primary` and `secondary` are Pulumi secrets."""
 
     primary: pulumi.Output[str]
-    secondary: pulumi.Output[Optional[str]]
+    secondary: pulumi.Output[str | None]
 
     def __init__(self, resource_name: str, *, tenant_id: str, account_sid: pulumi.Input[str], rotation: str,
-                 step: str, opts: Optional[pulumi.ResourceOptions] = None):
+                 step: str, opts: pulumi.ResourceOptions | None = None):
         props = {"tenant_id": tenant_id, "account_sid": account_sid, "rotation": rotation, "step": step,
                  **{k: None for k in OUTPUTS}}
         secret = pulumi.ResourceOptions(additional_secret_outputs=list(OUTPUTS))

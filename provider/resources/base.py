@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Iterable, Optional, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, ReadResult, ResourceProvider
 from pulumi.runtime.rpc import UNKNOWN  # the SDK's marker for a value known only after apply
@@ -33,8 +34,8 @@ def explain(action: str, error: BaseException) -> ProvisioningError:
     return ProvisioningError(f"could not {action}: {type(error).__name__}: {error}")
 
 
-def create_once(action: str, create: Callable[[], T], find: Callable[[], Optional[T]],
-                policy: Optional[RetryPolicy] = None, in_doubt: Callable[[], None] = lambda: None) -> T:
+def create_once(action: str, create: Callable[[], T], find: Callable[[], T | None],
+                policy: RetryPolicy | None = None, in_doubt: Callable[[], None] = lambda: None) -> T:
     """Create, and after an ambiguous failure look for what the attempt made before trying again.
 
     `find` must return what a previous attempt created (by number, friendly name, ...) or None.
@@ -102,7 +103,7 @@ class TwilioProvider(ResourceProvider):
         return session.current()
 
     @staticmethod
-    def failures(pairs: Iterable[tuple[str, Optional[str]]]) -> list[CheckFailure]:
+    def failures(pairs: Iterable[tuple[str, str | None]]) -> list[CheckFailure]:
         return [CheckFailure(prop, reason) for prop, reason in pairs if reason]
 
     @staticmethod
@@ -124,7 +125,7 @@ class TwilioProvider(ResourceProvider):
         return ReadResult("", {})
 
     @staticmethod
-    def fetch_live(fetch: Callable[[], T], what: str) -> Optional[T]:
+    def fetch_live(fetch: Callable[[], T], what: str) -> T | None:
         """The live resource, or None when Twilio no longer has it (404); anything else is a clear error."""
         try:
             return fetch()

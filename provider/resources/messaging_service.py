@@ -6,7 +6,7 @@ named, never moved silently.
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
@@ -30,7 +30,7 @@ SERVICE_DEFAULTS: dict[str, Any] = {
 NUMBER_IN_ANOTHER_SERVICE = 21712
 
 
-def desired_settings(declared: Optional[dict[str, Any]]) -> dict[str, Any]:
+def desired_settings(declared: dict[str, Any] | None) -> dict[str, Any]:
     """Every setting, declared or default, so a line removed from the file goes back to Twilio's default."""
     return {**SERVICE_DEFAULTS, **(declared or {})}
 
@@ -63,7 +63,7 @@ class MessagingServiceProvider(TwilioProvider):
     def _services(self, account_sid: str) -> Any:
         return self.session.client_in(account_sid).messaging.v1.services
 
-    def _existing(self, props: dict[str, Any]) -> Optional[Any]:
+    def _existing(self, props: dict[str, Any]) -> Any | None:
         found = [s for s in self._services(props["account_sid"]).list() if s.friendly_name == props["friendly_name"]]
         if len(found) > 1:
             raise ProvisioningError(f"{len(found)} Messaging Services named {props['friendly_name']!r} in "
@@ -89,7 +89,7 @@ class MessagingServiceProvider(TwilioProvider):
         if service is None:
             return self.gone()
         live = live_settings(service)
-        declared = set((props.get("settings") or {}))
+        declared = set(props.get("settings") or {})
         return ReadResult(id_, {**props, "friendly_name": service.friendly_name, "sid": id_,
                                 "settings": {k: v for k, v in live.items() if k in declared or
                                              v != SERVICE_DEFAULTS[k]}})
@@ -150,7 +150,7 @@ class MessagingService(Resource, module="twilio", name="MessagingService"):
     sid: pulumi.Output[str]
 
     def __init__(self, resource_name: str, *, account_sid: pulumi.Input[str], friendly_name: str,
-                 settings: dict[str, Any], opts: Optional[pulumi.ResourceOptions] = None):
+                 settings: dict[str, Any], opts: pulumi.ResourceOptions | None = None):
         super().__init__(MessagingServiceProvider(), resource_name,
                          {"account_sid": account_sid, "friendly_name": friendly_name, "settings": settings,
                           "sid": None}, opts)
@@ -161,7 +161,7 @@ class MessagingSender(Resource, module="twilio", name="MessagingSender"):
 
     def __init__(self, resource_name: str, *, account_sid: pulumi.Input[str], service_sid: pulumi.Input[str],
                  number_sid: pulumi.Input[str], phone_number: pulumi.Input[str], tenant_id: str,
-                 opts: Optional[pulumi.ResourceOptions] = None):
+                 opts: pulumi.ResourceOptions | None = None):
         super().__init__(MessagingSenderProvider(), resource_name,
                          {"account_sid": account_sid, "service_sid": service_sid, "number_sid": number_sid,
                           "phone_number": phone_number, "tenant_id": tenant_id, "sid": None}, opts)

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import random
 import re
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 from twilio.base.exceptions import TwilioRestException
 
-from ..webhooks import METHOD_FIELDS, URL_FIELDS, WEBHOOK_FIELDS
 from ..identifiers import E164, NUMBER_SID
+from ..webhooks import METHOD_FIELDS, URL_FIELDS, WEBHOOK_FIELDS
 from .base import ProvisioningError, TwilioProvider, create_once, explain, is_not_found, known
 
 SEARCH_TYPES = {"local": "local", "mobile": "mobile", "toll_free": "toll_free"}
@@ -21,7 +21,7 @@ SEARCH_SPREAD = 10  # first search: pick among this many offers; each collision 
 MAX_SPREAD = 200
 
 
-def normalized_webhooks(webhooks: Optional[dict[str, Any]]) -> dict[str, str]:
+def normalized_webhooks(webhooks: dict[str, Any] | None) -> dict[str, str]:
     """Every field present: unset URLs are "" and unset methods POST, so "removed from YAML" means "cleared"."""
     given = webhooks or {}
     out = {f: given.get(f) or "" for f in URL_FIELDS}
@@ -39,8 +39,8 @@ KEYPAD = {c: d for d, letters in {"2": "ABC", "3": "DEF", "4": "GHI", "5": "JKL"
                                   "8": "TUV", "9": "WXYZ"}.items() for c in letters}
 
 
-def search_mismatch(search: Optional[dict[str, Any]], number: Optional[str],
-                    capabilities: Optional[dict[str, bool]]) -> Optional[str]:
+def search_mismatch(search: dict[str, Any] | None, number: str | None,
+                    capabilities: dict[str, bool] | None) -> str | None:
     """Why a bought number no longer satisfies its entry's search, or None (also when nothing can be told)."""
     if not search or not number:
         return None
@@ -59,7 +59,7 @@ def search_mismatch(search: Optional[dict[str, Any]], number: Optional[str],
 class PhoneNumberProvider(TwilioProvider):
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         number, search, adopt = news.get("number"), news.get("search"), news.get("adopt_sid")
-        reasons: list[tuple[str, Optional[str]]] = [
+        reasons: list[tuple[str, str | None]] = [
             ("number", "give exactly one of number (adopt or transfer) or search (buy)"
              if bool(number) == bool(search) else None),
             ("number", None if not number or E164.fullmatch(str(number)) else f"{number} is not an E.164 number"),
@@ -120,14 +120,14 @@ class PhoneNumberProvider(TwilioProvider):
     def _numbers(self, account_sid: str) -> Any:
         return self.session.client.api.v2010.accounts(account_sid).incoming_phone_numbers
 
-    def _by_friendly_name(self, account_sid: str, friendly_name: str) -> Optional[Any]:
+    def _by_friendly_name(self, account_sid: str, friendly_name: str) -> Any | None:
         found = self._numbers(account_sid).list(friendly_name=friendly_name)
         if len(found) > 1:
             raise ProvisioningError(f"{len(found)} numbers in {account_sid} are named {friendly_name!r} "
                                     f"({', '.join(n.phone_number for n in found)}); pin one with `number:`")
         return found[0] if found else None
 
-    def _find(self, account_sid: str, props: dict[str, Any]) -> Optional[Any]:
+    def _find(self, account_sid: str, props: dict[str, Any]) -> Any | None:
         if props.get("adopt_sid"):
             try:
                 found = self._numbers(account_sid)(props["adopt_sid"]).fetch()
@@ -284,9 +284,9 @@ class PhoneNumber(Resource, module="twilio", name="PhoneNumber"):
     capabilities: pulumi.Output[dict]
 
     def __init__(self, resource_name: str, *, account_sid: pulumi.Input[str], friendly_name: str,
-                 webhooks: dict[str, str], number: Optional[str] = None, search: Optional[dict[str, Any]] = None,
-                 adopt_sid: Optional[str] = None, claimed_by: Optional[pulumi.Input[Optional[str]]] = None,
-                 opts: Optional[pulumi.ResourceOptions] = None):
+                 webhooks: dict[str, str], number: str | None = None, search: dict[str, Any] | None = None,
+                 adopt_sid: str | None = None, claimed_by: pulumi.Input[str | None] | None = None,
+                 opts: pulumi.ResourceOptions | None = None):
         """claimed_by: which other declared entry holds `number` today, if any (the program knows)."""
         props = {"account_sid": account_sid, "friendly_name": friendly_name, "number": number, "search": search,
                  "adopt_sid": adopt_sid, "webhooks": webhooks, "claimed_by": claimed_by,

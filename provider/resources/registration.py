@@ -8,13 +8,13 @@ unless its declared data changed (see `registration.plan`).
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
-from ..registration import a2p, plan, tollfree
 from ..identifiers import BUNDLE_SID, is_sid
+from ..registration import a2p, plan, tollfree
 from .base import ProvisioningError, TwilioProvider, explain
 
 A2P_STAGES = ("profile", "product", "brand", "campaign")
@@ -25,7 +25,7 @@ def _state(props: dict[str, Any]) -> dict[str, Any]:
     return {stage: props.get(stage) or {} for stage in A2P_STAGES}
 
 
-def attention(state: dict[str, Any], props: Optional[dict[str, Any]] = None) -> str:
+def attention(state: dict[str, Any], props: dict[str, Any] | None = None) -> str:
     """Twilio's verdict on what needs a person, in one line (empty when nothing does); with the declared `props`,
     also a brand approved with other business data than the file now declares (Twilio never changes an approved
     brand: the profiles are resubmitted, the brand keeps what it was approved with)."""
@@ -165,8 +165,8 @@ class A2pRegistration(Resource, module="twilio", name="A2pRegistration"):
     attention: pulumi.Output[str]
 
     def __init__(self, resource_name: str, *, account_sid: pulumi.Input[str], service_sid: pulumi.Input[str],
-                 tenant_id: str, business: Optional[dict[str, Any]], a2p_campaign: Optional[dict[str, Any]], mock: bool,
-                 primary_profile_sid: Optional[str], remove: bool, opts: Optional[pulumi.ResourceOptions] = None):
+                 tenant_id: str, business: dict[str, Any] | None, a2p_campaign: dict[str, Any] | None, mock: bool,
+                 primary_profile_sid: str | None, remove: bool, opts: pulumi.ResourceOptions | None = None):
         props = {"account_sid": account_sid, "service_sid": service_sid, "tenant_id": tenant_id,
                  "business": business, "a2p_campaign": a2p_campaign, "mock": mock, "primary_profile_sid": primary_profile_sid,
                  "remove": remove, **{stage: None for stage in A2P_STAGES}, "next_steps": None, "attention": None}
@@ -176,12 +176,12 @@ class A2pRegistration(Resource, module="twilio", name="A2pRegistration"):
 class TollfreeVerification(Resource, module="twilio", name="TollfreeVerification"):
     sid: pulumi.Output[str]
     status: pulumi.Output[str]
-    rejection_reason: pulumi.Output[Optional[str]]
+    rejection_reason: pulumi.Output[str | None]
     attention: pulumi.Output[str]
 
     def __init__(self, resource_name: str, *, account_sid: pulumi.Input[str], number_sid: pulumi.Input[str],
                  phone_number: pulumi.Input[str], tenant_id: str, verification: dict[str, Any],
-                 opts: Optional[pulumi.ResourceOptions] = None):
+                 opts: pulumi.ResourceOptions | None = None):
         props = {"account_sid": account_sid, "number_sid": number_sid, "phone_number": phone_number,
                  "tenant_id": tenant_id, "verification": verification, "sid": None, "status": None,
                  "rejection_reason": None, "error_code": None, "submitted": None, "attention": None,

@@ -7,7 +7,8 @@ provider instance, so they can never be pickled into the state file with it.
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 from twilio.rest import Client
 
@@ -23,14 +24,14 @@ _LOCK = threading.Lock()
 class Session:
     """One parent-credentials client plus the bookkeeping that saves calls without risking duplicates."""
 
-    def __init__(self, credentials: Credentials, client: Optional[Client] = None):
+    def __init__(self, credentials: Credentials, client: Client | None = None):
         self.credentials = credentials
         configure_budget(credentials.max_in_flight)
         self.client = client or make_client(credentials.account_sid, credentials.auth_token, credentials.base_url,
                                             timeout=credentials.timeout_s, api_key=credentials.api_key)
         self._fresh_accounts: set[str] = set()
         self._lock = threading.Lock()
-        self._directory: Optional[dict[str, list[Any]]] = None  # friendly name -> subaccounts, once loaded
+        self._directory: dict[str, list[Any]] | None = None  # friendly name -> subaccounts, once loaded
         self._tokens: dict[str, str] = {}  # subaccount -> its auth token as last read (client_in)
         self._token_reads: dict[str, threading.Lock] = {}  # one read at a time per subaccount
         self._lookups = 0
@@ -65,7 +66,7 @@ class Session:
                 self._directory.setdefault(account.friendly_name, []).append(account)
 
     def client_as(self, account_sid: str, auth_token: str,
-                  reauthenticate: Optional[Callable[[], str]] = None) -> Client:
+                  reauthenticate: Callable[[], str] | None = None) -> Client:
         """A client authenticated as another account (a subaccount with its own token): Accounts v1 AuthTokens
         act on whoever authenticates, so a subaccount's token is rotated with the subaccount's credentials."""
         return make_client(account_sid, auth_token, self.credentials.base_url, timeout=self.credentials.timeout_s,
@@ -116,8 +117,8 @@ class Session:
             self._fresh_accounts.discard(account_sid)
 
 
-_credentials: Optional[Credentials] = None
-_session: Optional[Session] = None
+_credentials: Credentials | None = None
+_session: Session | None = None
 
 
 def configure(config: Any) -> None:
@@ -168,7 +169,7 @@ def require_main_key(session: Session) -> None:
             "twilio:apiSecret ...`, or use twilio:authToken") from None
 
 
-def use(session: Optional[Session]) -> None:
+def use(session: Session | None) -> None:
     """Install a session explicitly (the CLI-free driver and tests); None forgets it."""
     global _credentials, _session
     with _LOCK:

@@ -6,7 +6,7 @@ reactivates (before the tenant's numbers, keys and triggers change), and Subacco
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
@@ -110,7 +110,7 @@ class SubaccountProvider(TwilioProvider):
                 "`twilio-tenants:subaccountCap` in the stack file), or put new tenants in a stack with another "
                 "parent account") from None
 
-    def _existing(self, friendly_name: str, fresh: bool = False) -> Optional[Any]:
+    def _existing(self, friendly_name: str, fresh: bool = False) -> Any | None:
         """`fresh` asks Twilio now (after an ambiguous create); otherwise the run's directory may answer."""
         named = (self.session.client.api.v2010.accounts.list(friendly_name=friendly_name) if fresh
                  else self.session.subaccounts_named(friendly_name))
@@ -155,7 +155,7 @@ class SubaccountProvider(TwilioProvider):
             raise explain(f"bring subaccount {account.sid} to {changes}", error) from None
 
     @staticmethod
-    def _outs(props: dict[str, Any], account: Optional[Any], olds: Optional[dict[str, Any]] = None
+    def _outs(props: dict[str, Any], account: Any | None, olds: dict[str, Any] | None = None
               ) -> dict[str, Any]:
         if account is None:
             assert olds is not None
@@ -174,9 +174,9 @@ class Subaccount(Resource, module="twilio", name="Subaccount"):
     friendly_name: pulumi.Output[str]
 
     def __init__(self, resource_name: str, *, tenant_id: pulumi.Input[str], friendly_name: pulumi.Input[str],
-                 status: pulumi.Input[str], adopt_sid: Optional[pulumi.Input[str]] = None,
-                 claimed_by: Optional[pulumi.Input[Optional[str]]] = None,
-                 opts: Optional[pulumi.ResourceOptions] = None):
+                 status: pulumi.Input[str], adopt_sid: pulumi.Input[str] | None = None,
+                 claimed_by: pulumi.Input[str | None] | None = None,
+                 opts: pulumi.ResourceOptions | None = None):
         """claimed_by: which other declared tenant already holds `adopt_sid`, if any (the program knows)."""
         props = {"tenant_id": tenant_id, "friendly_name": friendly_name, "status": status, "adopt_sid": adopt_sid,
                  "claimed_by": claimed_by, **{k: None for k in OUTPUTS}}
@@ -198,7 +198,7 @@ class SubaccountStatusProvider(TwilioProvider):
         replaces = ["account_sid"] if olds.get("account_sid") != news.get("account_sid") else []
         return DiffResult(changes=bool(replaces) or olds.get("status") != news.get("status"), replaces=replaces)
 
-    def _apply(self, account_sid: Optional[str], status: str) -> str:
+    def _apply(self, account_sid: str | None, status: str) -> str:
         accounts = self.session.client.api.v2010.accounts
         try:
             if account_sid is None and status == "closed":
@@ -251,6 +251,6 @@ class SubaccountStatus(Resource, module="twilio", name="SubaccountStatus"):
     status: pulumi.Output[str]
 
     def __init__(self, resource_name: str, *, account_sid: pulumi.Input[str], status: str,
-                 tenant_id: Optional[str] = None, opts: Optional[pulumi.ResourceOptions] = None):
+                 tenant_id: str | None = None, opts: pulumi.ResourceOptions | None = None):
         super().__init__(SubaccountStatusProvider(), resource_name,
                          {"account_sid": account_sid, "status": status, "tenant_id": tenant_id}, opts)

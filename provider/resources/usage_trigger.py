@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
@@ -13,7 +13,7 @@ UPDATABLE = ("callback_url", "callback_method", "friendly_name")
 FIXED = ("account_sid", "trigger_value", "usage_category", "recurring", "trigger_by")  # Twilio cannot change these
 
 
-def _decimal_issue(value: Any) -> Optional[str]:
+def _decimal_issue(value: Any) -> str | None:
     try:
         return None if Decimal(str(value)).is_finite() and Decimal(str(value)) >= 0 else "must be >= 0"
     except InvalidOperation:
@@ -41,7 +41,7 @@ class UsageTriggerProvider(TwilioProvider):
     def _triggers(self, account_sid: str) -> Any:
         return self.session.client.api.v2010.accounts(account_sid).usage.triggers
 
-    def _existing(self, props: dict[str, Any]) -> Optional[Any]:
+    def _existing(self, props: dict[str, Any]) -> Any | None:
         found = [t for t in self._triggers(props["account_sid"]).list() if t.friendly_name == props["friendly_name"]]
         if len(found) > 1:
             raise ProvisioningError(f"{len(found)} usage triggers named {props['friendly_name']!r} in "
@@ -90,7 +90,7 @@ class UsageTrigger(Resource, module="twilio", name="UsageTrigger"):
     def __init__(self, resource_name: str, *, account_sid: pulumi.Input[str], friendly_name: str,
                  callback_url: str, trigger_value: str, callback_method: str = "POST",
                  usage_category: str = "totalprice", recurring: str = "monthly", trigger_by: str = "price",
-                 opts: Optional[pulumi.ResourceOptions] = None):
+                 opts: pulumi.ResourceOptions | None = None):
         props = {"account_sid": account_sid, "friendly_name": friendly_name, "callback_url": callback_url,
                  "callback_method": callback_method, "trigger_value": trigger_value,
                  "usage_category": usage_category, "recurring": recurring, "trigger_by": trigger_by, "sid": None}

@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
+from ..identifiers import BUNDLE_SID, is_sid
 from ..registration import a2p
 from ..registration import voice as trust
 from .args import ResourceArgs
-from ..identifiers import BUNDLE_SID, is_sid
 from .base import ProvisioningError, TwilioProvider, explain, is_not_found
 
 EMERGENCY_ADDRESS_NAME = "emergency address"
@@ -79,7 +79,7 @@ class EmergencyAddress(Resource, module="twilio", name="EmergencyAddress"):
     sid: pulumi.Output[str]
 
     def __init__(self, resource_name: str, args: EmergencyAddressArgs,
-                 opts: Optional[pulumi.ResourceOptions] = None):
+                 opts: pulumi.ResourceOptions | None = None):
         super().__init__(EmergencyAddressProvider(), resource_name, {**args.as_props(), "sid": None}, opts)
 
 
@@ -139,7 +139,7 @@ class VoiceCallerProvider(TwilioProvider):
 class VoiceCaller(Resource, module="twilio", name="VoiceCaller"):
     emergency_address_status: pulumi.Output[str]
 
-    def __init__(self, resource_name: str, args: VoiceCallerArgs, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, resource_name: str, args: VoiceCallerArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(VoiceCallerProvider(), resource_name,
                          {**args.as_props(), "emergency_address_status": None, "emergency_status": None}, opts)
 
@@ -233,7 +233,7 @@ class DialingPermissions(Resource, module="twilio", name="DialingPermissions"):
     inherits: pulumi.Output[bool]
 
     def __init__(self, resource_name: str, args: DialingPermissionsArgs,
-                 opts: Optional[pulumi.ResourceOptions] = None):
+                 opts: pulumi.ResourceOptions | None = None):
         super().__init__(DialingPermissionsProvider(), resource_name,
                          {**args.as_props(), "enabled": None, "inherits": None, "high_risk_enabled": None}, opts)
 
@@ -244,13 +244,13 @@ class VoiceTrustArgs(ResourceArgs):
     account_sid: Any
     tenant_id: str
     business: dict[str, Any]
-    primary_profile_sid: Optional[str]
+    primary_profile_sid: str | None
     profile_sid: Any  # the A2P registration's profile, when messaging registers one (then it owns the profile)
     callers: dict[str, Any]  # name -> {"sid", "phone_number"}
     cnam_callers: list[str]
     shaken_stir: bool
-    voice_integrity: Optional[dict[str, Any]]
-    cnam: Optional[dict[str, Any]]
+    voice_integrity: dict[str, Any] | None
+    cnam: dict[str, Any] | None
 
 
 TRUST_INPUTS = tuple(VoiceTrustArgs.__dataclass_fields__)
@@ -320,6 +320,6 @@ class VoiceTrust(Resource, module="twilio", name="VoiceTrust"):
     assigned: pulumi.Output[dict[str, Any]]
     next_steps: pulumi.Output[list[str]]
 
-    def __init__(self, resource_name: str, args: VoiceTrustArgs, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, resource_name: str, args: VoiceTrustArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(VoiceTrustProvider(), resource_name,
                          {**args.as_props(), **{k: None for k in TRUST_STATE}, "next_steps": None}, opts)

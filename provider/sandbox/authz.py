@@ -9,7 +9,7 @@ Twilio's rules as modelled (see the assumptions table in docs/stand-in.md):
 """
 from __future__ import annotations
 
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from .exceptions import AuthorizationFailed, PermissionDenied
 from .models import Principal
@@ -26,7 +26,7 @@ def authorize(principal: Principal, handler: Callable[..., object], path: str) -
         if name in ACCOUNT_ADMIN:
             raise PermissionDenied(f"Standard API keys cannot access {path}; use a Main key or the auth token")
         return
-    needed: Optional[str] = PERMISSION_FOR.get(name) or SERVICE_PERMISSIONS.get(name)
+    needed: str | None = PERMISSION_FOR.get(name) or SERVICE_PERMISSIONS.get(name)
     if needed is None or needed not in key.policy:
         what = f"permission {needed}" if needed else "a permission restricted keys can be granted"
         raise AuthorizationFailed(f"Authorization Failed: the restricted API key {key.sid} lacks {what} "

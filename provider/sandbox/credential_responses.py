@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import urlencode
 
 from .exceptions import InvalidParameter
@@ -15,7 +15,7 @@ IAM_BASE = "https://iam.twilio.com"
 ACCOUNTS_BASE = "https://accounts.twilio.com"
 
 
-def _policy_json(key: ApiKey) -> Optional[dict[str, Any]]:
+def _policy_json(key: ApiKey) -> dict[str, Any] | None:
     return {"allow": list(key.policy)} if key.key_type == "restricted" else None
 
 
@@ -24,7 +24,7 @@ def _key_json(key: ApiKey) -> dict[str, Any]:
             "date_updated": rfc2822(key.date_updated), "policy": _policy_json(key)}
 
 
-def _policy_param(call: Call) -> Optional[list[str]]:
+def _policy_param(call: Call) -> list[str] | None:
     """Policy arrives as a JSON object {"allow": [permission, ...]} (the SDK serializes it)."""
     raw = call.params.get("Policy")
     if raw is None:

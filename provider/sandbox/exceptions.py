@@ -1,7 +1,7 @@
 """Twilio API errors with Twilio's codes, statuses and JSON body shape."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 
 def param_name(attr: str) -> str:
@@ -15,7 +15,7 @@ class TwilioApiError(Exception):
     status = 400
     code = 20001
     headers: dict[str, str] = {}
-    detail: Optional[str] = None  # real 401 and 429 bodies carry a `detail` sentence besides `message`
+    detail: str | None = None  # real 401 and 429 bodies carry a `detail` sentence besides `message`
 
     def __init__(self, message: str, code: int | None = None, status: int | None = None,
                  headers: dict[str, str] | None = None):
@@ -79,7 +79,7 @@ class TooManyRequests(TwilioApiError):
     status, code = 429, 20429
     detail = "Too many concurrent requests for this account; the request was not processed. Retry later."
 
-    def __init__(self, retry_after_s: Optional[int] = None, in_flight: Optional[int] = None):
+    def __init__(self, retry_after_s: int | None = None, in_flight: int | None = None):
         headers = {} if retry_after_s is None else {"Retry-After": str(retry_after_s)}
         if in_flight is not None:
             headers["Twilio-Concurrent-Requests"] = str(in_flight)

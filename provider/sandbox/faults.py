@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass, field
-from typing import Optional
 
 MAX_DELAY_MS = 600_000.0  # ten minutes: longer than any client waits
 KINDS = ("429", "500", "503", "slow", "drop", "commit-drop")
@@ -20,7 +19,7 @@ AFTER = {"slow", "commit-drop"}  # the request is carried out, the answer is lat
 @dataclass
 class FaultPlan:
     rate: float = 0.0
-    seed: Optional[int] = None
+    seed: int | None = None
     kinds: tuple[str, ...] = KINDS
     latency_ms: float = 0.0
     slow_ms: float = 3000.0
@@ -39,7 +38,7 @@ class FaultPlan:
             raise ValueError(f"unknown fault kinds: {', '.join(sorted(unknown))}; known: {', '.join(KINDS)}")
         self._rng = random.Random(self.seed)
 
-    def decide(self, method: str) -> Optional[str]:
+    def decide(self, method: str) -> str | None:
         """The fault for this request, if any. Reads consume the same randomness, so runs replay exactly."""
         if self.rate <= 0 or self._rng.random() >= self.rate:
             return None
@@ -48,9 +47,9 @@ class FaultPlan:
             return "drop"
         return kind
 
-    def configure(self, *, rate: Optional[float] = None, kinds: Optional[tuple[str, ...]] = None,
-                  seed: Optional[int] = None, latency_ms: Optional[float] = None,
-                  slow_ms: Optional[float] = None) -> None:
+    def configure(self, *, rate: float | None = None, kinds: tuple[str, ...] | None = None,
+                  seed: int | None = None, latency_ms: float | None = None,
+                  slow_ms: float | None = None) -> None:
         new = FaultPlan(rate=self.rate if rate is None else rate, seed=self.seed if seed is None else seed,
                         kinds=self.kinds if kinds is None else kinds,
                         latency_ms=self.latency_ms if latency_ms is None else latency_ms,

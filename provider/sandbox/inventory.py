@@ -7,8 +7,8 @@ the inventory by itself. Capabilities follow from the line number, so searches h
 from __future__ import annotations
 
 import re
+from collections.abc import Container, Iterator
 from dataclasses import dataclass
-from typing import Container, Iterator, Optional
 
 LINES_PER_BLOCK = 10_000
 KEYPAD = {c: d for d, letters in {"2": "ABC", "3": "DEF", "4": "GHI", "5": "JKL", "6": "MNO", "7": "PQRS",
@@ -22,12 +22,12 @@ class Block:
     country: str
     number_type: str  # local | mobile | toll_free
     prefix: str  # E.164 without the last four digits
-    area_code: Optional[str]
-    locality: Optional[str]
-    region: Optional[str]
-    postal_code: Optional[str]
-    lat: Optional[str]
-    lon: Optional[str]
+    area_code: str | None
+    locality: str | None
+    region: str | None
+    postal_code: str | None
+    lat: str | None
+    lon: str | None
 
     def number(self, line: int) -> str:
         return f"{self.prefix}{line:04d}"
@@ -108,7 +108,7 @@ def capabilities_of(line: int, number_type: str) -> dict[str, bool]:
     return {"voice": voice, "sms": sms, "mms": mms, "fax": False}
 
 
-def describe(phone_number: str) -> Optional[NumberInfo]:
+def describe(phone_number: str) -> NumberInfo | None:
     """The number's inventory entry, or None if the sandbox never sells it."""
     block = _BY_PREFIX.get(phone_number[:-4])
     if block is None or not phone_number[-4:].isdigit():
@@ -131,9 +131,9 @@ def search(
     country: str,
     number_type: str,
     *,
-    area_code: Optional[str] = None,
-    contains: Optional[str] = None,
-    require: Optional[dict[str, bool]] = None,
+    area_code: str | None = None,
+    contains: str | None = None,
+    require: dict[str, bool] | None = None,
     exclude: Container[str] = frozenset(),
     limit: int = 50,
 ) -> Iterator[NumberInfo]:

@@ -8,7 +8,6 @@ credentials sent it (an API key counts against the account that owns the key).
 from __future__ import annotations
 
 from collections import Counter
-from typing import Optional
 
 DEFAULT_MAX_IN_FLIGHT = 100  # the figure commonly reported for Twilio accounts
 
@@ -26,7 +25,7 @@ class InFlightLimit:
             raise ValueError("max_in_flight must be a whole number >= 1")
         self.max_in_flight = max_in_flight
 
-    def enter(self, account: Optional[str]) -> Optional[int]:
+    def enter(self, account: str | None) -> int | None:
         """None when admitted (call leave() when done), else how many are in flight (the request is refused)."""
         if account is None:
             return None
@@ -36,7 +35,7 @@ class InFlightLimit:
         self.in_flight[account] += 1
         return None
 
-    def leave(self, account: Optional[str]) -> None:
+    def leave(self, account: str | None) -> None:
         if account is not None:
             self.in_flight[account] -= 1
             if self.in_flight[account] <= 0:

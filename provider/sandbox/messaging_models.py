@@ -7,12 +7,19 @@ its numbers and deletes its A2P campaign.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import TYPE_CHECKING, Any
 
 from .exceptions import (
-    InvalidNumberSid, InvalidParameter, NotFound, NotSmsCapable, NumberInAnotherService, SenderPoolFull, param_name,
+    InvalidNumberSid,
+    InvalidParameter,
+    NotFound,
+    NotSmsCapable,
+    NumberInAnotherService,
+    SenderPoolFull,
+    param_name,
 )
 
 if TYPE_CHECKING:
@@ -56,8 +63,8 @@ class ServiceNumber:
     phone_number: str
     country_code: str
     capabilities: list[str] = field(default_factory=list)
-    date_created: Optional[datetime] = None
-    date_updated: Optional[datetime] = None
+    date_created: datetime | None = None
+    date_updated: datetime | None = None
 
 
 # Settings a service takes, by attribute: the kind of value each one is.

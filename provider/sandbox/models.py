@@ -14,24 +14,49 @@ import string
 import tempfile
 import threading
 from collections import Counter, deque
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any
 
 from . import inventory, records, usage
 from .exceptions import (
-    AccountClosed, AccountNotActive, SubaccountLimit, InvalidAreaCode, InvalidParameter, InvalidPhoneNumber, InvalidStatus,
-    NoNumbersInAreaCode, NoSecondaryAuthToken, NotFound, NumberNotAvailable, ParentStatusChange, PermissionDenied,
-    TransferNeedsParentCredentials, TransferTargetUnrelated, Unauthenticated, param_name,
-    AddressRequired, BundleRequired, TransferNeedsBundle,
+    AccountClosed,
+    AccountNotActive,
+    AddressRequired,
+    BundleRequired,
+    InvalidAreaCode,
+    InvalidParameter,
+    InvalidPhoneNumber,
+    InvalidStatus,
+    NoNumbersInAreaCode,
+    NoSecondaryAuthToken,
+    NotFound,
+    NumberNotAvailable,
+    ParentStatusChange,
+    PermissionDenied,
+    SubaccountLimit,
+    TransferNeedsBundle,
+    TransferNeedsParentCredentials,
+    TransferTargetUnrelated,
+    Unauthenticated,
+    param_name,
 )
 from .messaging_models import MessagingRules, MessagingService, ServiceNumber
 from .permissions import GRANTABLE, MAX_POLICY_PERMISSIONS
 from .registration_models import Brand, Campaign, Fee, RegistrationRules, TollfreeVerification
-from .trusthub_models import (Address, Assignment, Bundle, ChannelEndpoint, EndUser, Evaluation, SupportingDocument,
-                              TrustHubRules)
+from .trusthub_models import (
+    Address,
+    Assignment,
+    Bundle,
+    ChannelEndpoint,
+    EndUser,
+    Evaluation,
+    SupportingDocument,
+    TrustHubRules,
+)
 from .voice_v1 import models as voice_v1
 
 ACCOUNT_STATUSES = ("active", "suspended", "closed")
@@ -48,19 +73,19 @@ DEMO_LEGACY_NUMBER = ("+16045550199", "PN1e9ac7" + "0" * 22 + "0001")
 class Clock:
     """UTC now, which tests and the usage report's fixtures can pin or move."""
 
-    def __init__(self, fixed: Optional[datetime] = None):
+    def __init__(self, fixed: datetime | None = None):
         self._fixed = fixed
         self._offset = timedelta(0)
 
     def now(self) -> datetime:
-        base = self._fixed or datetime.now(timezone.utc)
+        base = self._fixed or datetime.now(UTC)
         return (base + self._offset).replace(microsecond=0)
 
     def today(self) -> date:
         return self.now().date()
 
     def set(self, moment: datetime) -> None:
-        self._fixed = moment.astimezone(timezone.utc)
+        self._fixed = moment.astimezone(UTC)
         self._offset = timedelta(0)
 
     def advance(self, delta: timedelta) -> None:
@@ -77,13 +102,13 @@ class Account:
     date_created: datetime
     date_updated: datetime
     status_log: list[tuple[date, str]] = field(default_factory=list)
-    secondary_auth_token: Optional[str] = None  # Accounts v1: authenticates too, until promoted or deleted
+    secondary_auth_token: str | None = None  # Accounts v1: authenticates too, until promoted or deleted
 
     @property
     def is_parent(self) -> bool:
         return self.owner_account_sid == self.sid
 
-    def deleted_on(self) -> Optional[date]:
+    def deleted_on(self) -> date | None:
         """Twilio deletes a closed subaccount 30 days after closing; from that day on it answers 404."""
         if self.status != "closed" or self.is_parent:
             return None
@@ -94,7 +119,7 @@ class Account:
         deleted = self.deleted_on()
         return deleted is not None and today >= deleted
 
-    def status_on(self, day: date) -> Optional[str]:
+    def status_on(self, day: date) -> str | None:
         current = None
         for since, status in self.status_log:
             if since <= day:
@@ -125,7 +150,7 @@ class IncomingNumber:
     status_callback_method: str = "POST"
     emergency_address_sid: str = ""
     emergency_status: str = "Inactive"
-    date_emergency_requested: Optional[datetime] = None  # when the emergency address was last set (or cleared)
+    date_emergency_requested: datetime | None = None  # when the emergency address was last set (or cleared)
 
 
 @dataclass
@@ -149,7 +174,7 @@ class UsageTrigger:
     callback_method: str
     trigger_value: str
     usage_category: str
-    recurring: Optional[str]
+    recurring: str | None
     trigger_by: str
     date_created: datetime
     date_updated: datetime
@@ -160,7 +185,7 @@ class Principal:
     """Who is calling: an account, possibly through one of its API keys."""
 
     account: Account
-    key: Optional[ApiKey] = None
+    key: ApiKey | None = None
 
 
 @dataclass(frozen=True)
@@ -169,8 +194,8 @@ class RequestRecord:
     method: str
     path: str
     status: int
-    account_sid: Optional[str]
-    fault: Optional[str]
+    account_sid: str | None
+    fault: str | None
     at: str
     query: str = ""  # the URL's query string: which dates a usage read asked for
 
@@ -197,9 +222,9 @@ TABLES: dict[str, type] = {
 
 
 class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
-    def __init__(self, *, seed: Optional[int] = None, clock: Optional[Clock] = None,
-                 account_sid: Optional[str] = None, auth_token: Optional[str] = None,
-                 state_file: Optional[Path] = None, demo_numbers: Iterable[str] = DEMO_PARENT_NUMBERS,
+    def __init__(self, *, seed: int | None = None, clock: Clock | None = None,
+                 account_sid: str | None = None, auth_token: str | None = None,
+                 state_file: Path | None = None, demo_numbers: Iterable[str] = DEMO_PARENT_NUMBERS,
                  demo_legacy: bool = False,
                  log_limit: int = 100_000, max_subaccounts: int = DEFAULT_MAX_SUBACCOUNTS):
         self.lock = threading.RLock()
@@ -252,7 +277,7 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
         return self.accounts[self.parent_sid]
 
     # ---- auth --------------------------------------------------------------------------------------
-    def authenticate(self, username: Optional[str], password: Optional[str]) -> Principal:
+    def authenticate(self, username: str | None, password: str | None) -> Principal:
         with self.lock:
             if not username or password is None:
                 raise Unauthenticated()
@@ -290,8 +315,8 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
             return account
 
     # ---- accounts ----------------------------------------------------------------------------------
-    def _new_account(self, friendly_name: str, owner: Optional[Account], sid: Optional[str] = None,
-                     token: Optional[str] = None) -> Account:
+    def _new_account(self, friendly_name: str, owner: Account | None, sid: str | None = None,
+                     token: str | None = None) -> Account:
         now = self.clock.now()
         sid = sid or self._sid("AC")
         account = Account(sid=sid, friendly_name=friendly_name, auth_token=token or f"{self._rng.getrandbits(128):032x}",
@@ -300,7 +325,7 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
         self.accounts[sid] = account
         return account
 
-    def create_subaccount(self, principal: Principal, friendly_name: Optional[str]) -> Account:
+    def create_subaccount(self, principal: Principal, friendly_name: str | None) -> Account:
         with self.lock:
             if not principal.account.is_parent:
                 raise PermissionDenied("Subaccounts cannot create subaccounts")
@@ -319,7 +344,7 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
         return sum(1 for a in self.accounts.values()
                    if a.owner_account_sid == parent.sid and not a.is_parent and not a.is_deleted(today))
 
-    def list_accounts(self, principal: Principal, friendly_name: Optional[str], status: Optional[str]) -> list[Account]:
+    def list_accounts(self, principal: Principal, friendly_name: str | None, status: str | None) -> list[Account]:
         with self.lock:
             if status is not None and status not in ACCOUNT_STATUSES:
                 raise InvalidStatus(f"Status must be one of {', '.join(ACCOUNT_STATUSES)}")
@@ -336,8 +361,8 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
         with self.lock:
             return self.target_account(principal, sid)
 
-    def update_account(self, principal: Principal, sid: str, friendly_name: Optional[str],
-                       status: Optional[str]) -> Account:
+    def update_account(self, principal: Principal, sid: str, friendly_name: str | None,
+                       status: str | None) -> Account:
         with self.lock:
             account = self.target_account(principal, sid)
             if status is not None:
@@ -366,8 +391,8 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
             return account
 
     # ---- phone numbers -----------------------------------------------------------------------------
-    def available_numbers(self, country: str, number_type: str, *, area_code: Optional[str],
-                          contains: Optional[str], require: dict[str, bool], limit: int) -> list[inventory.NumberInfo]:
+    def available_numbers(self, country: str, number_type: str, *, area_code: str | None,
+                          contains: str | None, require: dict[str, bool], limit: int) -> list[inventory.NumberInfo]:
         with self.lock:
             if area_code is not None and (not area_code.isdigit() or country not in ("US", "CA")):
                 raise InvalidAreaCode(f"AreaCode {area_code} is not valid for {country}")
@@ -390,9 +415,9 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
         self._start_ownership(number, now.date())
         return number
 
-    def buy_number(self, account: Account, *, phone_number: Optional[str], area_code: Optional[str],
-                   settings: dict[str, str], number_type: Optional[str] = None, address_sid: Optional[str] = None,
-                   bundle_sid: Optional[str] = None) -> IncomingNumber:
+    def buy_number(self, account: Account, *, phone_number: str | None, area_code: str | None,
+                   settings: dict[str, str], number_type: str | None = None, address_sid: str | None = None,
+                   bundle_sid: str | None = None) -> IncomingNumber:
         """number_type: the typed endpoints (IncomingPhoneNumbers/Local.json, …) sell only their own type.
         A regulated country's number needs an approved bundle and/or address; the stand-in holds none (the
         product does not file them yet), so it sells none, as Twilio sells none without them."""
@@ -443,14 +468,14 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
                 raise NotFound(f"/Accounts/{account.sid}/{path}/{sid}")
             return item
 
-    def _of_account(self, table: dict[str, Any], account: Account, **filters: Optional[str]) -> list[Any]:
+    def _of_account(self, table: dict[str, Any], account: Account, **filters: str | None) -> list[Any]:
         """The account's resources whose attributes equal every filter that is given."""
         with self.lock:
             return [item for item in table.values() if item.account_sid == account.sid
                     and all(value is None or getattr(item, name) == value for name, value in filters.items())]
 
-    def list_numbers(self, account: Account, *, phone_number: Optional[str],
-                     friendly_name: Optional[str], number_type: Optional[str] = None) -> list[IncomingNumber]:
+    def list_numbers(self, account: Account, *, phone_number: str | None,
+                     friendly_name: str | None, number_type: str | None = None) -> list[IncomingNumber]:
         """Twilio's `PhoneNumber` filter is a partial match on the digits (`*` matches any one character):
         `PhoneNumber=415` lists every number containing 415. Callers must check equality themselves."""
         found = self._of_account(self.numbers, account, friendly_name=friendly_name, number_type=number_type)
@@ -463,7 +488,7 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
         return self._owned(self.numbers, account, sid, "IncomingPhoneNumbers")
 
     def update_number(self, principal: Principal, account: Account, sid: str, settings: dict[str, str],
-                      transfer_to: Optional[str], emergency: Optional[dict[str, str]] = None) -> IncomingNumber:
+                      transfer_to: str | None, emergency: dict[str, str] | None = None) -> IncomingNumber:
         with self.lock:
             number = self.fetch_number(account, sid)
             settings = self._checked_number_settings(settings)
@@ -588,8 +613,8 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
                 held[i] = usage.Ownership(owned.account_sid, owned.phone_number, owned.number_type, owned.start, day)
 
     # ---- API keys ----------------------------------------------------------------------------------
-    def create_key(self, principal: Principal, account: Account, friendly_name: Optional[str],
-                   key_type: str = "standard", policy: Optional[list[str]] = None) -> ApiKey:
+    def create_key(self, principal: Principal, account: Account, friendly_name: str | None,
+                   key_type: str = "standard", policy: list[str] | None = None) -> ApiKey:
         """v2010 Keys make Standard keys whatever is asked; IAM v1 makes Standard or Restricted ones; Main keys
         come only from the Console (`create_main_key`)."""
         with self.lock:
@@ -622,8 +647,8 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
             self.target_account(principal, key.account_sid, write=write)
             return key
 
-    def update_key(self, principal: Principal, account: Account, sid: str, friendly_name: Optional[str],
-                   policy: Optional[list[str]] = None) -> ApiKey:
+    def update_key(self, principal: Principal, account: Account, sid: str, friendly_name: str | None,
+                   policy: list[str] | None = None) -> ApiKey:
         with self.lock:
             key = self.fetch_key(principal, account, sid)
             if friendly_name is not None:
@@ -675,7 +700,7 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
             return account
 
     # ---- usage triggers ----------------------------------------------------------------------------
-    def create_trigger(self, account: Account, fields: dict[str, Optional[str]]) -> UsageTrigger:
+    def create_trigger(self, account: Account, fields: dict[str, str | None]) -> UsageTrigger:
         with self.lock:
             for required in ("callback_url", "trigger_value", "usage_category"):
                 if not fields.get(required):
@@ -707,15 +732,15 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
             self._persist(account.sid)
             return trigger
 
-    def list_triggers(self, account: Account, *, recurring: Optional[str], trigger_by: Optional[str],
-                      usage_category: Optional[str]) -> list[UsageTrigger]:
+    def list_triggers(self, account: Account, *, recurring: str | None, trigger_by: str | None,
+                      usage_category: str | None) -> list[UsageTrigger]:
         return self._of_account(self.triggers, account, recurring=recurring, trigger_by=trigger_by,
                                 usage_category=usage_category)
 
     def fetch_trigger(self, account: Account, sid: str) -> UsageTrigger:
         return self._owned(self.triggers, account, sid, "Usage/Triggers")
 
-    def update_trigger(self, account: Account, sid: str, fields: dict[str, Optional[str]]) -> UsageTrigger:
+    def update_trigger(self, account: Account, sid: str, fields: dict[str, str | None]) -> UsageTrigger:
         with self.lock:
             trigger = self.fetch_trigger(account, sid)
             if fields.get("callback_method"):
@@ -738,8 +763,8 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
             self._persist(account.sid)
 
     # ---- usage records -----------------------------------------------------------------------------
-    def usage_records(self, account: Account, *, start: Optional[date], end: Optional[date],
-                      category: Optional[str], include_subaccounts: bool, granularity: str) -> list[UsageRecord]:
+    def usage_records(self, account: Account, *, start: date | None, end: date | None,
+                      category: str | None, include_subaccounts: bool, granularity: str) -> list[UsageRecord]:
         """granularity: all (one record per category for the range), daily, monthly or yearly."""
         with self.lock:
             if category is not None and category not in usage.CATEGORIES:
@@ -772,8 +797,8 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
             return records
 
     # ---- observability -----------------------------------------------------------------------------
-    def record_request(self, method: str, path: str, status: int, account_sid: Optional[str],
-                       fault: Optional[str] = None, query: str = "") -> None:
+    def record_request(self, method: str, path: str, status: int, account_sid: str | None,
+                       fault: str | None = None, query: str = "") -> None:
         with self.lock:
             self._seq += 1
             record = RequestRecord(self._seq, method, path, status, account_sid, fault, self.clock.now().isoformat(),
@@ -882,7 +907,7 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
                                     date.fromisoformat(o["start"]), date.fromisoformat(o["end"]) if o["end"] else None)
             self.ownership.setdefault(owned.account_sid, []).append(owned)
 
-    def _journal_path(self) -> Optional[Path]:
+    def _journal_path(self) -> Path | None:
         return None if self.state_file is None else self.state_file.with_name(self.state_file.name + ".journal")
 
     def persist(self, *account_sids: str) -> None:
@@ -963,7 +988,7 @@ def _check_decimal(name: str, value: str) -> None:
         raise InvalidParameter(f"{name} must be a number, got {value!r}") from None
 
 
-def _checked_policy(key_type: str, policy: Optional[list[str]]) -> list[str]:
+def _checked_policy(key_type: str, policy: list[str] | None) -> list[str]:
     """Restricted keys need a policy of known permissions (at most 100); other keys take none."""
     if key_type != "restricted":
         if policy:

@@ -9,21 +9,30 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import TYPE_CHECKING, Any
 
 from . import reviews, usage
 from .exceptions import (
-    BrandNotApproved, BrandNotResubmittable, EditWindowClosed, InvalidParameter, NotFound, NotReady, NotTollFree, UnderReview,
-    UpdateLimitReached, param_name,
+    BrandNotApproved,
+    BrandNotResubmittable,
+    EditWindowClosed,
+    InvalidParameter,
+    NotFound,
+    NotReady,
+    NotTollFree,
+    UnderReview,
+    UpdateLimitReached,
+    param_name,
 )
 from .trusthub_models import A2P_TRUST_PRODUCT_POLICY, SECONDARY_PROFILE_POLICY, Bundle, bundle_status
 
 if TYPE_CHECKING:
-    from .models import Account, Clock, IncomingNumber
     from .messaging_models import MessagingService
+    from .models import Account, Clock, IncomingNumber
 
 MAX_RESUBMISSIONS = 3
 EDIT_WINDOW = timedelta(days=7)  # Twilio: a rejected toll-free verification may be edited for 7 days
@@ -48,9 +57,9 @@ class Brand:
     brand_type: str = "STANDARD"
     mock: bool = False
     skip_automatic_sec_vet: bool = False
-    date_created: Optional[datetime] = None
-    date_updated: Optional[datetime] = None
-    date_submitted: Optional[datetime] = None
+    date_created: datetime | None = None
+    date_updated: datetime | None = None
+    date_submitted: datetime | None = None
     approved: bool = False
     failure_reason: str = ""
     brand_feedback: list[str] = field(default_factory=list)
@@ -65,9 +74,9 @@ class Campaign:
     service_sid: str
     brand_sid: str
     fields: dict[str, Any] = field(default_factory=dict)  # Twilio's attribute names, as submitted
-    date_created: Optional[datetime] = None
-    date_updated: Optional[datetime] = None
-    date_submitted: Optional[datetime] = None
+    date_created: datetime | None = None
+    date_updated: datetime | None = None
+    date_submitted: datetime | None = None
     approved: bool = False
     errors: list[dict[str, Any]] = field(default_factory=list)
     campaign_id: str = ""
@@ -81,16 +90,16 @@ class TollfreeVerification:
     tollfree_phone_number_sid: str
     tollfree_phone_number: str
     fields: dict[str, Any] = field(default_factory=dict)  # Twilio's attribute names, as submitted
-    date_created: Optional[datetime] = None
-    date_updated: Optional[datetime] = None
-    date_submitted: Optional[datetime] = None
+    date_created: datetime | None = None
+    date_updated: datetime | None = None
+    date_submitted: datetime | None = None
     approved: bool = False
     rejection_reason: str = ""
-    error_code: Optional[int] = None
+    error_code: int | None = None
     edits: int = 0
     editable: bool = True  # whether the rejection reason allows an edit at all
 
-    def edit_expiration(self) -> Optional[datetime]:
+    def edit_expiration(self) -> datetime | None:
         """When a rejection's edit window closes: EDIT_WINDOW after the decision (None: not decided yet)."""
         if self.date_submitted is None:
             return None
@@ -112,7 +121,7 @@ class Fee:
     category: str  # a usage category under a2p-registration-fees
     about: str  # the brand or campaign it is for
     date_start: datetime
-    date_end: Optional[datetime] = None
+    date_end: datetime | None = None
     one_time: str = "0"
     monthly: str = "0"
 
@@ -121,7 +130,7 @@ class Fee:
                             Decimal(self.one_time), Decimal(self.monthly))
 
 
-def iso_day(moment: Optional[datetime]) -> str:
+def iso_day(moment: datetime | None) -> str:
     return moment.date().isoformat() if moment else "?"
 
 
@@ -213,7 +222,7 @@ class RegistrationRules:
         fee = Fee(self._sid("FE"), account.sid, category, about, self.clock.now(), None, f"{one_time:f}", f"{monthly:f}")
         self.tables["fees"][fee.sid] = fee
 
-    def end_fees(self, account_sid: str, about: Optional[str] = None) -> None:
+    def end_fees(self, account_sid: str, about: str | None = None) -> None:
         """Monthly fees stop (a campaign deleted, an account closed); what was billed stays billed."""
         now = self.clock.now()
         for fee in self.tables["fees"].values():
@@ -377,7 +386,7 @@ class RegistrationRules:
         # A rejection for a reason that allows no edit: a value carrying the final mark (see reviews.py).
         verification.editable = reviews.FINAL_MARK not in json.dumps(verification.fields)
 
-    def list_tollfree(self, account: Account, number_sid: Optional[str], status: Optional[str]
+    def list_tollfree(self, account: Account, number_sid: str | None, status: str | None
                       ) -> list[TollfreeVerification]:
         with self.lock:
             now = self.clock.now()

@@ -2,20 +2,20 @@
 from __future__ import annotations
 
 import re
-
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email.utils import format_datetime
-from typing import Any, Callable, Optional
+from typing import Any
 from urllib.parse import urlencode
 
 from . import inventory, usage
 from .exceptions import InvalidParameter, NotFound
-from .models import Account, ApiKey, IncomingNumber, Principal, TwilioBackend, UsageRecord, UsageTrigger
 from .inventory import NumberInfo
+from .models import Account, ApiKey, IncomingNumber, Principal, TwilioBackend, UsageRecord, UsageTrigger
 
 API = "/2010-04-01"
-Response = tuple[int, Optional[dict[str, Any]]]
+Response = tuple[int, dict[str, Any] | None]
 
 
 class Params:
@@ -25,7 +25,7 @@ class Params:
         self._values = {name: list(given) for name, given in values.items()}
         self._taken: set[str] = set()
 
-    def get(self, name: str) -> Optional[str]:
+    def get(self, name: str) -> str | None:
         """The one value of a scalar parameter; given twice, it is an error (only list parameters repeat)."""
         given = self.repeated(name)
         if len(given) > 1:
@@ -53,7 +53,7 @@ class Params:
             raise InvalidParameter(f"{name} must be a whole number from {lo} to {hi}, got {value!r}")
         return int(value)
 
-    def date(self, name: str, today: date) -> Optional[date]:
+    def date(self, name: str, today: date) -> date | None:
         value = self.get(name)
         if value is None or value == "":
             return None
@@ -90,7 +90,7 @@ class Call:
 
 
 # ---- rendering ---------------------------------------------------------------------------------------
-def rfc2822(moment: Optional[datetime]) -> Optional[str]:
+def rfc2822(moment: datetime | None) -> str | None:
     return format_datetime(moment) if moment else None
 
 
@@ -117,9 +117,9 @@ def account_json(a: Account) -> dict[str, Any]:
     }
 
 
-def number_json(n: IncomingNumber, backend: Optional[TwilioBackend] = None) -> dict[str, Any]:
+def number_json(n: IncomingNumber, backend: TwilioBackend | None = None) -> dict[str, Any]:
     """`backend` gives the emergency address's registration status on its clock (without: as last settled)."""
-    def url(value: str) -> Optional[str]:
+    def url(value: str) -> str | None:
         return value or None
     emergency_status = backend.emergency_address_status(n) if backend is not None else (
         "registered" if n.emergency_address_sid else "unregistered")
@@ -361,7 +361,7 @@ def _number_settings(params: Params) -> dict[str, str]:
     return settings
 
 
-def _typed_number_json(n: IncomingNumber, backend: Optional[TwilioBackend] = None) -> dict[str, Any]:
+def _typed_number_json(n: IncomingNumber, backend: TwilioBackend | None = None) -> dict[str, Any]:
     """The typed endpoints (IncomingPhoneNumbers/Local.json, …) answer without the `type` field."""
     body = number_json(n, backend)
     del body["type"]
@@ -481,7 +481,7 @@ def create_trigger(call: Call) -> Response:
     return 201, trigger_json(call.backend.create_trigger(account, fields))
 
 
-def _trigger_fields(params: Params, create: bool) -> dict[str, Optional[str]]:
+def _trigger_fields(params: Params, create: bool) -> dict[str, str | None]:
     names = {"CallbackUrl": "callback_url", "CallbackMethod": "callback_method", "FriendlyName": "friendly_name"}
     if create:
         names.update({"TriggerValue": "trigger_value", "UsageCategory": "usage_category",

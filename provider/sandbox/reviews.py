@@ -8,8 +8,9 @@ arrives (from the data submitted) and reveals the decision on a schedule, so tes
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any, Iterable, Optional
+from typing import Any
 
 REJECT_MARK = "sandbox-reject"
 FINAL_MARK = "sandbox-reject-final"  # a toll-free rejection whose reason allows no edit: a new verification is needed
@@ -42,7 +43,7 @@ def decided_after(kind: str) -> timedelta:
     return timedelta(days=SCHEDULE_DAYS[kind][1])
 
 
-def marked_field(values: dict[str, Any], prefix: str = "") -> Optional[str]:
+def marked_field(values: dict[str, Any], prefix: str = "") -> str | None:
     """The first field (dotted path) whose text carries the rejection mark, or None."""
     for name, value in values.items():
         path = f"{prefix}{name}"

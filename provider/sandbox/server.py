@@ -9,15 +9,22 @@ import math
 import threading
 import uuid
 from datetime import datetime, timedelta
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import parse_qsl
 
 from aiohttp import web
 
 from . import authz, urls
 from .exceptions import (
-    InvalidParameter, MethodNotAllowed, NotFound, PayloadTooLarge, ServerError, ServiceUnavailable,
-    TooManyRequests, TwilioApiError, Unauthenticated,
+    InvalidParameter,
+    MethodNotAllowed,
+    NotFound,
+    PayloadTooLarge,
+    ServerError,
+    ServiceUnavailable,
+    TooManyRequests,
+    TwilioApiError,
+    Unauthenticated,
 )
 from .faults import FaultPlan
 from .limits import DEFAULT_MAX_IN_FLIGHT, InFlightLimit
@@ -29,7 +36,7 @@ ADMIN_PREFIX = "/__sandbox/"
 MAX_ADVANCE_DAYS = 36500  # a hundred years: the clock stays a date Python (and Twilio's API) can write
 
 
-def _basic_auth(header: Optional[str]) -> tuple[Optional[str], Optional[str]]:
+def _basic_auth(header: str | None) -> tuple[str | None, str | None]:
     if not header or not header.startswith("Basic "):
         return None, None
     try:
@@ -54,7 +61,7 @@ def _parse_form(text: str) -> dict[str, list[str]]:
     return values
 
 
-def _json(status: int, body: Optional[dict[str, Any]], headers: Optional[dict[str, str]] = None) -> web.Response:
+def _json(status: int, body: dict[str, Any] | None, headers: dict[str, str] | None = None) -> web.Response:
     headers = {"Twilio-Request-Id": f"RQ{uuid.uuid4().hex}", **(headers or {})}
     if body is None:
         return web.Response(status=status, headers=headers)
@@ -63,13 +70,13 @@ def _json(status: int, body: Optional[dict[str, Any]], headers: Optional[dict[st
 
 
 class SandboxApp:
-    def __init__(self, backend: TwilioBackend, faults: Optional[FaultPlan] = None,
-                 limit: Optional[InFlightLimit] = None):
+    def __init__(self, backend: TwilioBackend, faults: FaultPlan | None = None,
+                 limit: InFlightLimit | None = None):
         self.backend = backend
         self.faults = faults or FaultPlan()
         self.limit = limit or InFlightLimit()
 
-    def _account_of(self, request: web.Request) -> Optional[str]:
+    def _account_of(self, request: web.Request) -> str | None:
         """The account a request counts against for the concurrency limit: the one whose credentials sent it, and
         only when they are right: a stranger naming another account's SID with a wrong password (401 anyway)
         must not use up that account's limit and get its valid requests refused."""
@@ -122,8 +129,8 @@ class SandboxApp:
             request.transport.abort()  # the client sees the connection closed without a response
         return web.Response(status=204)
 
-    async def _serve(self, request: web.Request, fault: Optional[str]
-                     ) -> tuple[int, Optional[dict[str, Any]], dict[str, str], Optional[str]]:
+    async def _serve(self, request: web.Request, fault: str | None
+                     ) -> tuple[int, dict[str, Any] | None, dict[str, str], str | None]:
         account_sid = None
         try:
             if fault == "429":
@@ -249,14 +256,14 @@ async def _json_object(request: web.Request) -> dict[str, Any]:
 class SandboxServer:
     """The stand-in on a real 127.0.0.1 port, in a background thread: start()/stop() or `with`."""
 
-    def __init__(self, backend: Optional[TwilioBackend] = None, *, host: str = "127.0.0.1", port: int = 0,
-                 faults: Optional[FaultPlan] = None, max_in_flight: int = DEFAULT_MAX_IN_FLIGHT):
+    def __init__(self, backend: TwilioBackend | None = None, *, host: str = "127.0.0.1", port: int = 0,
+                 faults: FaultPlan | None = None, max_in_flight: int = DEFAULT_MAX_IN_FLIGHT):
         self.backend = backend or TwilioBackend()
         self.app = SandboxApp(self.backend, faults, InFlightLimit(max_in_flight))
         self.host, self.port = host, port
-        self._loop: Optional[asyncio.AbstractEventLoop] = None
-        self._thread: Optional[threading.Thread] = None
-        self._runner: Optional[web.AppRunner] = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._runner: web.AppRunner | None = None
 
     @property
     def faults(self) -> FaultPlan:
@@ -284,7 +291,7 @@ class SandboxServer:
         await site.start()
         self.port = self._runner.addresses[0][1]
 
-    def start(self) -> "SandboxServer":
+    def start(self) -> SandboxServer:
         ready = threading.Event()
         failure: list[BaseException] = []
 
@@ -316,13 +323,13 @@ class SandboxServer:
             self._loop = None
             self.backend.close()
 
-    def __enter__(self) -> "SandboxServer":
+    def __enter__(self) -> SandboxServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    async def serve(self, ready: Optional[asyncio.Event] = None) -> None:
+    async def serve(self, ready: asyncio.Event | None = None) -> None:
         """Run in the current event loop until cancelled (the `tenantctl sandbox` command); `ready` is set once
         the port is bound, so the caller can announce where to reach it."""
         await self._start()

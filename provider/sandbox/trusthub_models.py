@@ -14,9 +14,10 @@ import hashlib
 import json
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from . import reviews
 from .exceptions import InvalidParameter, NotFound, NotReady, UnderReview
@@ -45,7 +46,7 @@ CNAM_RESERVED = frozenset({"unknown", "unavailable", "private", "anonymous", "re
                            "wireless caller", "out of area", "blocked"})
 # The sandbox parent's primary customer profile: at Twilio the platform's own, approved in the Console once.
 SANDBOX_PRIMARY_PROFILE_SID = "BU" + "5a7db0c" + "0" * 24 + "1"
-PRIMARY_PROFILE_APPROVED = datetime(2020, 1, 6, 12, 0, tzinfo=timezone.utc)
+PRIMARY_PROFILE_APPROVED = datetime(2020, 1, 6, 12, 0, tzinfo=UTC)
 
 # What each end-user / document type must carry (Twilio's attribute names).
 END_USER_ATTRIBUTES = {
@@ -63,7 +64,7 @@ END_USER_ATTRIBUTES = {
 }
 DOCUMENT_ATTRIBUTES = {"customer_profile_address": ("address_sids",)}
 # What a bundle under each policy must hold: end-user/document types, and a customer profile of which policy.
-REQUIREMENTS: dict[str, tuple[tuple[str, ...], Optional[str]]] = {
+REQUIREMENTS: dict[str, tuple[tuple[str, ...], str | None]] = {
     SECONDARY_PROFILE_POLICY: (("customer_profile_business_information", "authorized_representative_1",
                                 "customer_profile_address"), PRIMARY_PROFILE_POLICY),
     A2P_TRUST_PRODUCT_POLICY: (("us_a2p_messaging_profile_information",), SECONDARY_PROFILE_POLICY),
@@ -87,8 +88,8 @@ class Address:
     friendly_name: str = ""
     street_secondary: str = ""
     emergency_enabled: bool = False
-    date_created: Optional[datetime] = None
-    date_updated: Optional[datetime] = None
+    date_created: datetime | None = None
+    date_updated: datetime | None = None
 
 
 @dataclass
@@ -102,9 +103,9 @@ class Bundle:
     email: str
     policy_sid: str
     status_callback: str = ""
-    date_created: Optional[datetime] = None
-    date_updated: Optional[datetime] = None
-    date_submitted: Optional[datetime] = None  # None: a draft
+    date_created: datetime | None = None
+    date_updated: datetime | None = None
+    date_submitted: datetime | None = None  # None: a draft
     approved: bool = False  # the decision of the last submission, revealed on the review schedule
     failure_reason: str = ""
     evaluated: str = ""  # digest of what the bundle held at its last compliant evaluation
@@ -119,8 +120,8 @@ class TrustItem:
     friendly_name: str
     type: str
     attributes: dict[str, Any] = field(default_factory=dict)
-    date_created: Optional[datetime] = None
-    date_updated: Optional[datetime] = None
+    date_created: datetime | None = None
+    date_updated: datetime | None = None
 
 
 @dataclass
@@ -139,7 +140,7 @@ class Assignment:
     account_sid: str
     bundle_sid: str
     object_sid: str
-    date_created: Optional[datetime] = None
+    date_created: datetime | None = None
 
 
 @dataclass
@@ -151,7 +152,7 @@ class ChannelEndpoint:
     bundle_sid: str
     channel_endpoint_type: str
     channel_endpoint_sid: str
-    date_created: Optional[datetime] = None
+    date_created: datetime | None = None
 
 
 @dataclass
@@ -162,7 +163,7 @@ class Evaluation:
     policy_sid: str
     status: str
     results: list[dict[str, Any]] = field(default_factory=list)
-    date_created: Optional[datetime] = None
+    date_created: datetime | None = None
 
 
 def bundle_status(bundle: Bundle, now: datetime) -> str:
@@ -185,7 +186,7 @@ def _checked_voice_attributes(type_: str, attributes: dict[str, Any]) -> None:
             raise InvalidParameter(f"cnam_display_name {problem}")
 
 
-def cnam_problem(name: str) -> Optional[str]:
+def cnam_problem(name: str) -> str | None:
     if len(name) > CNAM_MAX:
         return f"is {len(name)} characters; at most {CNAM_MAX}"
     if not CNAM_PATTERN.match(name):
@@ -195,7 +196,7 @@ def cnam_problem(name: str) -> Optional[str]:
     return None
 
 
-def _attributes(raw: Optional[str], required: tuple[str, ...], what: str) -> dict[str, Any]:
+def _attributes(raw: str | None, required: tuple[str, ...], what: str) -> dict[str, Any]:
     try:
         attributes = json.loads(raw or "{}")
     except ValueError:
@@ -238,7 +239,7 @@ class TrustHubRules:
             self._persist(account.sid)
             return address
 
-    def list_addresses(self, account: Account, customer_name: Optional[str] = None) -> list[Address]:
+    def list_addresses(self, account: Account, customer_name: str | None = None) -> list[Address]:
         with self.lock:
             return [a for a in self.tables["addresses"].values() if a.account_sid == account.sid
                     and (customer_name is None or a.customer_name == customer_name)]
@@ -296,8 +297,8 @@ class TrustHubRules:
             self._persist(account.sid)
             return bundle
 
-    def list_bundles(self, account: Account, kind: str, friendly_name: Optional[str] = None,
-                     status: Optional[str] = None, policy_sid: Optional[str] = None) -> list[Bundle]:
+    def list_bundles(self, account: Account, kind: str, friendly_name: str | None = None,
+                     status: str | None = None, policy_sid: str | None = None) -> list[Bundle]:
         with self.lock:
             now = self.clock.now()
             return [b for b in self.tables["bundles"].values() if b.account_sid == account.sid and b.kind == kind
@@ -313,7 +314,7 @@ class TrustHubRules:
             return bundle
 
     def update_bundle(self, account: Account, kind: str, sid: str, fields: dict[str, str],
-                      status: Optional[str]) -> Bundle:
+                      status: str | None) -> Bundle:
         with self.lock:
             bundle = self.fetch_bundle(account, kind, sid)
             now = self.clock.now()
@@ -361,7 +362,7 @@ class TrustHubRules:
 
     # ---- end users and supporting documents --------------------------------------------------------
     def create_item(self, account: Account, table: str, friendly_name: str, type_: str,
-                    raw_attributes: Optional[str]) -> Any:
+                    raw_attributes: str | None) -> Any:
         with self.lock:
             rules = END_USER_ATTRIBUTES if table == "end_users" else DOCUMENT_ATTRIBUTES
             if type_ not in rules:
@@ -394,8 +395,8 @@ class TrustHubRules:
     def fetch_item(self, account: Account, table: str, sid: str) -> Any:
         return self._mine(table, account, sid, f"/v1/{_collection(table)}/{sid}")
 
-    def update_item(self, account: Account, table: str, sid: str, friendly_name: Optional[str],
-                    raw_attributes: Optional[str]) -> Any:
+    def update_item(self, account: Account, table: str, sid: str, friendly_name: str | None,
+                    raw_attributes: str | None) -> Any:
         with self.lock:
             item = self.fetch_item(account, table, sid)
             for bundle in self._bundles_holding(sid):
@@ -557,7 +558,7 @@ class TrustHubRules:
             return endpoint
 
     def list_channel_endpoints(self, account: Account, kind: str, bundle_sid: str,
-                               endpoint_sid: Optional[str] = None) -> list[ChannelEndpoint]:
+                               endpoint_sid: str | None = None) -> list[ChannelEndpoint]:
         with self.lock:
             self.fetch_bundle(account, kind, bundle_sid)
             return [e for e in self.tables["channel_endpoints"].values() if e.bundle_sid == bundle_sid

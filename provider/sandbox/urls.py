@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from . import credential_responses as c
 from . import messaging_responses as m
@@ -114,7 +114,7 @@ ROUTES_BY_HOST = {API_HOST: ROUTES, "iam.twilio.com": _compiled(_IAM_SPECS),
 SERVED_HOSTS = tuple(sorted(ROUTES_BY_HOST))
 
 
-def resolve(path: str, host: str = API_HOST) -> Optional[tuple[dict[str, Handler], dict[str, str]]]:
+def resolve(path: str, host: str = API_HOST) -> tuple[dict[str, Handler], dict[str, str]] | None:
     """The handlers for the path (on that Twilio host) and its named parts, or None for an unknown one."""
     for pattern, methods in ROUTES_BY_HOST.get(host, []):
         match = pattern.match(path)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Iterable
 
 PLACES = Decimal("0.0001")
 NUMBER_MONTHLY_PRICE = {"local": Decimal("1.15"), "mobile": Decimal("1.15"), "toll_free": Decimal("2.15")}
@@ -61,7 +61,7 @@ class Amount:
     usage: Decimal
     price: Decimal
 
-    def __add__(self, other: "Amount") -> "Amount":
+    def __add__(self, other: Amount) -> Amount:
         return Amount(self.count + other.count, self.usage + other.usage, self.price + other.price)
 
 

@@ -3,20 +3,21 @@ envelope with absolute URLs on the product's own host."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable, Optional
+from typing import Any
 from urllib.parse import urlencode
 
 from .exceptions import InvalidParameter
 from .responses import Call, Response
 
 
-def iso(moment: Optional[datetime]) -> Optional[str]:
+def iso(moment: datetime | None) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
 def v1_page(call: Call, host: str, key: str, items: list[Any], render: Callable[[Any], dict[str, Any]],
-            filters: Optional[dict[str, str]] = None) -> Response:
+            filters: dict[str, str] | None = None) -> Response:
     size, number = call.params.int("PageSize", 50, 1, 1000), call.params.int("Page", 0, 0, 10**9)
     call.params.get("PageToken")
     call.params.reject_unknown()
@@ -33,7 +34,7 @@ def v1_page(call: Call, host: str, key: str, items: list[Any], render: Callable[
     }
 
 
-def bool_param(call: Call, name: str) -> Optional[bool]:
+def bool_param(call: Call, name: str) -> bool | None:
     value = call.params.get(name)
     if value is None:
         return None
@@ -42,7 +43,7 @@ def bool_param(call: Call, name: str) -> Optional[bool]:
     return value.lower() == "true"
 
 
-def json_param(call: Call, name: str) -> Optional[str]:
+def json_param(call: Call, name: str) -> str | None:
     """A JSON-object parameter (Trust Hub Attributes), still as text: the models parse and check it."""
     value = call.params.get(name)
     if value is not None:

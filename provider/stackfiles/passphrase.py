@@ -40,17 +40,17 @@ class PassphraseCrypter:
     salt: bytes
 
     @classmethod
-    def derive(cls, passphrase: str, salt: bytes) -> "PassphraseCrypter":
+    def derive(cls, passphrase: str, salt: bytes) -> PassphraseCrypter:
         return cls(_derived_key(passphrase, salt), salt)
 
     @classmethod
-    def new(cls, passphrase: str) -> tuple["PassphraseCrypter", str]:
+    def new(cls, passphrase: str) -> tuple[PassphraseCrypter, str]:
         """A crypter for a new stack and its `encryptionsalt` line."""
         crypter = cls.derive(passphrase, os.urandom(8))
         return crypter, f"v1:{_b64(crypter.salt)}:{crypter.encrypt(CHECK_TEXT)}"
 
     @classmethod
-    def from_encryptionsalt(cls, encryptionsalt: str, passphrase: str) -> "PassphraseCrypter":
+    def from_encryptionsalt(cls, encryptionsalt: str, passphrase: str) -> PassphraseCrypter:
         parts = encryptionsalt.split(":", 2)
         if len(parts) != 3 or parts[0] != "v1":
             raise ValueError(f"not a passphrase encryptionsalt: {encryptionsalt[:12]}...")

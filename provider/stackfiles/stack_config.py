@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import yaml
 
@@ -20,7 +20,7 @@ def _document(path: Path) -> dict[str, Any]:
     return yaml.safe_load(path.read_text()) or {}
 
 
-def stack_crypter(path: Path, passphrase: Optional[str] = None) -> PassphraseCrypter:
+def stack_crypter(path: Path, passphrase: str | None = None) -> PassphraseCrypter:
     """The stack's passphrase crypter: its `encryptionsalt` and the passphrase (default PULUMI_CONFIG_PASSPHRASE)."""
     salt = _document(path).get("encryptionsalt")
     if not salt:
@@ -36,7 +36,7 @@ def stack_crypter(path: Path, passphrase: Optional[str] = None) -> PassphraseCry
 PUBLIC_PASSPHRASE_KEY = "twilio-tenants:publicPassphrase"
 
 
-def environment_passphrase() -> Optional[str]:
+def environment_passphrase() -> str | None:
     """PULUMI_CONFIG_PASSPHRASE, else the contents of PULUMI_CONFIG_PASSPHRASE_FILE, as the CLI reads them."""
     phrase = os.environ.get("PULUMI_CONFIG_PASSPHRASE")
     if phrase is not None:
@@ -50,7 +50,7 @@ def environment_passphrase() -> Optional[str]:
     return None
 
 
-def public_passphrase(path: Path) -> Optional[str]:
+def public_passphrase(path: Path) -> str | None:
     """The passphrase a stack file itself publishes (`twilio-tenants:publicPassphrase`): only the sandbox and its
     shards do, whose secrets are the stand-in's own and worth nothing elsewhere. No other stack gets a default."""
     config = _document(path).get("config") or {}
@@ -58,7 +58,7 @@ def public_passphrase(path: Path) -> Optional[str]:
     return value if isinstance(value, str) and value else None
 
 
-def read_stack_config(path: Path, passphrase: Optional[str] = None) -> dict[str, str]:
+def read_stack_config(path: Path, passphrase: str | None = None) -> dict[str, str]:
     config = _document(path).get("config") or {}
     secure = {k: v["secure"] for k, v in config.items() if isinstance(v, dict) and "secure" in v}
     out = {k: str(v) for k, v in config.items() if k not in secure}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import difflib
 from functools import lru_cache
-from typing import Optional
 
 import pycountry
 
@@ -19,7 +18,7 @@ NANP_PREFIX = "+1"  # exact numbers outside it belong to countries that need a b
 
 
 @lru_cache(maxsize=512)
-def country_name(code: str) -> Optional[str]:
+def country_name(code: str) -> str | None:
     country = pycountry.countries.get(alpha_2=code)
     return country.name if country is not None else None
 
@@ -32,7 +31,7 @@ def _hint(code: str) -> str:
     return f"; did you mean {near[0]} ({country_name(near[0])})?" if near else ""
 
 
-def country_issue(code: str, number_type: str) -> Optional[str]:
+def country_issue(code: str, number_type: str) -> str | None:
     if country_name(code) is None:
         return f"{code!r} is not an ISO 3166-1 country code{_hint(code)}"
     allowed = BUNDLE_FREE.get(code, frozenset())
@@ -43,7 +42,7 @@ def country_issue(code: str, number_type: str) -> Optional[str]:
             ", ".join(f"{c} {'/'.join(sorted(t))}" for c, t in sorted(BUNDLE_FREE.items())))
 
 
-def exact_number_issue(number: str) -> Optional[str]:
+def exact_number_issue(number: str) -> str | None:
     if number.startswith(NANP_PREFIX):
         return None
     return (f"{number} is outside the US and Canada: moving it into a subaccount needs a regulatory bundle there "

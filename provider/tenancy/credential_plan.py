@@ -5,7 +5,8 @@ without an overlap (the CRM would lose its key mid-run), a key or the token reco
 """
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from .model import Tenant
 from .problems import PathPart

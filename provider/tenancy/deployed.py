@@ -7,8 +7,9 @@ nothing here talks to Pulumi or Twilio.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping, Optional
+from typing import Any
 
 from .credential_plan import credential_changes
 from .loader import LoadResult
@@ -28,7 +29,7 @@ class Notice:
         return f"{self.file}:{self.line} {self.message}"
 
 
-def compare_with_deployed(result: LoadResult, deployed: Mapping[str, Any], shard: Optional[str] = None
+def compare_with_deployed(result: LoadResult, deployed: Mapping[str, Any], shard: str | None = None
                           ) -> tuple[list[Problem], list[Notice]]:
     """`shard`: the shard the compared stack serves (None: the unsharded stack)."""
     problems: list[Problem] = []

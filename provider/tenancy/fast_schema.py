@@ -10,8 +10,9 @@ drafts 4, 6 and 7; the 2020-12 keywords this schema uses (`$defs` references, `c
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 import fastjsonschema
 

@@ -3,20 +3,41 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any
 
+from .fast_schema import surely_valid
 from .model import (
-    A2pCampaign, ApiKeySpec, AuthTokenRotation, Billing, Budget, Business, Cnam, Contact, Dialing, Discount, Messaging,
-    NumberSearch, PhoneNumberSpec, PlanChange, PostalAddress, SendingRules, ServiceSettings, SourceRef, Tenant, TollFree,
-    Voice, VoiceIntegrity, Webhooks,
+    A2pCampaign,
+    ApiKeySpec,
+    AuthTokenRotation,
+    Billing,
+    Budget,
+    Business,
+    Cnam,
+    Contact,
+    Dialing,
+    Discount,
+    Messaging,
+    NumberSearch,
+    PhoneNumberSpec,
+    PlanChange,
+    PostalAddress,
+    SendingRules,
+    ServiceSettings,
+    SourceRef,
+    Tenant,
+    TollFree,
+    Voice,
+    VoiceIntegrity,
+    Webhooks,
 )
 from .problems import PathPart, Problem, TenantFilesInvalid, format_field
 from .rules import Claim, ValidationPolicy, claims_of, conflicting_claims, file_issues
-from .fast_schema import surely_valid
 from .safe_files import escaping_link
 from .schema import schema_issues
 from .yaml_source import LocatedData, Mark, YamlSourceError, load_located, mark_at_offset
@@ -42,7 +63,7 @@ class LoadResult:
         mark = located.mark_of(path) if located else Mark(1, 1)
         return Problem(file, mark.line, mark.column, format_field(path), message)
 
-    def with_problems(self, extra: Iterable[Problem]) -> "LoadResult":
+    def with_problems(self, extra: Iterable[Problem]) -> LoadResult:
         """This result plus more problems: tenants of a file with any problem are no longer valid."""
         problems = set(self.problems) | set(extra)
         if problems == set(self.problems):
@@ -265,7 +286,7 @@ def _sending_rules(data: dict[str, Any]) -> SendingRules:
                         data.get("max_sms_length", defaults.max_sms_length))
 
 
-def _business(data: Optional[dict[str, Any]]) -> Optional[Business]:
+def _business(data: dict[str, Any] | None) -> Business | None:
     if not data:
         return None
     return Business(**{**data, "address": PostalAddress(**data["address"]), "contact": Contact(**data["contact"])})

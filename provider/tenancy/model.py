@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 from ..webhooks import WEBHOOK_FIELDS
 
@@ -18,18 +18,18 @@ Capability = Literal["voice", "sms", "mms"]
 class Webhooks:
     """Webhook settings; None means "not set here" so per-number overrides can be layered on tenant defaults."""
 
-    voice_url: Optional[str] = None
-    voice_method: Optional[str] = None
-    voice_fallback_url: Optional[str] = None
-    voice_fallback_method: Optional[str] = None
-    sms_url: Optional[str] = None
-    sms_method: Optional[str] = None
-    sms_fallback_url: Optional[str] = None
-    sms_fallback_method: Optional[str] = None
-    status_callback: Optional[str] = None
-    status_callback_method: Optional[str] = None
+    voice_url: str | None = None
+    voice_method: str | None = None
+    voice_fallback_url: str | None = None
+    voice_fallback_method: str | None = None
+    sms_url: str | None = None
+    sms_method: str | None = None
+    sms_fallback_url: str | None = None
+    sms_fallback_method: str | None = None
+    status_callback: str | None = None
+    status_callback_method: str | None = None
 
-    def overridden_by(self, override: "Webhooks") -> "Webhooks":
+    def overridden_by(self, override: Webhooks) -> Webhooks:
         changes = {f.name: getattr(override, f.name) for f in fields(self) if getattr(override, f.name) is not None}
         return replace(self, **changes)
 
@@ -43,8 +43,8 @@ class NumberSearch:
     country: str
     type: NumberType
     capabilities: tuple[Capability, ...]
-    area_code: Optional[str] = None
-    contains: Optional[str] = None
+    area_code: str | None = None
+    contains: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,9 +52,9 @@ class PhoneNumberSpec:
     """One entry of `phone_numbers`: either an exact `number` (adopt/transfer) or a `search` (buy)."""
 
     name: str
-    number: Optional[str] = None
-    sid: Optional[str] = None
-    search: Optional[NumberSearch] = None
+    number: str | None = None
+    sid: str | None = None
+    search: NumberSearch | None = None
     webhooks: Webhooks = Webhooks()
 
 
@@ -64,7 +64,7 @@ class ApiKeySpec:
 
     name: str
     generation: int = 1
-    permissions: Optional[tuple[str, ...]] = None  # None: a Standard key; otherwise a Restricted one
+    permissions: tuple[str, ...] | None = None  # None: a Standard key; otherwise a Restricted one
     keep_previous: bool = False
     retired: bool = False
 
@@ -98,18 +98,18 @@ class PlanChange:
     """New terms from `start` on; what is not given carries over from the terms before."""
 
     start: date
-    plan: Optional[str] = None
-    monthly_price: Optional[Decimal] = None
+    plan: str | None = None
+    monthly_price: Decimal | None = None
 
 
 @dataclass(frozen=True)
 class Discount:
     """`percent` or `monthly_amount` off the monthly price for the days from `start` to `end` (inclusive)."""
 
-    percent: Optional[Decimal] = None
-    monthly_amount: Optional[Decimal] = None
-    start: Optional[date] = None
-    end: Optional[date] = None
+    percent: Decimal | None = None
+    monthly_amount: Decimal | None = None
+    start: date | None = None
+    end: date | None = None
     note: str = ""
 
     def covers(self, day: date) -> bool:
@@ -126,9 +126,9 @@ class Billing:
     plan: str
     monthly_price: Decimal
     currency: str
-    start: Optional[date] = None  # first day billed; None: from the start
-    end: Optional[date] = None  # last day billed (inclusive); None: still billed
-    acquisition_cost: Optional[Decimal] = None  # CAC, in `currency`
+    start: date | None = None  # first day billed; None: from the start
+    end: date | None = None  # last day billed (inclusive); None: still billed
+    acquisition_cost: Decimal | None = None  # CAC, in `currency`
     changes: tuple[PlanChange, ...] = ()  # in date order (validated)
     discounts: tuple[Discount, ...] = ()  # never overlapping (validated)
 
@@ -155,15 +155,15 @@ class Billing:
 class ServiceSettings:
     """The tenant's Messaging Service; None: Twilio's default."""
 
-    inbound_url: Optional[str] = None
-    inbound_method: Optional[str] = None
-    fallback_url: Optional[str] = None
-    fallback_method: Optional[str] = None
-    status_callback: Optional[str] = None
-    sticky_sender: Optional[bool] = None
-    area_code_geomatch: Optional[bool] = None
-    validity_period: Optional[int] = None
-    use_number_webhooks: Optional[bool] = None
+    inbound_url: str | None = None
+    inbound_method: str | None = None
+    fallback_url: str | None = None
+    fallback_method: str | None = None
+    status_callback: str | None = None
+    sticky_sender: bool | None = None
+    area_code_geomatch: bool | None = None
+    validity_period: int | None = None
+    use_number_webhooks: bool | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
@@ -213,17 +213,17 @@ class A2pCampaign:
     samples: tuple[str, ...] = ()
     has_embedded_links: bool = False
     has_embedded_phone: bool = False
-    opt_in_message: Optional[str] = None
-    opt_out_message: Optional[str] = None
-    help_message: Optional[str] = None
+    opt_in_message: str | None = None
+    opt_out_message: str | None = None
+    help_message: str | None = None
     opt_in_keywords: tuple[str, ...] = ()
     opt_out_keywords: tuple[str, ...] = ()
     help_keywords: tuple[str, ...] = ()
     subscriber_opt_in: bool = False
     age_gated: bool = False
     direct_lending: bool = False
-    privacy_policy_url: Optional[str] = None
-    terms_and_conditions_url: Optional[str] = None
+    privacy_policy_url: str | None = None
+    terms_and_conditions_url: str | None = None
     remove: bool = False
 
 
@@ -244,9 +244,9 @@ class TollFree:
 class Messaging:
     senders: tuple[str, ...]
     service: ServiceSettings = ServiceSettings()
-    business: Optional[Business] = None
-    a2p_10dlc: Optional[A2pCampaign] = None
-    toll_free: Optional[TollFree] = None
+    business: Business | None = None
+    a2p_10dlc: A2pCampaign | None = None
+    toll_free: TollFree | None = None
 
 
 @dataclass(frozen=True)
@@ -276,10 +276,10 @@ class Voice:
     callers: tuple[str, ...]
     emergency_address: PostalAddress
     shaken_stir: bool = False
-    voice_integrity: Optional[VoiceIntegrity] = None
-    cnam: Optional[Cnam] = None
+    voice_integrity: VoiceIntegrity | None = None
+    cnam: Cnam | None = None
     dialing: Dialing = Dialing()
-    business: Optional[Business] = None  # only without messaging.business (declared once)
+    business: Business | None = None  # only without messaging.business (declared once)
 
     @property
     def registers(self) -> bool:
@@ -323,19 +323,19 @@ class Tenant:
     display_name: str
     status: Status
     source: SourceRef
-    owner: Optional[str] = None
+    owner: str | None = None
     labels: tuple[tuple[str, str], ...] = ()
-    shard: Optional[str] = None  # the stack that deploys it (twilio-tenants:shard); None: the unsharded stack
-    release_to: Optional[str] = None  # shard_move step one: the shard this tenant is released to (UNSHARDED: none)
-    subaccount_sid: Optional[str] = None
+    shard: str | None = None  # the stack that deploys it (twilio-tenants:shard); None: the unsharded stack
+    release_to: str | None = None  # shard_move step one: the shard this tenant is released to (UNSHARDED: none)
+    subaccount_sid: str | None = None
     webhooks: Webhooks = Webhooks()
     phone_numbers: tuple[PhoneNumberSpec, ...] = ()
     api_keys: tuple[ApiKeySpec, ...] = ()
-    auth_token: Optional[AuthTokenRotation] = None
-    budget: Optional[Budget] = None
-    billing: Optional[Billing] = None
-    messaging: Optional[Messaging] = None
-    voice: Optional[Voice] = None
+    auth_token: AuthTokenRotation | None = None
+    budget: Budget | None = None
+    billing: Billing | None = None
+    messaging: Messaging | None = None
+    voice: Voice | None = None
     hipaa: bool = False
     sending_rules: SendingRules = field(default_factory=SendingRules)
 
@@ -354,7 +354,7 @@ class Tenant:
         return self.webhooks.overridden_by(number.webhooks)
 
     @property
-    def business(self) -> Optional[Business]:
+    def business(self) -> Business | None:
         """Who the tenant is at Twilio: declared once, in messaging or (for a voice-only tenant) in voice."""
         return (self.messaging.business if self.messaging else None) or (self.voice.business if self.voice else None)
 

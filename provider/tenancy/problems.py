@@ -1,10 +1,10 @@
 """A located problem in a tenant file: the unit every validation error is reported in."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence, Union
 
-PathPart = Union[str, int]
+PathPart = str | int
 
 
 def format_field(path: Sequence[PathPart]) -> str:

@@ -6,19 +6,20 @@ import ipaddress
 import socket
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date
 from decimal import Decimal
-from typing import Any, Callable, Iterable, Iterator, Optional
+from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 
 import idna
 
 from ..naming import api_key_friendly_name
+from ..permissions import KNOWN_PERMISSIONS
 from ..prescription_terms import PASSING_WORDING, terms_in
 from .countries import country_issue, exact_number_issue
-from .permissions import KNOWN_PERMISSIONS
 from .problems import PathPart, RuleIssue
 from .voice_rules import TOLL_FREE_PREFIXES, voice_issues
 
@@ -42,7 +43,7 @@ class ValidationPolicy:
     allow_private_hosts: bool = False
 
     @classmethod
-    def for_stack(cls, stack: str, stand_in: Optional[bool] = None) -> "ValidationPolicy":
+    def for_stack(cls, stack: str, stand_in: bool | None = None) -> ValidationPolicy:
         """Webhooks on private or local hosts only for a stack that talks to a stand-in (its config sets
         `twilio:apiBaseUrl`): real Twilio could never call them. Every stack on real Twilio refuses them — prod
         and each shard of the fleet alike. `stand_in` None (no stack config to tell): prod refuses, any other
@@ -158,7 +159,7 @@ def _urls(data: dict[str, Any]) -> Iterator[tuple[tuple[PathPart, ...], str]]:
                 yield ("messaging", "toll_free", "opt_in_image_urls", index), url
 
 
-def _amount(value: Any) -> Optional[Decimal]:
+def _amount(value: Any) -> Decimal | None:
     """The value as an exact, finite Decimal (YAML gives Decimals, ints, strings; inf and nan as floats), or None."""
     if isinstance(value, float):
         value = str(value)
@@ -183,14 +184,14 @@ def _percent_issue(value: Any) -> str | None:
 
 
 def _field_issue(section: dict[str, Any], key: str, path: tuple[PathPart, ...],
-                 check: Callable[[Any], str | None]) -> Optional[RuleIssue]:
+                 check: Callable[[Any], str | None]) -> RuleIssue | None:
     """`check` of section[key] as a located issue, when the key is there and the check fails."""
     problem = check(section[key]) if key in section else None
     return RuleIssue(path + (key,), problem) if problem else None
 
 
 def _real_date(section: dict[str, Any], key: str, path: tuple[PathPart, ...],
-               issues: list[RuleIssue]) -> Optional[date]:
+               issues: list[RuleIssue]) -> date | None:
     value = section.get(key)
     if not isinstance(value, str):
         return None
@@ -209,7 +210,7 @@ def _billing_issues(billing: dict[str, Any]) -> Iterator[RuleIssue]:
     if start and end and end < start:
         issues.append(RuleIssue(base + ("end",), f"is before billing.start ({billing['start']})"))
     issues += filter(None, [_field_issue(billing, "acquisition_cost", base, _money_issue)])
-    previous: Optional[tuple[int, date]] = None
+    previous: tuple[int, date] | None = None
     for index, change in enumerate(billing.get("changes") or []):
         path = base + ("changes", index)
         issues += filter(None, [_field_issue(change, "monthly_price", path, _money_issue)])
@@ -444,7 +445,7 @@ def _credential_issues(data: dict[str, Any]) -> Iterator[RuleIssue]:
                 yield RuleIssue(("api_keys", index, "permissions", p_index),
                                 f"unknown Twilio permission `{permission}`" +
                                 (f"; did you mean `{hint[0]}`?" if hint else
-                                 " (the list the project keeps: provider/tenancy/permissions.py)"))
+                                 " (the list the project keeps: provider/permissions.py)"))
         if key.get("keep_previous") and key.get("generation", 1) < 2:
             yield RuleIssue(("api_keys", index, "keep_previous"),
                             "keeps the previous generation, but generation 1 has none; bump `generation` to rotate")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Optional
 
 MARKERS = (".git", "Pulumi.yaml")
 
@@ -22,7 +21,7 @@ def repository_of(path: Path) -> Path:
     return folder
 
 
-def escaping_link(path: Path) -> Optional[str]:
+def escaping_link(path: Path) -> str | None:
     """Why `path` must not be read (a link, anywhere on its way, to outside its repository), or None."""
     if not any(p.is_symlink() for p in (path, *Path(os.path.abspath(path)).parents) if p != Path("/")):
         return None

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import difflib
 import json
-from functools import lru_cache
-from importlib import resources
-from typing import Any, Iterator
-
 import re
+from collections.abc import Iterator
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Any
 
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
@@ -31,7 +31,7 @@ def tenant_schema() -> dict[str, Any]:
     return json.loads(schema_text())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _ecma_pattern(pattern: str) -> re.Pattern[str]:
     r"""JSON Schema patterns are ECMA-262 regexes, where `$` matches only at the very end. Python's `$` also
     matches before a final newline, which let `name: "main\n"` through: a trailing `$` becomes `\Z`."""

@@ -8,9 +8,9 @@ only plain settings are read.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional
 
 import yaml
 
@@ -27,8 +27,8 @@ DEFAULT_PARENT_BUDGET = 100  # Twilio's concurrency limit per account
 @dataclass(frozen=True)
 class StackInfo:
     name: str
-    shard: Optional[str]  # None: serves the tenants without a shard field
-    parent: Optional[str]  # twilio:accountSid
+    shard: str | None  # None: serves the tenants without a shard field
+    parent: str | None  # twilio:accountSid
     cap: int
     sandboxed: bool = False  # talks to a stand-in (twilio:apiBaseUrl), not to the real Twilio
     parent_in_flight_budget: int = DEFAULT_PARENT_BUDGET  # requests in flight all stacks of the parent may share
@@ -63,11 +63,11 @@ def shard_stacks(root: Path) -> list[StackInfo]:
     return [s for s in stacks(root) if s.shard]
 
 
-def served_by(tenants: Iterable[Tenant], shard: Optional[str]) -> list[Tenant]:
+def served_by(tenants: Iterable[Tenant], shard: str | None) -> list[Tenant]:
     return [t for t in tenants if t.shard == shard]
 
 
-def shard_name(shard: Optional[str]) -> str:
+def shard_name(shard: str | None) -> str:
     """How a shard is written in messages, outputs and `shard_move.release_to`."""
     return shard or UNSHARDED
 

@@ -12,8 +12,9 @@ Nothing here reads a stack: `DeployedStack` is a stack's `tenants` output as pla
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from .deployed import Notice
 from .loader import LoadResult

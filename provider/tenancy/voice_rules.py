@@ -2,7 +2,8 @@
 the trust products have a business to register, a caller name carriers will display, dialing to real countries."""
 from __future__ import annotations
 
-from typing import Any, Iterator, Optional
+from collections.abc import Iterator
+from typing import Any
 
 import phonenumbers
 
@@ -15,7 +16,7 @@ CNAM_RESERVED = frozenset({"unknown", "unavailable", "private", "anonymous", "re
 TOLL_FREE_PREFIXES = ("+1800", "+1833", "+1844", "+1855", "+1866", "+1877", "+1888")
 
 
-def number_kind(number: dict[str, Any]) -> Optional[tuple[str, str]]:
+def number_kind(number: dict[str, Any]) -> tuple[str, str] | None:
     """(country, type) of a phone_numbers entry: from its search, or for an exact number from its digits."""
     search = number.get("search")
     if search:

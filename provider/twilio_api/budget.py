@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from typing import Iterator, Optional
+from collections.abc import Iterator
 
 _lock = threading.Lock()
-_slots: Optional[threading.BoundedSemaphore] = None
-_limit: Optional[int] = None
+_slots: threading.BoundedSemaphore | None = None
+_limit: int | None = None
 
 
-def configure_budget(limit: Optional[int]) -> None:
+def configure_budget(limit: int | None) -> None:
     """None: no cap of our own (Twilio's still applies, and 429s are retried)."""
     global _slots, _limit
     if limit is not None and limit < 1:

@@ -3,7 +3,8 @@ retried where that is safe (see retry.py). The SDK itself never retries a 429.""
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 import requests
 from twilio.http.http_client import TwilioHttpClient
@@ -23,7 +24,7 @@ def _never_sent(error: BaseException) -> bool:
     if isinstance(error, requests.ConnectTimeout):
         return True
     seen = set()
-    current: Optional[BaseException] = error
+    current: BaseException | None = error
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         if isinstance(current, NewConnectionError):
@@ -43,8 +44,8 @@ class RedirectingHttpClient(TwilioHttpClient):
     """Rewrites every https://<product>.twilio.com to `base_url` (saying which host was meant in
     X-Forwarded-Host: one stand-in serves them all), and retries with backoff where repeating is safe."""
 
-    def __init__(self, base_url: Optional[str] = None, timeout: float = DEFAULT_TIMEOUT_S,
-                 retry: Optional[RetryPolicy] = None, reauthenticate: Optional[Callable[[], str]] = None,
+    def __init__(self, base_url: str | None = None, timeout: float = DEFAULT_TIMEOUT_S,
+                 retry: RetryPolicy | None = None, reauthenticate: Callable[[], str] | None = None,
                  **kwargs: Any):
         """reauthenticate: a fresh secret when Twilio answers 401 to the one given (a token rotated meanwhile)."""
         super().__init__(timeout=timeout, **kwargs)
@@ -52,7 +53,7 @@ class RedirectingHttpClient(TwilioHttpClient):
         self.retry = retry or RetryPolicy()
         self.retries = 0
         self.reauthenticate = reauthenticate
-        self._auth: Optional[tuple[str, str]] = None  # the fresh credentials, once reauthenticated
+        self._auth: tuple[str, str] | None = None  # the fresh credentials, once reauthenticated
 
     def target(self, url: str) -> str:
         match = TWILIO_HOST.match(url.split("?", 1)[0]) if self.base_url != TWILIO_BASE_URL else None
@@ -107,10 +108,10 @@ class RedirectingHttpClient(TwilioHttpClient):
             return response
 
 
-def make_client(account_sid: str, secret: str, base_url: Optional[str] = None,
-                http_client: Optional[TwilioHttpClient] = None, timeout: float = DEFAULT_TIMEOUT_S,
-                retry: Optional[RetryPolicy] = None, api_key: Optional[str] = None,
-                reauthenticate: Optional[Callable[[], str]] = None) -> Client:
+def make_client(account_sid: str, secret: str, base_url: str | None = None,
+                http_client: TwilioHttpClient | None = None, timeout: float = DEFAULT_TIMEOUT_S,
+                retry: RetryPolicy | None = None, api_key: str | None = None,
+                reauthenticate: Callable[[], str] | None = None) -> Client:
     """A client for `account_sid`, authenticating with its auth token, or with `api_key` (SK...) and that key's
     secret; `base_url` None means the real Twilio. reauthenticate: see RedirectingHttpClient."""
     return Client(api_key or account_sid, secret, account_sid=account_sid,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
 from .client import DEFAULT_TIMEOUT_S
 
@@ -23,21 +23,21 @@ class Credentials:
 
     account_sid: str
     auth_token: str
-    base_url: Optional[str] = None
+    base_url: str | None = None
     timeout_s: float = DEFAULT_TIMEOUT_S
-    max_in_flight: Optional[int] = None  # this process's share of the parent's concurrency budget (budget.py)
-    api_key: Optional[str] = None
+    max_in_flight: int | None = None  # this process's share of the parent's concurrency budget (budget.py)
+    api_key: str | None = None
 
     def __repr__(self) -> str:  # never show the token, not even in a traceback
         return (f"Credentials(account_sid={self.account_sid!r}, auth_token='***', api_key={self.api_key!r}, "
                 f"base_url={self.base_url!r})")
 
 
-def credentials_from(config: Any = None, environ: Optional[dict[str, str]] = None) -> Credentials:
+def credentials_from(config: Any = None, environ: dict[str, str] | None = None) -> Credentials:
     """Stack config first (twilio:accountSid, secret twilio:authToken, twilio:apiBaseUrl), then environment."""
     env = os.environ if environ is None else environ
 
-    def setting(key: str, variable: str) -> Optional[str]:
+    def setting(key: str, variable: str) -> str | None:
         value = config.get(key) if config is not None else None
         return str(value) if value else env.get(variable) or None
 

@@ -3,13 +3,12 @@ retries and a raw connection-pool message."""
 from __future__ import annotations
 
 import socket
-from typing import Optional
 from urllib.parse import urlsplit
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
-def unreachable(base_url: Optional[str], stack: str, timeout_s: float = 3) -> Optional[str]:
+def unreachable(base_url: str | None, stack: str, timeout_s: float = 3) -> str | None:
     """Why `base_url` (a stand-in or a proxy) cannot be reached, or None (also for the real Twilio: no base URL)."""
     if not base_url:
         return None

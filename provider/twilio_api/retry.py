@@ -10,8 +10,8 @@ from __future__ import annotations
 import random
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Optional
 
 _SID_SEGMENT = re.compile(r"/[A-Z]{2}[0-9a-f]{32}\.json$")
 RETRYABLE_STATUS = {429, 500, 502, 503, 504}
@@ -40,7 +40,7 @@ class RetryPolicy:
     sleep: Callable[[float], None] = time.sleep
     rng: random.Random = field(default_factory=random.Random)
 
-    def delay(self, attempt: int, retry_after: Optional[str]) -> float:
+    def delay(self, attempt: int, retry_after: str | None) -> float:
         """Full jitter on an exponential ceiling; a server's Retry-After is a floor."""
         ceiling = min(self.max_delay_s, self.base_delay_s * (2 ** attempt))
         wait = self.rng.uniform(ceiling / 2, ceiling)
@@ -58,7 +58,7 @@ class Deadline:
         self.ends = time.monotonic() + policy.budget_s
         self.attempt = 0
 
-    def another(self, retry_after: Optional[str] = None) -> bool:
+    def another(self, retry_after: str | None = None) -> bool:
         """Sleep before the next attempt and say True, or say False when attempts or time ran out."""
         self.attempt += 1
         if self.attempt >= self.policy.max_attempts:

@@ -4,7 +4,7 @@ would count the same money twice; and "other" is only right when the shown ones 
 from __future__ import annotations
 
 import difflib
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 TOTAL = "totalprice"
 # parent -> its parts (the main ones Twilio reports; a subset of Twilio's list)
@@ -30,7 +30,7 @@ def ancestors(category: str) -> list[str]:
     return out
 
 
-def overlap(categories: Iterable[str]) -> Optional[tuple[str, str]]:
+def overlap(categories: Iterable[str]) -> tuple[str, str] | None:
     """(part, whole) for the first chosen category that is contained in another chosen one, else None."""
     chosen = set(categories)
     for category in sorted(chosen):
@@ -40,7 +40,7 @@ def overlap(categories: Iterable[str]) -> Optional[tuple[str, str]]:
     return None
 
 
-def problem(categories: Iterable[str]) -> Optional[str]:
+def problem(categories: Iterable[str]) -> str | None:
     """Why these categories cannot be shown side by side, or None."""
     chosen = list(categories)
     for category in chosen:

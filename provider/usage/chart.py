@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Optional
 
 import matplotlib
 
@@ -25,7 +24,7 @@ MOST_EXPENSIVE = 25
 LOWEST_MARGIN = 15
 
 
-def chart_lines(report: Report) -> tuple[list[Line], Optional[Line]]:
+def chart_lines(report: Report) -> tuple[list[Line], Line | None]:
     """The rows drawn, bottom to top by cost, and past MAX_ROWS the sum of the tenants not drawn."""
     lines = list(report.shown)
     rest: list[Line] = []

@@ -6,11 +6,12 @@ Any account that cannot be fetched fails the whole fetch: a partial table is nev
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from decimal import Decimal
 from datetime import date
-from typing import Any, Callable, Iterable, Optional, TypeVar
+from decimal import Decimal
+from typing import Any, TypeVar
 
 from twilio.rest import Client
 
@@ -37,7 +38,7 @@ class Account:
     sid: str
     friendly_name: str
     status: str
-    created: Optional[date] = None
+    created: date | None = None
 
 
 def add_up(account_sid: str, records: Iterable[Any]) -> AccountUsage:
@@ -57,7 +58,7 @@ R = TypeVar("R")
 
 
 def fetch_all(fetch: Callable[[T], R], items: Iterable[T], concurrency: int, what: Callable[[T], str],
-              progress: Optional[Callable[[], None]] = None) -> dict[T, R]:
+              progress: Callable[[], None] | None = None) -> dict[T, R]:
     """`fetch` of every item, `concurrency` at a time; the first failure fails the whole fetch (FetchError)."""
     results: dict[T, R] = {}
     with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="usage") as pool:
@@ -104,5 +105,5 @@ class UsageFetcher:
         return add_up(account_sid, records)
 
     def usage_of(self, account_sids: Iterable[str], period: Period,
-                 progress: Optional[Callable[[], None]] = None) -> dict[str, AccountUsage]:
+                 progress: Callable[[], None] | None = None) -> dict[str, AccountUsage]:
         return fetch_all(lambda sid: self.usage(sid, period), account_sids, self.concurrency, str, progress)

@@ -22,7 +22,7 @@ class FxRates:
     rates: dict[str, Decimal] = field(default_factory=dict)
     source: str = ""  # where the rates come from, said next to the figures
 
-    def overridden(self, overrides: dict[str, Decimal]) -> "FxRates":
+    def overridden(self, overrides: dict[str, Decimal]) -> FxRates:
         if not overrides:
             return self
         given = ", ".join(f"{k}={v}" for k, v in sorted(overrides.items()))

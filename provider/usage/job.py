@@ -1,12 +1,12 @@
 """`tenantctl usage` end to end: credentials, mapping tenants to subaccounts, fetching, the report."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Callable, Iterator, Optional
 
 import requests
 
@@ -20,6 +20,7 @@ from .fx import FxError, FxRates, load_fx
 from .periods import parse_period
 from .report import Report, ReportError, build_report, map_accounts
 
+
 class UsageJobError(Exception):
     def __init__(self, message: str, exit_code: int = 1):
         super().__init__(message)
@@ -28,13 +29,13 @@ class UsageJobError(Exception):
 
 @dataclass
 class UsageRequest:
-    period: Optional[str]
-    start: Optional[str]
-    end: Optional[str]
+    period: str | None
+    start: str | None
+    end: str | None
     stack: str
     categories: tuple[str, ...]
     tenants_dir: str
-    only: Optional[set[str]]
+    only: set[str] | None
     fx: dict[str, Decimal]
     concurrency: int
     mapping: str
@@ -122,7 +123,7 @@ class ReportInputs:
     fetcher: UsageFetcher
 
 
-def prepare(tenants_dir: str, only: Optional[set[str]], root: Path, fx: dict[str, Decimal], stack: str,
+def prepare(tenants_dir: str, only: set[str] | None, root: Path, fx: dict[str, Decimal], stack: str,
             concurrency: int, page_size: int) -> ReportInputs:
     """Everything checked before the first request: files, tenants asked for, rates, credentials, reachability."""
     loaded = load_tenants([tenants_dir], ValidationPolicy(allow_private_hosts=True))

@@ -5,18 +5,17 @@ import csv
 import io
 import json
 from decimal import ROUND_FLOOR, Decimal
-from typing import Any, Optional
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
 from .report import CENT, Line, Report, margin_percent
 
-
 COST_PLACES = Decimal("0.0001")  # Twilio prices usage to four places
 
 
-def money(value: Optional[Decimal]) -> str:
+def money(value: Decimal | None) -> str:
     """For people: cents, with thousands separators."""
     return "" if value is None else f"{value.quantize(CENT):,.2f}"
 

@@ -1,13 +1,14 @@
 """Cost, revenue and gross margin per tenant, with a reconciliation to the parent's total to the cent."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
-from typing import Iterable, Mapping, Optional, Protocol, Sequence
+from typing import Protocol
 
-from ..tenancy import Billing, Tenant
 from ..naming import tenant_id_from_friendly_name
+from ..tenancy import Billing, Tenant
 from .fetch import Account, AccountUsage
 from .periods import Period
 from .revenue import revenue as billed
@@ -21,7 +22,7 @@ class ReportError(Exception):
     pass
 
 
-def margin_percent(margin: Decimal, revenue: Optional[Decimal]) -> Optional[Decimal]:
+def margin_percent(margin: Decimal, revenue: Decimal | None) -> Decimal | None:
     """Gross margin as a percentage of revenue, to one place; None without revenue."""
     return (margin / revenue * 100).quantize(Decimal("0.1")) if revenue else None
 
@@ -58,8 +59,8 @@ class Line:
     status: str
     costs: dict[str, Decimal]  # by category, plus "other" for what the chosen categories do not cover
     cost: Decimal
-    revenue: Optional[Decimal] = None
-    plan: Optional[str] = None
+    revenue: Decimal | None = None
+    plan: str | None = None
 
     @property
     def margin(self) -> Decimal:
@@ -68,7 +69,7 @@ class Line:
         return (self.revenue or Decimal(0)) - self.cost
 
     @property
-    def margin_pct(self) -> Optional[Decimal]:
+    def margin_pct(self) -> Decimal | None:
         return margin_percent(self.margin, self.revenue)
 
 
@@ -81,7 +82,7 @@ class Report(Reconciled):
     parent_total: Decimal
     fx: dict[str, Decimal] = field(default_factory=dict)
     fx_source: str = ""  # where the rates come from (fx-rates.yaml and its date, --fx overrides)
-    only: Optional[frozenset[str]] = None  # tenants to show; reconciliation always covers every line
+    only: frozenset[str] | None = None  # tenants to show; reconciliation always covers every line
 
     @property
     def shown(self) -> list[Line]:
@@ -92,7 +93,7 @@ class Report(Reconciled):
         return sum((line.revenue or Decimal(0) for line in self.lines), Decimal(0))
 
 
-def map_accounts(accounts: Iterable[Account], outputs: Optional[Mapping[str, str]]) -> dict[str, str]:
+def map_accounts(accounts: Iterable[Account], outputs: Mapping[str, str] | None) -> dict[str, str]:
     """account SID -> tenant id: the stack outputs (tenant -> SID) first when given, then the friendly names
     (`tenant:<id>`) for the accounts and tenants the outputs do not cover, so every mapping gives the same lines.
     Only accounts Twilio still lists are mapped: a SID the outputs keep for a subaccount Twilio deleted maps
@@ -109,7 +110,7 @@ def map_accounts(accounts: Iterable[Account], outputs: Optional[Mapping[str, str
     return mapped
 
 
-def billing_from_creation(billing: Billing, created: Optional[date]) -> Billing:
+def billing_from_creation(billing: Billing, created: date | None) -> Billing:
     """Billing without `start` begins on the day the tenant's subaccount was created, never before it: revenue
     that could not have happened is never counted. `start` in the file overrides it (a tenant adopted later)."""
     if billing.start is not None or created is None:
@@ -120,7 +121,7 @@ def billing_from_creation(billing: Billing, created: Optional[date]) -> Billing:
 def build_report(*, period: Period, parent_sid: str, accounts: list[Account], usage: Mapping[str, AccountUsage],
                  parent_own: AccountUsage, parent_all: AccountUsage, tenants: Mapping[str, Tenant],
                  account_tenants: Mapping[str, str], categories: tuple[str, ...] = DEFAULT_CATEGORIES,
-                 fx: Optional[Mapping[str, Decimal]] = None) -> Report:
+                 fx: Mapping[str, Decimal] | None = None) -> Report:
     fx = dict(fx or {})
     units = set(parent_all.units) | set(parent_own.units)
     for item in usage.values():
@@ -176,7 +177,7 @@ def build_report(*, period: Period, parent_sid: str, accounts: list[Account], us
 
 def _deleted_line(tenants: Mapping[str, Tenant], mapped: set[str], unexplained: Decimal,
                   categories: tuple[str, ...], period: Period, currency: str,
-                  fx: Mapping[str, Decimal]) -> Optional[Line]:
+                  fx: Mapping[str, Decimal]) -> Line | None:
     """Twilio deletes a closed subaccount 30 days after closing: its own records are gone (404), while the parent's
     total still holds what it spent. When closed tenants have no subaccount any more, that remainder is theirs,
     shown on one labelled line (per-tenant data is no longer available), never silently left out; and so is what

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -27,7 +28,7 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
-def stop(process: "subprocess.Popen[Any]", grace_s: float = 10) -> None:
+def stop(process: subprocess.Popen[Any], grace_s: float = 10) -> None:
     """SIGTERM, then SIGKILL if it does not go within the grace time; always reaped."""
     if process.poll() is None:
         process.terminate()
@@ -39,7 +40,7 @@ def stop(process: "subprocess.Popen[Any]", grace_s: float = 10) -> None:
 
 
 @contextmanager
-def helper_process(args: list[str], ready: Callable[["subprocess.Popen[Any]"], T], grace_s: float = 10,
+def helper_process(args: list[str], ready: Callable[[subprocess.Popen[Any]], T], grace_s: float = 10,
                    **popen: Any) -> Iterator[T]:
     """A helper process (Prism, a stand-in) that never outlives its test: whatever goes wrong while it starts
     (a timeout, a read error, a bad first line, Ctrl-C) or while it is used, it is stopped and reaped."""

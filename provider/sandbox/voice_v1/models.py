@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 import phonenumbers
 import pycountry
@@ -97,7 +97,7 @@ class DialingPermissions:
                 out.append({"iso_code": iso, "name": name, "country_codes": codes, **switches})
             return out
 
-    def country(self, account: Account, iso: str) -> Optional[dict[str, Any]]:
+    def country(self, account: Account, iso: str) -> dict[str, Any] | None:
         found = self.countries(account, {"iso_code": iso})
         return found[0] if found else None
 
