@@ -54,7 +54,7 @@ from datetime import UTC, datetime  # noqa: E402
 from twilio.rest import Client  # noqa: E402
 
 from provider.sandbox import Clock, SandboxServer, TwilioBackend  # noqa: E402
-from provider.sandbox.trusthub_models import SANDBOX_PRIMARY_PROFILE_SID
+from provider.sandbox.trusthub_v1.models import SANDBOX_PRIMARY_PROFILE_SID
 from provider.twilio_api import make_client  # noqa: E402
 
 from .contract import ContractChecker, ValidatingHttpClient  # noqa: E402

@@ -43,7 +43,7 @@ def test_from_preview_to_sms_ready(project: Path, sandbox: SandboxServer) -> Non
     assert north["a2p_10dlc"]["customer_profile"]["status"] == "pending-review"
     assert north["a2p_10dlc"]["brand"] == {}, "a brand waits for approved profiles"
     assert sunrise["toll_free"]["hotline"]["status"] == "PENDING_REVIEW" and not sunrise["sms_ready"]
-    service = backend.services[north["service_sid"]]
+    service = backend.messaging.services[north["service_sid"]]
     assert service.account_sid == reveal(first.outputs)["tenants"]["northside-pharmacy"]["account_sid"], \
         "made in the tenant's subaccount, not the parent"
     assert service.validity_period == 14400 and service.inbound_request_url.endswith("/northside-pharmacy/sms")

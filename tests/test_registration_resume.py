@@ -10,7 +10,7 @@ from typing import Any
 
 from provider.registration import a2p
 from provider.sandbox import SandboxServer
-from provider.sandbox.trusthub_models import SANDBOX_PRIMARY_PROFILE_SID
+from provider.sandbox.trusthub_v1.models import SANDBOX_PRIMARY_PROFILE_SID
 from provider.tenancy import load_tenants
 from provider.twilio_api import make_client
 

@@ -11,7 +11,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
 from provider.sandbox import SandboxServer
-from provider.sandbox.trusthub_models import (
+from provider.sandbox.trusthub_v1.models import (
     A2P_TRUST_PRODUCT_POLICY,
     SANDBOX_PRIMARY_PROFILE_SID,
     SECONDARY_PROFILE_POLICY,
@@ -86,7 +86,7 @@ def test_a_service_holds_at_most_400_numbers(tenant: tuple[Client, Any], sandbox
         bought = backend.buy_number(backend.accounts[account.sid], phone_number=None, area_code="415", settings={})
         numbers += [bought] if bought.capabilities["sms"] else []
     for number in numbers[:400]:
-        backend.add_service_number(backend.accounts[account.sid], service.sid, number.sid)
+        backend.messaging.add_service_number(backend.accounts[account.sid], service.sid, number.sid)
     assert _refused(lambda: service.phone_numbers.create(phone_number_sid=numbers[400].sid)).code == 21714
 
 
@@ -206,12 +206,12 @@ def test_registration_state_survives_a_restart(tmp_path: Any) -> None:
     state = tmp_path / "state.json"
     backend = TwilioBackend(seed=3, state_file=state)
     sub = backend.create_subaccount(backend.authenticate(backend.parent_sid, backend.parent.auth_token), "t")
-    service = backend.create_service(sub, {"friendly_name": "svc"})
+    service = backend.messaging.create_service(sub, {"friendly_name": "svc"})
     number = backend.buy_number(sub, phone_number=None, area_code="415", settings={})
-    backend.add_service_number(sub, service.sid, number.sid)
+    backend.messaging.add_service_number(sub, service.sid, number.sid)
     again = TwilioBackend(state_file=state)  # replays the journal
-    assert again.services[service.sid].friendly_name == "svc"
-    assert again.service_numbers[number.sid].service_sid == service.sid
+    assert again.messaging.services[service.sid].friendly_name == "svc"
+    assert again.messaging.service_numbers[number.sid].service_sid == service.sid
     assert SANDBOX_PRIMARY_PROFILE_SID in again.tables["bundles"]
 
 
@@ -229,7 +229,7 @@ def test_the_platforms_primary_profile_was_approved_long_before_any_tenant(sandb
                                                                           parent: Client) -> None:
     """A run with the stand-in's clock set years back still finds the primary profile approved; its policy is the
     primary business profile's, not the ISV Starter profile's (RN806dd6cd…, sole proprietors)."""
-    from provider.sandbox.trusthub_models import SANDBOX_PRIMARY_PROFILE_SID
+    from provider.sandbox.trusthub_v1.models import SANDBOX_PRIMARY_PROFILE_SID
     sandbox.backend.clock.set(datetime(2022, 3, 1, tzinfo=UTC))
     primary = parent.trusthub.v1.customer_profiles(SANDBOX_PRIMARY_PROFILE_SID).fetch()
     assert primary.status == "twilio-approved"

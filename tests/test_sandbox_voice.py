@@ -12,7 +12,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
 from provider.sandbox import SandboxServer
-from provider.sandbox.trusthub_models import (
+from provider.sandbox.trusthub_v1.models import (
     CNAM_POLICY,
     SECONDARY_PROFILE_POLICY,
     SHAKEN_STIR_POLICY,

@@ -11,7 +11,7 @@ import pytest
 
 from provider.registration import a2p, voice
 from provider.sandbox import SandboxServer
-from provider.sandbox.trusthub_models import SANDBOX_PRIMARY_PROFILE_SID
+from provider.sandbox.trusthub_v1.models import SANDBOX_PRIMARY_PROFILE_SID
 from provider.tenancy import load_tenants
 from provider.twilio_api import make_client
 

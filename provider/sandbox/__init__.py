@@ -1,7 +1,11 @@
-"""A stateful local stand-in for Twilio's REST API 2010-04-01 (the sandbox): moto-style layout.
+"""A stateful local stand-in for Twilio (the sandbox), in moto's layout: one folder per Twilio API.
 
-models.py holds state and rules, responses.py HTTP in/out, urls.py routing, exceptions.py Twilio's errors,
-server.py the aiohttp server, faults.py injected failures, inventory.py and usage.py the synthetic world.
+The root is the store every API shares and REST API 2010-04-01 (accounts, numbers, keys, usage, triggers):
+models.py (state and rules, persistence), responses.py (HTTP in/out), urls.py (routing, and the registry of the
+service folders), exceptions.py (Twilio's errors), server.py (aiohttp), faults.py, inventory.py, usage.py.
+Each other API is a folder with models / responses / urls / exceptions, a service composed over the store
+(`core.service.Service`; reverse notifications as store events): iam_v1, accounts_v1, messaging_v1, trusthub_v1,
+voice_v1. A new Twilio API is one folder plus one line in urls.SERVICES.
 """
 from .faults import FaultPlan
 from .models import Clock, TwilioBackend

@@ -113,11 +113,6 @@ class TransferNeedsBundle(TwilioApiError):
     status, code = 400, 21613
 
 
-class NotSmsCapable(TwilioApiError):
-    """A number without SMS or MMS capability cannot be a Messaging Service sender."""
-    status, code = 400, 21715
-
-
 class InvalidPhoneNumber(TwilioApiError):
     status, code = 400, 21421
 
@@ -170,60 +165,10 @@ class NoSecondaryAuthToken(TwilioApiError):
     status, code = 404, 20404
 
 
-# Messaging and registration (Messaging v1, Trust Hub v1).
-class NumberInAnotherService(TwilioApiError):
-    """21712: a number belongs to one Messaging Service; it must leave that one first."""
-
-    status, code = 400, 21712
-
-
-class SenderPoolFull(TwilioApiError):
-    """21714: a Messaging Service holds at most 400 numbers."""
-
-    status, code = 400, 21714
-
-
-class UpdateLimitReached(TwilioApiError):
-    """21724: a registration may be updated or resubmitted only so many times."""
-
-    status, code = 400, 21724
-
-
 class UnderReview(TwilioApiError):
     """What is being reviewed cannot change until Twilio decides (stand-in's code: Twilio documents none)."""
 
     status, code = 409, 20409
-
-
-class BrandNotApproved(TwilioApiError):
-    """21717: a campaign is registered only for an approved brand."""
-
-    status, code = 400, 21717
-
-
-class BrandNotResubmittable(TwilioApiError):
-    """21725: only a FAILED brand is resubmitted."""
-
-    status, code = 400, 21725
-
-
-class NotTollFree(TwilioApiError):
-    """30436: a toll-free verification needs a toll-free number."""
-
-    status, code = 400, 30436
-
-
-class InvalidNumberSid(TwilioApiError):
-    """21421: the PhoneNumberSid given to a Messaging Service is not a number of the account."""
-
-    status, code = 400, 21421
-
-
-class EditWindowClosed(TwilioApiError):
-    """30824: a rejected toll-free verification is edited only within its edit window (and only for rejection
-    reasons that allow an edit); afterwards a new verification is submitted."""
-
-    status, code = 400, 30824
 
 
 class NotReady(TwilioApiError):

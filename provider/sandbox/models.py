@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from . import inventory, records, usage
+from .core.service import ACCOUNT_CLOSED, NUMBER_LEFT_ACCOUNT, Events
 from .exceptions import (
     AccountClosed,
     AccountNotActive,
@@ -44,10 +45,10 @@ from .exceptions import (
     Unauthenticated,
     param_name,
 )
-from .messaging_models import MessagingRules, MessagingService, ServiceNumber
+from .messaging_v1.models import Messaging, MessagingService, ServiceNumber
+from .messaging_v1.registration import Brand, Campaign, Fee, Registration, TollfreeVerification
 from .permissions import GRANTABLE, MAX_POLICY_PERMISSIONS
-from .registration_models import Brand, Campaign, Fee, RegistrationRules, TollfreeVerification
-from .trusthub_models import (
+from .trusthub_v1.models import (
     Address,
     Assignment,
     Bundle,
@@ -55,7 +56,7 @@ from .trusthub_models import (
     EndUser,
     Evaluation,
     SupportingDocument,
-    TrustHubRules,
+    TrustHub,
 )
 from .voice_v1 import models as voice_v1
 
@@ -221,7 +222,10 @@ TABLES: dict[str, type] = {
 }
 
 
-class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
+class TwilioBackend:
+    """The store every emulated API shares (accounts, numbers, keys, usage: v2010's state and rules) and the
+    services over it, one per Twilio API: `trusthub`, `messaging`, `registration`, `voice`."""
+
     def __init__(self, *, seed: int | None = None, clock: Clock | None = None,
                  account_sid: str | None = None, auth_token: str | None = None,
                  state_file: Path | None = None, demo_numbers: Iterable[str] = DEMO_PARENT_NUMBERS,
@@ -244,6 +248,10 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
         self.counters: Counter[str] = Counter()
         self._seq = 0
         self.state_file = state_file
+        self.events = Events()
+        self.trusthub = TrustHub(self)
+        self.messaging = Messaging(self)
+        self.registration = Registration(self)
         self.voice = voice_v1.DialingPermissions(self)
         if state_file is not None and state_file.exists():
             self._restore(json.loads(state_file.read_text()))
@@ -251,7 +259,7 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
             if account_sid and account_sid not in self.accounts:
                 raise ValueError(f"state file {state_file} has no account {account_sid}")
             self.parent_sid = account_sid or next(a.sid for a in self.accounts.values() if a.is_parent)
-            self.seed_primary_profile()  # state files written before Trust Hub existed have none
+            self.trusthub.seed_primary_profile()  # state files written before Trust Hub existed have none
             return
         parent = self._new_account("Sandbox parent account", owner=None, sid=account_sid, token=auth_token)
         self.parent_sid = parent.sid
@@ -261,10 +269,13 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
             legacy = self._new_account("Legacy Pharmacy Co", parent, sid=DEMO_LEGACY_ACCOUNT_SID)
             bought = self._buy(legacy, DEMO_LEGACY_NUMBER[0])
             self._rekey_number(bought, DEMO_LEGACY_NUMBER[1])
-        self.seed_primary_profile()
+        self.trusthub.seed_primary_profile()
         self._persist()
 
     # ---- identifiers -------------------------------------------------------------------------------
+    def new_sid(self, prefix: str) -> str:
+        return self._sid(prefix)
+
     def _sid(self, prefix: str) -> str:
         return f"{prefix}{self._rng.getrandbits(128):032x}"
 
@@ -385,7 +396,7 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
                 if status == "closed":
                     for number in [n for n in self.numbers.values() if n.account_sid == account.sid]:
                         self._release(number)
-                    self.end_fees(account.sid)  # its campaigns go with it: no more monthly fees
+                    self.events.emit(ACCOUNT_CLOSED, account.sid)  # its campaigns go with it: no monthly fees
             account.date_updated = now
             self._persist(account.sid)
             return account
@@ -515,8 +526,8 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
             if transfer_to is not None and transfer_to != number.account_sid:
                 today = self.clock.today()
                 self._end_ownership(number, today)
-                self._leave_service(number.sid)  # the service stays with the account it belongs to
-                self._drop_channel_endpoints(number.sid)  # Trust Hub assignments are the old account's
+                # the service and the Trust Hub assignments stay with the account they belong to
+                self.events.emit(NUMBER_LEFT_ACCOUNT, number.sid)
                 number.emergency_address_sid, number.emergency_status = "", "Inactive"  # its address stays behind
                 number.account_sid = transfer_to
                 self._start_ownership(number, today)
@@ -597,8 +608,7 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
 
     def _release(self, number: IncomingNumber) -> None:
         self._end_ownership(number, self.clock.today())
-        self._leave_service(number.sid)
-        self._drop_channel_endpoints(number.sid)
+        self.events.emit(NUMBER_LEFT_ACCOUNT, number.sid)
         del self.numbers[number.sid]
         del self.number_by_e164[number.phone_number]
 
@@ -777,7 +787,7 @@ class TwilioBackend(MessagingRules, TrustHubRules, RegistrationRules):
             start = max(start or first, first)
             end = min(end or today, today)
             buckets: dict[tuple[date, date], dict[str, usage.Amount]] = {}
-            charges = {acc.sid: self.charges_of(acc.sid) for acc in accounts}
+            charges = {acc.sid: self.registration.charges_of(acc.sid) for acc in accounts}
             for day in usage.days(start, end):
                 key = _bucket(day, granularity, start, end)
                 bucket = buckets.setdefault(key, {c: usage.ZERO for c in usage.CATEGORIES})

@@ -5,7 +5,7 @@ from typing import Any
 
 from twilio.rest import Client
 
-from provider.sandbox.trusthub_models import SANDBOX_PRIMARY_PROFILE_SID, SECONDARY_PROFILE_POLICY
+from provider.sandbox.trusthub_v1.models import SANDBOX_PRIMARY_PROFILE_SID, SECONDARY_PROFILE_POLICY
 
 
 def secondary_profile(client: Client, account_sid: str, ein: str = "12-3456789", legal_name: str = "Northside Pharmacy LLC",

@@ -13,17 +13,16 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from . import reviews
+from .. import reviews
+from ..core.service import NUMBER_LEFT_ACCOUNT, Service
 from .exceptions import InvalidParameter, NotFound, NotReady, UnderReview
 
 if TYPE_CHECKING:
-    from .models import Account, Clock
+    from ..models import Account, TwilioBackend
 
 # The ISV's primary business profile (made in the Console). Not RN806dd6cd175f314e1f96a9727ee271f4: public
 # integrations name that one the ISV *Starter* customer profile (sole proprietors), which the stand-in refuses.
@@ -209,17 +208,12 @@ def _attributes(raw: str | None, required: tuple[str, ...], what: str) -> dict[s
     return attributes
 
 
-class TrustHubRules:
-    """Mixed into TwilioBackend: these attributes are the backend's."""
+class TrustHub(Service):
+    """Trust Hub v1 and the v2010 Addresses its documents name, over the backend's store."""
 
-    lock: threading.RLock
-    clock: Clock
-    accounts: dict[str, Account]
-    tables: dict[str, dict[str, Any]]
-    parent_sid: str
-    _sid: Callable[[str], str]
-    _persist: Callable[..., None]
-    numbers: dict[str, Any]
+    def __init__(self, store: TwilioBackend):
+        super().__init__(store)
+        store.events.subscribe(NUMBER_LEFT_ACCOUNT, self._drop_channel_endpoints)
 
     # ---- addresses (v2010) -------------------------------------------------------------------------
     def create_address(self, account: Account, fields: dict[str, Any]) -> Address:
@@ -634,13 +628,6 @@ class TrustHubRules:
                 data.update(self._submitted_data(item))
         return data
 
-    def _mine(self, table: str, account: Account, sid: str, path: str) -> Any:
-        """A row of one of the per-account tables, or 404 as Twilio answers for another account's SID."""
-        with self.lock:
-            item = self.tables[table].get(sid)
-            if item is None or item.account_sid != account.sid:
-                raise NotFound(path)
-            return item
 
 
 def _collection(kind: str) -> str:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .exceptions import InvalidParameter
-from .messaging_models import SERVICE_SETTINGS, MessagingService, ServiceNumber
-from .registration_models import Brand, Campaign, TollfreeVerification, review_status
-from .responses import Call, Response
-from .v1_responses import bool_param, iso, v1_page
+from ..exceptions import InvalidParameter
+from ..responses import Call, Response
+from ..v1_responses import bool_param, iso, v1_page
+from .models import SERVICE_SETTINGS, MessagingService, ServiceNumber
+from .registration import Brand, Campaign, TollfreeVerification, review_status
 
 HOST = "messaging.twilio.com"
 BASE = f"https://{HOST}/v1"
@@ -71,31 +71,31 @@ def create_service(call: Call) -> Response:
     call.params.reject_unknown()
     if "friendly_name" not in settings:
         raise InvalidParameter("FriendlyName is required")
-    service = call.backend.create_service(_account(call, write=True), settings)
+    service = call.backend.messaging.create_service(_account(call, write=True), settings)
     return 201, service_json(service, False)
 
 
 def list_services(call: Call) -> Response:
-    services = call.backend.list_services(_account(call))
+    services = call.backend.messaging.list_services(_account(call))
     return v1_page(call, HOST, "services", services, lambda s: service_json(s, _registered(call, s)))
 
 
 def fetch_service(call: Call) -> Response:
     call.params.reject_unknown()
-    service = call.backend.fetch_service(_account(call), call.args["sid"])
+    service = call.backend.messaging.fetch_service(_account(call), call.args["sid"])
     return 200, service_json(service, _registered(call, service))
 
 
 def update_service(call: Call) -> Response:
     settings = _service_settings(call)
     call.params.reject_unknown()
-    service = call.backend.update_service(_account(call, write=True), call.args["sid"], settings)
+    service = call.backend.messaging.update_service(_account(call, write=True), call.args["sid"], settings)
     return 200, service_json(service, _registered(call, service))
 
 
 def delete_service(call: Call) -> Response:
     call.params.reject_unknown()
-    call.backend.delete_service(_account(call, write=True), call.args["sid"])
+    call.backend.messaging.delete_service(_account(call, write=True), call.args["sid"])
     return 204, None
 
 
@@ -112,24 +112,24 @@ def add_service_number(call: Call) -> Response:
     call.params.reject_unknown()
     if not number_sid:
         raise InvalidParameter("PhoneNumberSid is required")
-    member = call.backend.add_service_number(_account(call, write=True), call.args["service"], number_sid)
+    member = call.backend.messaging.add_service_number(_account(call, write=True), call.args["service"], number_sid)
     return 201, service_number_json(member)
 
 
 def list_service_numbers(call: Call) -> Response:
-    members = call.backend.list_service_numbers(_account(call), call.args["service"])
+    members = call.backend.messaging.list_service_numbers(_account(call), call.args["service"])
     return v1_page(call, HOST, "phone_numbers", members, service_number_json)
 
 
 def fetch_service_number(call: Call) -> Response:
     call.params.reject_unknown()
-    return 200, service_number_json(call.backend.fetch_service_number(_account(call), call.args["service"],
+    return 200, service_number_json(call.backend.messaging.fetch_service_number(_account(call), call.args["service"],
                                                                       call.args["sid"]))
 
 
 def remove_service_number(call: Call) -> Response:
     call.params.reject_unknown()
-    call.backend.remove_service_number(_account(call, write=True), call.args["service"], call.args["sid"])
+    call.backend.messaging.remove_service_number(_account(call, write=True), call.args["service"], call.args["sid"])
     return 204, None
 
 
@@ -162,22 +162,22 @@ def create_brand(call: Call) -> Response:
     p.reject_unknown()
     if not profile or not product:
         raise InvalidParameter("CustomerProfileBundleSid and A2PProfileBundleSid are required")
-    brand = call.backend.create_brand(_account(call, write=True), profile, product, brand_type, mock, skip)
+    brand = call.backend.registration.create_brand(_account(call, write=True), profile, product, brand_type, mock, skip)
     return 201, brand_json(call, brand)
 
 
 def list_brands(call: Call) -> Response:
-    return v1_page(call, HOST, "data", call.backend.list_brands(_account(call)), lambda b: brand_json(call, b))
+    return v1_page(call, HOST, "data", call.backend.registration.list_brands(_account(call)), lambda b: brand_json(call, b))
 
 
 def fetch_brand(call: Call) -> Response:
     call.params.reject_unknown()
-    return 200, brand_json(call, call.backend.fetch_brand(_account(call), call.args["sid"]))
+    return 200, brand_json(call, call.backend.registration.fetch_brand(_account(call), call.args["sid"]))
 
 
 def resubmit_brand(call: Call) -> Response:
     call.params.reject_unknown()
-    return 202, brand_json(call, call.backend.resubmit_brand(_account(call, write=True), call.args["sid"]))
+    return 202, brand_json(call, call.backend.registration.resubmit_brand(_account(call, write=True), call.args["sid"]))
 
 
 # ---- campaigns (UsAppToPerson) -----------------------------------------------------------------------
@@ -244,18 +244,18 @@ def create_campaign(call: Call) -> Response:
         raise InvalidParameter(f"Missing required parameter(s): {', '.join(missing)}")
     assert brand_sid is not None
     fields["us_app_to_person_usecase"] = use_case
-    campaign = call.backend.create_campaign(_account(call, write=True), call.args["service"], brand_sid, fields)
+    campaign = call.backend.registration.create_campaign(_account(call, write=True), call.args["service"], brand_sid, fields)
     return 201, campaign_json(call, campaign)
 
 
 def list_campaigns(call: Call) -> Response:
-    campaigns = call.backend.list_campaigns(_account(call), call.args["service"])
+    campaigns = call.backend.registration.list_campaigns(_account(call), call.args["service"])
     return v1_page(call, HOST, "compliance", campaigns, lambda c: campaign_json(call, c))
 
 
 def fetch_campaign(call: Call) -> Response:
     call.params.reject_unknown()
-    return 200, campaign_json(call, call.backend.fetch_campaign(_account(call), call.args["service"],
+    return 200, campaign_json(call, call.backend.registration.fetch_campaign(_account(call), call.args["service"],
                                                                 call.args["sid"]))
 
 
@@ -266,14 +266,14 @@ def update_campaign(call: Call) -> Response:
                            "AgeGated", "DirectLending") if _attr(n) not in fields]
     if missing:
         raise InvalidParameter(f"Missing required parameter(s): {', '.join(missing)}")
-    campaign = call.backend.update_campaign(_account(call, write=True), call.args["service"], call.args["sid"],
+    campaign = call.backend.registration.update_campaign(_account(call, write=True), call.args["service"], call.args["sid"],
                                             fields)
     return 200, campaign_json(call, campaign)
 
 
 def delete_campaign(call: Call) -> Response:
     call.params.reject_unknown()
-    call.backend.delete_campaign(_account(call, write=True), call.args["service"], call.args["sid"])
+    call.backend.registration.delete_campaign(_account(call, write=True), call.args["service"], call.args["sid"])
     return 204, None
 
 
@@ -349,30 +349,30 @@ def create_tollfree(call: Call) -> Response:
     if missing:
         raise InvalidParameter(f"Missing required parameter(s): {', '.join(missing)}")
     assert number_sid is not None
-    return 201, tollfree_json(call, call.backend.create_tollfree(_account(call, write=True), number_sid, fields))
+    return 201, tollfree_json(call, call.backend.registration.create_tollfree(_account(call, write=True), number_sid, fields))
 
 
 def list_tollfree(call: Call) -> Response:
     number_sid, status = call.params.get("TollfreePhoneNumberSid"), call.params.get("Status")
     filters = {k: v for k, v in (("TollfreePhoneNumberSid", number_sid), ("Status", status)) if v}
-    found = call.backend.list_tollfree(_account(call), number_sid, status)
+    found = call.backend.registration.list_tollfree(_account(call), number_sid, status)
     return v1_page(call, HOST, "verifications", found, lambda v: tollfree_json(call, v), filters)
 
 
 def fetch_tollfree(call: Call) -> Response:
     call.params.reject_unknown()
-    return 200, tollfree_json(call, call.backend.fetch_tollfree(_account(call), call.args["sid"]))
+    return 200, tollfree_json(call, call.backend.registration.fetch_tollfree(_account(call), call.args["sid"]))
 
 
 def update_tollfree(call: Call) -> Response:
     fields = _tollfree_fields(call, create=False)
     call.params.reject_unknown()
     fields.pop("edit_reason", None)
-    verification = call.backend.update_tollfree(_account(call, write=True), call.args["sid"], fields)
+    verification = call.backend.registration.update_tollfree(_account(call, write=True), call.args["sid"], fields)
     return 202, tollfree_json(call, verification)
 
 
 def delete_tollfree(call: Call) -> Response:
     call.params.reject_unknown()
-    call.backend.delete_tollfree(_account(call, write=True), call.args["sid"])
+    call.backend.registration.delete_tollfree(_account(call, write=True), call.args["sid"])
     return 204, None

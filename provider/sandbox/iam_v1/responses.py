@@ -1,18 +1,17 @@
-"""HTTP in and out for the credential APIs: IAM v1 Keys (iam.twilio.com) and Accounts v1 AuthTokens
-(accounts.twilio.com). Their JSON differs from 2010-04-01: ISO dates on Accounts v1, a `meta` paging envelope."""
+"""HTTP in and out for IAM v1 Keys (iam.twilio.com): a `meta` paging envelope, unlike 2010-04-01. The keys' state
+and rules are the store's (the v2010 Keys share them)."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from .exceptions import InvalidParameter
-from .models import Account, ApiKey
-from .responses import Call, Response, rfc2822
+from ..exceptions import InvalidParameter
+from ..models import ApiKey
+from ..responses import Call, Response, rfc2822
 
-IAM_BASE = "https://iam.twilio.com"
-ACCOUNTS_BASE = "https://accounts.twilio.com"
+HOST = "iam.twilio.com"
+IAM_BASE = f"https://{HOST}"
 
 
 def _policy_json(key: ApiKey) -> dict[str, Any] | None:
@@ -99,29 +98,3 @@ def iam_delete_key(call: Call) -> Response:
 
 
 # ---- Accounts v1 AuthTokens --------------------------------------------------------------------------
-def _iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _token_json(account: Account, path: str) -> dict[str, Any]:
-    return {"account_sid": account.sid, "date_created": _iso(account.date_created),
-            "date_updated": _iso(account.date_updated), "url": f"{ACCOUNTS_BASE}{path}"}
-
-
-def create_secondary_token(call: Call) -> Response:
-    call.params.reject_unknown()
-    account = call.backend.create_secondary_token(call.principal)
-    return 201, {**_token_json(account, "/v1/AuthTokens/Secondary"),
-                 "secondary_auth_token": account.secondary_auth_token}
-
-
-def delete_secondary_token(call: Call) -> Response:
-    call.params.reject_unknown()
-    call.backend.delete_secondary_token(call.principal)
-    return 204, None
-
-
-def promote_secondary_token(call: Call) -> Response:
-    call.params.reject_unknown()
-    account = call.backend.promote_secondary_token(call.principal)
-    return 200, {**_token_json(account, "/v1/AuthTokens/Promote"), "auth_token": account.auth_token}

@@ -6,24 +6,25 @@ its numbers and deletes its A2P campaign.
 """
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .exceptions import (
-    InvalidNumberSid,
+from ..core.service import NUMBER_LEFT_ACCOUNT, SERVICE_DELETED, Service
+from ..exceptions import (
     InvalidParameter,
     NotFound,
+    param_name,
+)
+from .exceptions import (
+    InvalidNumberSid,
     NotSmsCapable,
     NumberInAnotherService,
     SenderPoolFull,
-    param_name,
 )
 
 if TYPE_CHECKING:
-    from .models import Account, Clock, IncomingNumber
+    from ..models import Account, TwilioBackend
 
 MAX_SENDERS_PER_SERVICE = 400
 MAX_VALIDITY_PERIOD_S = 36000  # Twilio's ceiling (and default) for ValidityPeriod, in seconds
@@ -94,16 +95,12 @@ def checked_service_settings(settings: dict[str, Any]) -> dict[str, Any]:
     return settings
 
 
-class MessagingRules:
-    """Mixed into TwilioBackend: these attributes are the backend's."""
+class Messaging(Service):
+    """Messaging Services and their sender pools, over the backend's store."""
 
-    lock: threading.RLock
-    clock: Clock
-    numbers: dict[str, IncomingNumber]
-    tables: dict[str, dict[str, Any]]
-    _sid: Callable[[str], str]
-    _persist: Callable[..., None]
-    _mine: Callable[..., Any]
+    def __init__(self, store: TwilioBackend):
+        super().__init__(store)
+        store.events.subscribe(NUMBER_LEFT_ACCOUNT, self._leave_service)
 
     @property
     def services(self) -> dict[str, MessagingService]:
@@ -145,14 +142,9 @@ class MessagingRules:
             service = self.fetch_service(account, sid)
             for number in [n for n in self.service_numbers.values() if n.service_sid == sid]:
                 del self.service_numbers[number.sid]
-            self._drop_service_campaigns(sid)
+            self.store.events.emit(SERVICE_DELETED, sid)  # its campaign goes with it
             del self.services[service.sid]
             self._persist(account.sid)
-
-    def _drop_service_campaigns(self, service_sid: str) -> None:
-        campaigns = self.tables["campaigns"]
-        for campaign_sid in [c.sid for c in campaigns.values() if c.service_sid == service_sid]:
-            del campaigns[campaign_sid]
 
     # ---- sender pool -------------------------------------------------------------------------------
     def add_service_number(self, account: Account, service_sid: str, number_sid: str) -> ServiceNumber:

@@ -8,31 +8,31 @@ resubmitted, a campaign updated and a rejected verification edited at most MAX_R
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from . import reviews, usage
+from .. import reviews, usage
+from ..core.service import ACCOUNT_CLOSED, SERVICE_DELETED, Service
+from ..exceptions import (
+    InvalidParameter,
+    NotFound,
+    NotReady,
+    UnderReview,
+    param_name,
+)
+from ..trusthub_v1.models import A2P_TRUST_PRODUCT_POLICY, SECONDARY_PROFILE_POLICY, Bundle, bundle_status
 from .exceptions import (
     BrandNotApproved,
     BrandNotResubmittable,
     EditWindowClosed,
-    InvalidParameter,
-    NotFound,
-    NotReady,
     NotTollFree,
-    UnderReview,
     UpdateLimitReached,
-    param_name,
 )
-from .trusthub_models import A2P_TRUST_PRODUCT_POLICY, SECONDARY_PROFILE_POLICY, Bundle, bundle_status
 
 if TYPE_CHECKING:
-    from .messaging_models import MessagingService
-    from .models import Account, Clock, IncomingNumber
+    from ..models import Account, TwilioBackend
 
 MAX_RESUBMISSIONS = 3
 EDIT_WINDOW = timedelta(days=7)  # Twilio: a rejected toll-free verification may be edited for 7 days
@@ -166,32 +166,34 @@ def consent_gaps(fields: dict[str, Any]) -> list[tuple[str, str]]:
 
 # Carriers' prescription-content rule (30941), as the stand-in applies it: the words of the project's one list.
 def prescription_terms_in(fields: dict[str, Any]) -> str:
-    from ..prescription_terms import terms_in  # the same list validate refuses with
+    from ...prescription_terms import terms_in  # the same list validate refuses with
 
     text = " ".join([*(fields.get("message_samples") or []), str(fields.get("description") or "")])
     return ", ".join(terms_in(text))
 
 
-class RegistrationRules:
-    """Mixed into TwilioBackend: these attributes and methods are the backend's."""
+class Registration(Service):
+    """US messaging registration over the backend's store; builds on Trust Hub (its bundles) and Messaging (its
+    services)."""
 
-    lock: threading.RLock
-    clock: Clock
-    numbers: dict[str, IncomingNumber]
-    tables: dict[str, dict[str, Any]]
-    _sid: Callable[[str], str]
-    _persist: Callable[..., None]
-    fetch_bundle: Callable[..., Bundle]
-    fetch_service: Callable[..., MessagingService]
-    profile_data: Callable[[Bundle], dict[str, Any]]
-    _mine: Callable[..., Any]
+    def __init__(self, store: TwilioBackend):
+        super().__init__(store)
+        store.events.subscribe(SERVICE_DELETED, self._drop_service_campaigns)
+        store.events.subscribe(ACCOUNT_CLOSED, self.end_fees)
+
+    def _drop_service_campaigns(self, service_sid: str) -> None:
+        """A deleted Messaging Service takes its campaign with it (and the campaign's monthly fee stops)."""
+        campaigns = self.tables["campaigns"]
+        for campaign in [c for c in campaigns.values() if c.service_sid == service_sid]:
+            self.end_fees(campaign.account_sid, campaign.sid)
+            del campaigns[campaign.sid]
 
     # ---- brands ------------------------------------------------------------------------------------
     def create_brand(self, account: Account, customer_profile_sid: str, a2p_sid: str, brand_type: str,
                      mock: bool, skip_automatic_sec_vet: bool) -> Brand:
         with self.lock:
-            profile = self.fetch_bundle(account, "customer_profile", customer_profile_sid)
-            product = self.fetch_bundle(account, "trust_product", a2p_sid)
+            profile = self.store.trusthub.fetch_bundle(account, "customer_profile", customer_profile_sid)
+            product = self.store.trusthub.fetch_bundle(account, "trust_product", a2p_sid)
             if profile.policy_sid != SECONDARY_PROFILE_POLICY or product.policy_sid != A2P_TRUST_PRODUCT_POLICY:
                 raise InvalidParameter("A brand needs a secondary customer profile and an A2P trust product")
             if brand_type not in ("STANDARD", "SOLE_PROPRIETOR"):
@@ -242,7 +244,7 @@ class RegistrationRules:
                                "customer profiles and trust products")
 
     def _decide_brand(self, brand: Brand, product: Bundle) -> None:
-        data = self.profile_data(product)
+        data = self.store.trusthub.profile_data(product)
         ein = str(data.get("customer_profile_business_information", {}).get("business_registration_number", ""))
         brand.date_submitted = self.clock.now()
         brand.approved = ein != reviews.REJECTED_EIN
@@ -267,8 +269,8 @@ class RegistrationRules:
             if brand.resubmissions >= MAX_RESUBMISSIONS:
                 raise UpdateLimitReached(f"Brand {sid} was resubmitted {brand.resubmissions} times, the most "
                                          "allowed; contact Twilio support")
-            product = self.fetch_bundle(account, "trust_product", brand.a2p_profile_bundle_sid)
-            self._require_approved(self.fetch_bundle(account, "customer_profile",
+            product = self.store.trusthub.fetch_bundle(account, "trust_product", brand.a2p_profile_bundle_sid)
+            self._require_approved(self.store.trusthub.fetch_bundle(account, "customer_profile",
                                                      brand.customer_profile_bundle_sid), product)
             brand.resubmissions += 1
             self._decide_brand(brand, product)
@@ -280,7 +282,7 @@ class RegistrationRules:
     def create_campaign(self, account: Account, service_sid: str, brand_sid: str,
                         fields: dict[str, Any]) -> Campaign:
         with self.lock:
-            self.fetch_service(account, service_sid)
+            self.store.messaging.fetch_service(account, service_sid)
             brand = self.fetch_brand(account, brand_sid)
             current = review_status("brand", brand, self.clock.now())
             if current != "APPROVED":
@@ -322,12 +324,12 @@ class RegistrationRules:
 
     def list_campaigns(self, account: Account, service_sid: str) -> list[Campaign]:
         with self.lock:
-            self.fetch_service(account, service_sid)
+            self.store.messaging.fetch_service(account, service_sid)
             return [c for c in self.tables["campaigns"].values() if c.service_sid == service_sid]
 
     def fetch_campaign(self, account: Account, service_sid: str, sid: str) -> Campaign:
         with self.lock:
-            self.fetch_service(account, service_sid)
+            self.store.messaging.fetch_service(account, service_sid)
             campaign = self.tables["campaigns"].get(sid)
             if campaign is None or campaign.service_sid != service_sid:
                 raise NotFound(f"/v1/Services/{service_sid}/Compliance/Usa2p/{sid}")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .exceptions import InvalidParameter
-from .responses import API, Call, Response, page, rfc2822
-from .trusthub_models import Address, Assignment, Bundle, ChannelEndpoint, Evaluation, bundle_status
-from .v1_responses import bool_param, iso, json_param, v1_page
+from ..exceptions import InvalidParameter
+from ..responses import API, Call, Response, page, rfc2822
+from ..v1_responses import bool_param, iso, json_param, v1_page
+from .models import Address, Assignment, Bundle, ChannelEndpoint, Evaluation, bundle_status
 
 HOST = "trusthub.twilio.com"
 BASE = f"https://{HOST}/v1"
@@ -44,21 +44,21 @@ def create_bundle(call: Call) -> Response:
     p.reject_unknown()
     if not name or not email or not policy:
         raise InvalidParameter("FriendlyName, Email and PolicySid are required")
-    bundle = call.backend.create_bundle(_account(call, write=True), _kind(call), name, email, policy, callback or "")
+    bundle = call.backend.trusthub.create_bundle(_account(call, write=True), _kind(call), name, email, policy, callback or "")
     return 201, bundle_json(call, bundle)
 
 
 def list_bundles(call: Call) -> Response:
     p = call.params
     filters = {k: v for k in ("Status", "FriendlyName", "PolicySid") if (v := p.get(k)) is not None}
-    found = call.backend.list_bundles(_account(call), _kind(call), filters.get("FriendlyName"), filters.get("Status"),
+    found = call.backend.trusthub.list_bundles(_account(call), _kind(call), filters.get("FriendlyName"), filters.get("Status"),
                                       filters.get("PolicySid"))
     return v1_page(call, HOST, "results", found, lambda b: bundle_json(call, b), filters)
 
 
 def fetch_bundle(call: Call) -> Response:
     call.params.reject_unknown()
-    return 200, bundle_json(call, call.backend.fetch_bundle(_account(call), _kind(call), call.args["sid"]))
+    return 200, bundle_json(call, call.backend.trusthub.fetch_bundle(_account(call), _kind(call), call.args["sid"]))
 
 
 def update_bundle(call: Call) -> Response:
@@ -67,13 +67,13 @@ def update_bundle(call: Call) -> Response:
     fields = {attr: v for attr, name in (("friendly_name", "FriendlyName"), ("email", "Email"),
                                          ("status_callback", "StatusCallback")) if (v := p.get(name)) is not None}
     p.reject_unknown()
-    bundle = call.backend.update_bundle(_account(call, write=True), _kind(call), call.args["sid"], fields, status)
+    bundle = call.backend.trusthub.update_bundle(_account(call, write=True), _kind(call), call.args["sid"], fields, status)
     return 200, bundle_json(call, bundle)
 
 
 def delete_bundle(call: Call) -> Response:
     call.params.reject_unknown()
-    call.backend.delete_bundle(_account(call, write=True), _kind(call), call.args["sid"])
+    call.backend.trusthub.delete_bundle(_account(call, write=True), _kind(call), call.args["sid"])
     return 204, None
 
 
@@ -90,24 +90,24 @@ def create_assignment(call: Call) -> Response:
     call.params.reject_unknown()
     if not object_sid:
         raise InvalidParameter("ObjectSid is required")
-    found = call.backend.assign(_account(call, write=True), _kind(call), call.args["bundle"], object_sid)
+    found = call.backend.trusthub.assign(_account(call, write=True), _kind(call), call.args["bundle"], object_sid)
     return 201, assignment_json(call, found)
 
 
 def list_assignments(call: Call) -> Response:
-    found = call.backend.list_assignments(_account(call), _kind(call), call.args["bundle"])
+    found = call.backend.trusthub.list_assignments(_account(call), _kind(call), call.args["bundle"])
     return v1_page(call, HOST, "results", found, lambda a: assignment_json(call, a))
 
 
 def fetch_assignment(call: Call) -> Response:
     call.params.reject_unknown()
-    found = call.backend.fetch_assignment(_account(call), _kind(call), call.args["bundle"], call.args["sid"])
+    found = call.backend.trusthub.fetch_assignment(_account(call), _kind(call), call.args["bundle"], call.args["sid"])
     return 200, assignment_json(call, found)
 
 
 def delete_assignment(call: Call) -> Response:
     call.params.reject_unknown()
-    call.backend.unassign(_account(call, write=True), _kind(call), call.args["bundle"], call.args["sid"])
+    call.backend.trusthub.unassign(_account(call, write=True), _kind(call), call.args["bundle"], call.args["sid"])
     return 204, None
 
 
@@ -123,18 +123,18 @@ def create_evaluation(call: Call) -> Response:
     call.params.reject_unknown()
     if not policy:
         raise InvalidParameter("PolicySid is required")
-    found = call.backend.evaluate(_account(call, write=True), _kind(call), call.args["bundle"], policy)
+    found = call.backend.trusthub.evaluate(_account(call, write=True), _kind(call), call.args["bundle"], policy)
     return 201, evaluation_json(call, found)
 
 
 def list_evaluations(call: Call) -> Response:
-    found = call.backend.list_evaluations(_account(call), _kind(call), call.args["bundle"])
+    found = call.backend.trusthub.list_evaluations(_account(call), _kind(call), call.args["bundle"])
     return v1_page(call, HOST, "results", found, lambda e: evaluation_json(call, e))
 
 
 def fetch_evaluation(call: Call) -> Response:
     call.params.reject_unknown()
-    found = call.backend.fetch_evaluation(_account(call), _kind(call), call.args["bundle"], call.args["sid"])
+    found = call.backend.trusthub.fetch_evaluation(_account(call), _kind(call), call.args["bundle"], call.args["sid"])
     return 200, evaluation_json(call, found)
 
 
@@ -152,7 +152,7 @@ def create_channel_endpoint(call: Call) -> Response:
     call.params.reject_unknown()
     if not endpoint_type or not endpoint_sid:
         raise InvalidParameter("ChannelEndpointType and ChannelEndpointSid are required")
-    found = call.backend.assign_channel_endpoint(_account(call, write=True), _kind(call), call.args["bundle"],
+    found = call.backend.trusthub.assign_channel_endpoint(_account(call, write=True), _kind(call), call.args["bundle"],
                                                  endpoint_type, endpoint_sid)
     return 201, channel_endpoint_json(call, found)
 
@@ -161,19 +161,19 @@ def list_channel_endpoints(call: Call) -> Response:
     endpoint_sid = call.params.get("ChannelEndpointSid")
     call.params.get("ChannelEndpointSids")
     filters = call.params.filters("ChannelEndpointSid")
-    found = call.backend.list_channel_endpoints(_account(call), _kind(call), call.args["bundle"], endpoint_sid)
+    found = call.backend.trusthub.list_channel_endpoints(_account(call), _kind(call), call.args["bundle"], endpoint_sid)
     return v1_page(call, HOST, "results", found, lambda e: channel_endpoint_json(call, e), filters)
 
 
 def fetch_channel_endpoint(call: Call) -> Response:
     call.params.reject_unknown()
-    found = call.backend.fetch_channel_endpoint(_account(call), _kind(call), call.args["bundle"], call.args["sid"])
+    found = call.backend.trusthub.fetch_channel_endpoint(_account(call), _kind(call), call.args["bundle"], call.args["sid"])
     return 200, channel_endpoint_json(call, found)
 
 
 def delete_channel_endpoint(call: Call) -> Response:
     call.params.reject_unknown()
-    call.backend.unassign_channel_endpoint(_account(call, write=True), _kind(call), call.args["bundle"],
+    call.backend.trusthub.unassign_channel_endpoint(_account(call, write=True), _kind(call), call.args["bundle"],
                                            call.args["sid"])
     return 204, None
 
@@ -199,32 +199,32 @@ def create_item(call: Call) -> Response:
     if not name or not type_:
         raise InvalidParameter("FriendlyName and Type are required")
     table = _table(call)
-    return 201, item_json(table, call.backend.create_item(_account(call, write=True), table, name, type_, attributes))
+    return 201, item_json(table, call.backend.trusthub.create_item(_account(call, write=True), table, name, type_, attributes))
 
 
 def list_items(call: Call) -> Response:
     table = _table(call)
-    return v1_page(call, HOST, "results", call.backend.list_items(_account(call), table),
+    return v1_page(call, HOST, "results", call.backend.trusthub.list_items(_account(call), table),
                    lambda i: item_json(table, i))
 
 
 def fetch_item(call: Call) -> Response:
     call.params.reject_unknown()
     table = _table(call)
-    return 200, item_json(table, call.backend.fetch_item(_account(call), table, call.args["sid"]))
+    return 200, item_json(table, call.backend.trusthub.fetch_item(_account(call), table, call.args["sid"]))
 
 
 def update_item(call: Call) -> Response:
     name, attributes = call.params.get("FriendlyName"), json_param(call, "Attributes")
     call.params.reject_unknown()
     table = _table(call)
-    return 200, item_json(table, call.backend.update_item(_account(call, write=True), table, call.args["sid"], name,
+    return 200, item_json(table, call.backend.trusthub.update_item(_account(call, write=True), table, call.args["sid"], name,
                                                           attributes))
 
 
 def delete_item(call: Call) -> Response:
     call.params.reject_unknown()
-    call.backend.delete_item(_account(call, write=True), _table(call), call.args["sid"])
+    call.backend.trusthub.delete_item(_account(call, write=True), _table(call), call.args["sid"])
     return 204, None
 
 
@@ -250,12 +250,12 @@ def create_address(call: Call) -> Response:
     call.params.reject_unknown()
     if emergency:
         fields["emergency_enabled"] = True
-    return 201, address_json(call.backend.create_address(call.account(write=True), fields))
+    return 201, address_json(call.backend.trusthub.create_address(call.account(write=True), fields))
 
 
 def delete_address(call: Call) -> Response:
     call.params.reject_unknown()
-    call.backend.delete_address(call.account(write=True), call.args["sid"])
+    call.backend.trusthub.delete_address(call.account(write=True), call.args["sid"])
     return 204, None
 
 
@@ -264,9 +264,9 @@ def list_addresses(call: Call) -> Response:
     call.params.get("FriendlyName")
     call.params.get("IsoCountry")
     filters = call.params.filters("CustomerName", "FriendlyName", "IsoCountry")
-    return page(call, "addresses", call.backend.list_addresses(call.account(), name), address_json, filters)
+    return page(call, "addresses", call.backend.trusthub.list_addresses(call.account(), name), address_json, filters)
 
 
 def fetch_address(call: Call) -> Response:
     call.params.reject_unknown()
-    return 200, address_json(call.backend.fetch_address(call.account(), call.args["sid"]))
+    return 200, address_json(call.backend.trusthub.fetch_address(call.account(), call.args["sid"]))
