@@ -7,6 +7,7 @@ import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -99,6 +100,13 @@ def connect(sandbox: SandboxServer, contract: ContractChecker) -> Connect:
 @pytest.fixture
 def parent(connect: Connect) -> Client:
     return connect()
+
+
+@pytest.fixture
+def tenant(parent: Client, connect: Connect) -> tuple[Client, Any]:
+    """A fresh subaccount and a client acting as it (its own auth token), through the contract check."""
+    account = parent.api.v2010.accounts.create(friendly_name="tenant:northside")
+    return connect(account.sid, account.auth_token), account
 
 
 # ---- a small engine-less project: generated tenants and a `test` stack pointing at the stand-in ----

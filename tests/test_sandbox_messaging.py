@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
 from provider.sandbox import SandboxServer
@@ -17,7 +16,7 @@ from provider.sandbox.trusthub_v1.models import (
     SECONDARY_PROFILE_POLICY,
 )
 
-from .conftest import Connect
+from .support.calls import refused as _refused
 from .support.trusthub import secondary_profile as _profile
 
 SAMPLES = ["Northside Pharmacy: your order is ready for pickup. Reply STOP to opt out.",
@@ -25,18 +24,6 @@ SAMPLES = ["Northside Pharmacy: your order is ready for pickup. Reply STOP to op
 CONSENT = {"opt_out_message": "Northside Pharmacy: you will get no more texts.",
            "help_message": "Northside Pharmacy: call (415) 555-0142 for help.", "opt_out_keywords": ["STOP", "END"],
            "help_keywords": ["HELP"], "subscriber_opt_in": True}
-
-
-@pytest.fixture
-def tenant(parent: Client, connect: Connect) -> tuple[Client, Any]:
-    account = parent.api.v2010.accounts.create(friendly_name="tenant:northside")
-    return connect(account.sid, account.auth_token), account
-
-
-def _refused(call: Any) -> TwilioRestException:
-    with pytest.raises(TwilioRestException) as raised:
-        call()
-    return raised.value
 
 
 def _advance(sandbox: SandboxServer, days: float) -> None:

@@ -7,8 +7,6 @@ import json
 from datetime import timedelta
 from typing import Any
 
-import pytest
-from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
 from provider.sandbox import SandboxServer
@@ -20,19 +18,8 @@ from provider.sandbox.trusthub_v1.models import (
 )
 
 from .conftest import Connect
+from .support.calls import refused as _refused
 from .support.trusthub import secondary_profile
-
-
-@pytest.fixture
-def tenant(parent: Client, connect: Connect) -> tuple[Client, Any]:
-    account = parent.api.v2010.accounts.create(friendly_name="tenant:northside")
-    return connect(account.sid, account.auth_token), account
-
-
-def _refused(call: Any) -> TwilioRestException:
-    with pytest.raises(TwilioRestException) as raised:
-        call()
-    return raised.value
 
 
 def _enabled(client: Client) -> set[str]:

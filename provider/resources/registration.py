@@ -8,6 +8,7 @@ unless its declared data changed (see `registration.plan`).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pulumi
@@ -50,6 +51,30 @@ def attention(state: dict[str, Any], props: dict[str, Any] | None = None) -> str
     return "; ".join(notes)
 
 
+def reviewed_diff(olds: dict[str, Any], news: dict[str, Any], state: dict[str, Any],
+                  refusal: Callable[[dict[str, Any], dict[str, Any]], str | None],
+                  steps: Callable[[dict[str, Any], dict[str, Any]], list[str]], inputs: tuple[str, ...]) -> DiffResult:
+    """The diff of a registration reviewed over days: a change to what Twilio reviews is refused (in the preview,
+    before anything is applied); an update is due when an input changed or the plan has a step to take."""
+    if olds.get("account_sid") != news.get("account_sid"):
+        return DiffResult(changes=True, replaces=["account_sid"], delete_before_replace=False)
+    problem = refusal(state, news)
+    if problem:
+        raise ProvisioningError(problem)
+    changed = any(olds.get(k) != news.get(k) for k in inputs) or bool(steps(state, news))
+    return DiffResult(changes=changed, replaces=[], delete_before_replace=False)
+
+
+def advance(flow: Any, action: str) -> dict[str, Any]:
+    """Take every step the flow allows now; a refusal is said as it is, anything else names the action."""
+    try:
+        return dict(flow.advance())
+    except a2p.RegistrationRefused as error:
+        raise ProvisioningError(str(error)) from None
+    except Exception as error:
+        raise explain(action, error) from None
+
+
 class A2pRegistrationProvider(TwilioProvider):
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         return self.checked(news, self.failures([
@@ -59,25 +84,13 @@ class A2pRegistrationProvider(TwilioProvider):
         ]))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        if olds.get("account_sid") != news.get("account_sid"):
-            return DiffResult(changes=True, replaces=["account_sid"], delete_before_replace=False)
-        state = _state(olds)
-        problem = plan.refusal(state, news)
-        if problem:
-            raise ProvisioningError(problem)
-        changed = any(olds.get(k) != news.get(k) for k in INPUTS) or bool(plan.steps(state, news))
-        return DiffResult(changes=changed, replaces=[], delete_before_replace=False)
+        return reviewed_diff(olds, news, _state(olds), plan.refusal, plan.steps, INPUTS)
 
     def _flow(self, props: dict[str, Any], state: dict[str, Any]) -> a2p.A2pFlow:
         return a2p.A2pFlow(self.session.client_in(props["account_sid"]), props, state)
 
     def _run(self, props: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
-        try:
-            done = self._flow(props, state).advance()
-        except a2p.RegistrationRefused as error:
-            raise ProvisioningError(str(error)) from None
-        except Exception as error:
-            raise explain("register for A2P 10DLC", error) from None
+        done = advance(self._flow(props, state), "register for A2P 10DLC")
         return {**props, **done, "next_steps": plan.steps(done, props), "attention": attention(done, props)}
 
     def create(self, props: dict[str, Any]) -> CreateResult:

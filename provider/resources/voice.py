@@ -17,6 +17,7 @@ from ..registration import a2p
 from ..registration import voice as trust
 from .args import ResourceArgs
 from .base import ProvisioningError, TwilioProvider, explain, is_not_found
+from .registration import advance, reviewed_diff
 
 EMERGENCY_ADDRESS_NAME = "emergency address"
 
@@ -267,25 +268,14 @@ class VoiceTrustProvider(TwilioProvider):
         ]))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        if olds.get("account_sid") != news.get("account_sid"):
-            return DiffResult(changes=True, replaces=["account_sid"], delete_before_replace=False)
         state = {k: olds.get(k) or {} for k in TRUST_STATE}
-        problem = trust.refusal(state, news)
-        if problem:
-            raise ProvisioningError(problem)
-        changed = any(olds.get(k) != news.get(k) for k in TRUST_INPUTS) or bool(trust.steps(state, news))
-        return DiffResult(changes=changed, replaces=[], delete_before_replace=False)
+        return reviewed_diff(olds, news, state, trust.refusal, trust.steps, TRUST_INPUTS)
 
     def _flow(self, props: dict[str, Any], state: dict[str, Any]) -> trust.VoiceTrustFlow:
         return trust.VoiceTrustFlow(self.session.client_in(props["account_sid"]), props, state)
 
     def _run(self, props: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
-        try:
-            done = self._flow(props, state).advance()
-        except a2p.RegistrationRefused as error:
-            raise ProvisioningError(str(error)) from None
-        except Exception as error:
-            raise explain("register the callers for trusted calling", error) from None
+        done = advance(self._flow(props, state), "register the callers for trusted calling")
         return {**props, **{k: done.get(k) for k in TRUST_STATE}, "next_steps": trust.steps(done, props)}
 
     def create(self, props: dict[str, Any]) -> CreateResult:
