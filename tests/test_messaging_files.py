@@ -97,3 +97,38 @@ def test_the_crm_read_out_carries_the_sending_rules_and_the_hipaa_checklist(tmp_
     assert rules["quiet_hours"]["start"] == "20:00" and rules["max_per_day"] == 1 and rules["max_sms_length"] == 160
     assert any("64.1200" in source for source in rules["sources"])
     assert any("BAA" in item for item in northside["hipaa"]["console_checklist"])
+
+
+SUNRISE = (EXAMPLES / "sunrise-rx.yaml").read_text()
+
+
+def test_toll_free_consent_data_is_checked_like_a_campaigns(tmp_path: Path) -> None:
+    (tmp_path / "t").mkdir(exist_ok=True)
+
+    def problems(text: str) -> list[str]:
+        (tmp_path / "t" / "sunrise-rx.yaml").write_text(text)
+        return [str(p) for p in load_tenants([str(tmp_path / "t")], ValidationPolicy.for_stack("prod")).problems]
+    unnamed = SUNRISE.replace('help_message_sample: "Sunrise Rx: call', 'help_message_sample: "We are here: call')
+    line = next(i for i, t in enumerate(SUNRISE.splitlines(), 1) if "help_message_sample:" in t)
+    assert any(f":{line}:" in p and "messaging.toll_free.help_message_sample" in p and "brand" in p
+               for p in problems(unnamed))
+    drug = SUNRISE.replace("you will get pickup and order texts", "you will get oxycodone refill texts")
+    assert any("opt_in_confirmation_message" in p and "oxycodone" in p for p in problems(drug))
+    no_stop = SUNRISE.replace('message_sample: "Sunrise Rx: your order is ready for pickup. Reply STOP to opt out."',
+                              'message_sample: "Sunrise Rx: your order is ready for pickup."')
+    assert any("messaging.toll_free.message_sample" in p and "opt out" in p for p in problems(no_stop))
+    plain = SUNRISE.replace("privacy_policy_url: https://", "privacy_policy_url: http://")
+    assert any("messaging.toll_free.privacy_policy_url" in p for p in problems(plain))
+    assert problems(SUNRISE) == []
+
+
+def test_toll_free_consent_data_is_sent_to_twilio() -> None:
+    from dataclasses import asdict
+
+    from provider.registration.tollfree import verification_fields
+
+    sunrise = next(t for t in load_tenants([str(EXAMPLES)]).tenants if t.id == "sunrise-rx")
+    assert sunrise.messaging and sunrise.messaging.toll_free and sunrise.messaging.business
+    fields = verification_fields(asdict(sunrise.messaging.business), asdict(sunrise.messaging.toll_free))
+    assert fields["opt_in_confirmation_message"].startswith("Sunrise Rx:") and fields["opt_in_keywords"] == ["START"]
+    assert fields["privacy_policy_url"].startswith("https://") and "age_gated_content" not in fields

@@ -5,7 +5,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from ..tenancy import Problem, ValidationPolicy, load_tenants
 from ..tenancy.loader import LoadResult
@@ -62,7 +62,12 @@ def report(result: LoadResult, fmt: str, out: TextIO) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    result = load_tenants(args.paths, _policy(args.stack, args.root.resolve()))
+    try:
+        policy = _policy(args.stack, args.root.resolve())
+    except ValueError as error:  # a stack default that no tenant could satisfy
+        print(f"tenantctl validate: Pulumi.{args.stack}.yaml: {error}; nothing was applied", file=sys.stderr)
+        return 2
+    result = load_tenants(args.paths, policy)
     if not result.files and not result.problems:
         message = f"no tenant files (*.yaml) found in: {' '.join(args.paths)}"
         if args.format == "json":
@@ -89,8 +94,20 @@ def _policy(stack: str, root: Path) -> ValidationPolicy:
     hosts accepted. A shard on real Twilio is as strict as prod."""
     from ..tenancy.shards import stack_info
 
-    known = (root / f"Pulumi.{stack}.yaml").exists()
-    return ValidationPolicy.for_stack(stack, stack_info(root, stack).sandboxed if known else None)
+    path = root / f"Pulumi.{stack}.yaml"
+    known = path.exists()
+    policy = ValidationPolicy.for_stack(stack, stack_info(root, stack).sandboxed if known else None)
+    return policy.with_stack_defaults(_raw_config(path)) if known else policy
+
+
+def _raw_config(path: Path) -> dict[str, Any]:
+    """The stack file's config as written (no secret is needed for the stack defaults)."""
+    import yaml
+
+    try:
+        return dict((yaml.safe_load(path.read_text()) or {}).get("config") or {})
+    except (OSError, yaml.YAMLError, AttributeError, TypeError, ValueError):
+        return {}
 
 
 def _fleet_rules(result: LoadResult, stack: str, root: Path) -> LoadResult:

@@ -113,7 +113,11 @@ def deploy(action: str, *, root: Path, stack: str, tenants_dir: str | None = Non
     @functools.cache
     def tenant_files() -> LoadResult:
         """Read once for every pass: the preview and the apply see the same files."""
-        policy = ValidationPolicy.for_stack(stack, stand_in=bool(config.get("twilio:apiBaseUrl")))
+        try:
+            policy = ValidationPolicy.for_stack(stack, stand_in=bool(config.get("twilio:apiBaseUrl"))
+                                                ).with_stack_defaults(config)
+        except ValueError as error:
+            raise ValueError(f"Pulumi.{stack}.yaml: {error}; nothing was changed") from None
         # Every other engine-less stack of the parent: no tenant, number or subaccount they deploy is taken here.
         own = deployed.get("tenants") or {}  # the outputs this run loaded (read once, decrypted once)
         return guard_against_other_stacks(load_tenants([directory], policy), root, stack, source="local",

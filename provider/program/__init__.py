@@ -7,6 +7,7 @@ from pathlib import Path
 import pulumi
 
 from ..tenancy import LoadResult, ValidationPolicy, load_tenants
+from ..tenancy.rules import HIPAA_KEY, SENDING_RULES_KEY
 from ..tenancy.shards import served_by
 from .claims import FleetClaims
 from .messaging import MessagingConfig
@@ -49,6 +50,9 @@ def load_tenants_for_stack(tenants_dir: str | None = None) -> LoadResult:
 
     directory = tenants_dir or pulumi.Config().get("tenantsDir") or os.environ.get("TENANTS_DIR") or "tenants"
     stand_in = bool(pulumi.Config("twilio").get("apiBaseUrl"))  # a sandbox; real Twilio refuses private hosts
-    loaded = load_tenants([directory], ValidationPolicy.for_stack(pulumi.get_stack(), stand_in))
+    defaults = pulumi.Config("twilio-tenants")
+    policy = ValidationPolicy.for_stack(pulumi.get_stack(), stand_in).with_stack_defaults(
+        {HIPAA_KEY: defaults.get_bool("hipaa"), SENDING_RULES_KEY: defaults.get_object("sendingRules")})
+    loaded = load_tenants([directory], policy)
     root, stack, org = Path.cwd(), pulumi.get_stack(), os.environ.get("PULUMI_ORG") or None
     return guard_against_other_stacks(loaded, root, stack, org=org, own=own_tenants(root, stack, org=org))[0]

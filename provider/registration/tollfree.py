@@ -23,7 +23,14 @@ def verification_fields(business: dict[str, Any], toll_free: dict[str, Any]) -> 
         "business_contact_first_name": contact["first_name"], "business_contact_last_name": contact["last_name"],
         "business_contact_email": contact["email"], "business_contact_phone": contact["phone"],
         "business_registration_number": business["ein"], "business_registration_authority": "EIN",
+        # consent data, only when declared (a verification declared before these existed keeps its digest)
+        **{name: list(toll_free[name]) if isinstance(toll_free[name], (list, tuple)) else toll_free[name]
+           for name in CONSENT_FIELDS if toll_free.get(name) not in (None, [], (), False)},
     }
+
+
+CONSENT_FIELDS = ("opt_in_confirmation_message", "help_message_sample", "opt_in_keywords", "privacy_policy_url",
+                  "terms_and_conditions_url", "age_gated_content")
 
 
 def state_of(verification: Any) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """Read `Pulumi.<stack>.yaml` config as the CLI would give it to a program: `secure:` values decrypted."""
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,9 @@ def public_passphrase(path: Path) -> str | None:
 def read_stack_config(path: Path, passphrase: str | None = None) -> dict[str, str]:
     config = _document(path).get("config") or {}
     secure = {k: v["secure"] for k, v in config.items() if isinstance(v, dict) and "secure" in v}
-    out = {k: str(v) for k, v in config.items() if k not in secure}
+    # Structured values (a mapping, a list) are kept as JSON, as Pulumi's Config.get_object reads them.
+    out = {k: json.dumps(v) if isinstance(v, (dict, list)) else str(v).lower() if isinstance(v, bool) else str(v)
+           for k, v in config.items() if k not in secure}
     if secure:
         crypter = stack_crypter(path, passphrase)
         out.update({k: crypter.decrypt(v) for k, v in secure.items()})

@@ -145,7 +145,7 @@ def load_tenants(
         problems.extend(file_problems)
         if located is not None and not file_problems:
             locations[display] = located
-            tenants.append(_build_tenant(located, display))
+            tenants.append(_build_tenant(located, display, policy))
             claims.extend(claims_of(located.data, display))
     for claim, first in conflicting_claims(claims):
         mark = locations[claim.file].mark_of(claim.path)
@@ -246,7 +246,7 @@ def _api_keys(data: dict[str, Any]) -> tuple[ApiKeySpec, ...]:
                  for k in data.get("api_keys") or [])
 
 
-def _build_tenant(located: LocatedData, display: str) -> Tenant:
+def _build_tenant(located: LocatedData, display: str, policy: ValidationPolicy) -> Tenant:
     data = located.data
     budget = data.get("budget")
     billing = data.get("billing")
@@ -273,8 +273,8 @@ def _build_tenant(located: LocatedData, display: str) -> Tenant:
         billing=_billing(billing) if billing else None,
         messaging=_messaging(data["messaging"]) if data.get("messaging") else None,
         voice=_voice(data["voice"]) if data.get("voice") else None,
-        hipaa=bool(data.get("hipaa")),
-        sending_rules=_sending_rules(data.get("sending_rules") or {}),
+        hipaa=bool(data.get("hipaa", policy.hipaa)),
+        sending_rules=_sending_rules(policy.sending_rules_for(data.get("sending_rules"))),
     )
 
 

@@ -238,6 +238,13 @@ class TollFree:
     opt_in_type: str
     opt_in_image_urls: tuple[str, ...]
     message_volume: str
+    # The consent data the verification carries besides (Twilio's toll-free equivalents of a campaign's).
+    opt_in_confirmation_message: str | None = None
+    help_message_sample: str | None = None
+    opt_in_keywords: tuple[str, ...] = ()
+    privacy_policy_url: str | None = None
+    terms_and_conditions_url: str | None = None
+    age_gated_content: bool = False
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import difflib
 import ipaddress
+import json
 import socket
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -36,11 +37,52 @@ _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
 
 
+HIPAA_KEY = "twilio-tenants:hipaa"
+SENDING_RULES_KEY = "twilio-tenants:sendingRules"
+
+
 @dataclass(frozen=True)
 class ValidationPolicy:
-    """What the target stack tolerates. Prod refuses webhooks that Twilio could never reach or must never call."""
+    """What the target stack tolerates, and what it declares for every tenant file that does not say otherwise.
+    Prod refuses webhooks that Twilio could never reach or must never call."""
 
     allow_private_hosts: bool = False
+    hipaa: bool = False  # the stack's `twilio-tenants:hipaa`: a tenant without its own `hipaa` takes it
+    sending_rules_json: str = ""  # the stack's `twilio-tenants:sendingRules`, under each tenant's own (JSON)
+
+    def with_stack_defaults(self, config: Mapping[str, Any]) -> ValidationPolicy:
+        """The stack's defaults from its config (values as the stack file holds them, or as JSON text); a bad one
+        is a ValueError naming the key."""
+        hipaa = config.get(HIPAA_KEY)
+        if isinstance(hipaa, str):
+            if hipaa.lower() not in ("true", "false"):
+                raise ValueError(f"{HIPAA_KEY} must be true or false, got {hipaa!r}")
+            hipaa = hipaa.lower() == "true"
+        elif hipaa is not None and not isinstance(hipaa, bool):
+            raise ValueError(f"{HIPAA_KEY} must be true or false, got {hipaa!r}")
+        rules = config.get(SENDING_RULES_KEY)
+        if isinstance(rules, str):
+            try:
+                rules = json.loads(rules)
+            except ValueError:
+                raise ValueError(f"{SENDING_RULES_KEY} must be a mapping (sending_rules of a tenant file)") from None
+        if rules is not None:
+            from jsonschema import Draft202012Validator
+
+            from .schema import tenant_schema
+
+            full = tenant_schema()
+            schema = {k: full[k] for k in ("$schema", "$id", "$defs") if k in full} | {"$ref": "#/$defs/sending_rules"}
+            error = next(iter(Draft202012Validator(schema).iter_errors(rules)), None)
+            if error is not None:
+                where = ".".join(str(p) for p in error.absolute_path)
+                raise ValueError(f"{SENDING_RULES_KEY}{'.' + where if where else ''}: {error.message}")
+        return replace(self, hipaa=bool(hipaa), sending_rules_json=json.dumps(rules, sort_keys=True) if rules else "")
+
+    def sending_rules_for(self, own: Mapping[str, Any] | None) -> dict[str, Any]:
+        """A tenant's sending rules: each rule it declares over the stack's (quiet hours are one rule)."""
+        base: dict[str, Any] = json.loads(self.sending_rules_json) if self.sending_rules_json else {}
+        return {**base, **(own or {})}
 
     @classmethod
     def for_stack(cls, stack: str, stand_in: bool | None = None) -> ValidationPolicy:
@@ -298,7 +340,7 @@ def file_issues(data: dict[str, Any], file_stem: str, policy: ValidationPolicy) 
     if isinstance(data.get("voice"), dict):
         yield from voice_issues(data)
     yield from _shard_move_issues(data)
-    if data.get("hipaa"):
+    if data.get("hipaa", policy.hipaa):  # the tenant's own, else the stack's default
         yield from _hipaa_issues(data)
 
 
@@ -378,6 +420,8 @@ def _messaging_issues(data: dict[str, Any]) -> Iterator[RuleIssue]:
                         "toll-free senders need `toll_free` instead")
     if a2p and not a2p.get("remove"):
         yield from _campaign_issues(data, a2p)
+    if toll_free:
+        yield from _toll_free_consent_issues(data, toll_free)
     for index, name in enumerate((toll_free or {}).get("numbers") or []):
         path = ("messaging", "toll_free", "numbers", index)
         if name not in messaging["senders"]:
@@ -426,6 +470,26 @@ def _campaign_issues(data: dict[str, Any], a2p: dict[str, Any]) -> Iterator[Rule
             yield RuleIssue(path, f"mentions {', '.join(found)}: carriers reject prescription-drug and controlled-"
                                   "substance content, and such a campaign can never be resubmitted (Twilio 30941). "
                                   f"Word reminders without it, e.g. {PASSING_WORDING}")
+
+
+def _toll_free_consent_issues(data: dict[str, Any], toll_free: dict[str, Any]) -> Iterator[RuleIssue]:
+    """What the verification's reviewers read: the sample and the consent messages name the brand, the sample says
+    how to opt out, and none mentions prescription drugs."""
+    brands = _brand_names(data)
+    path = ("messaging", "toll_free")
+    for name in ("message_sample", "opt_in_confirmation_message", "help_message_sample"):
+        text = toll_free.get(name)
+        if not text:
+            continue
+        if brands and not any(b in text.lower() for b in brands):
+            yield RuleIssue((*path, name), f"must name the brand patients know ({data.get('display_name')!r}): "
+                                           "reviewers reject messages that do not say who is texting")
+        found = terms_in(text)
+        if found:
+            yield RuleIssue((*path, name), f"mentions {', '.join(found)}: carriers reject prescription-drug content. "
+                                           f"Word reminders without it, e.g. {PASSING_WORDING}")
+    if "stop" not in str(toll_free.get("message_sample", "")).lower():
+        yield RuleIssue((*path, "message_sample"), "must say how to opt out (\"Reply STOP to opt out\")")
 
 
 def _credential_issues(data: dict[str, Any]) -> Iterator[RuleIssue]:
