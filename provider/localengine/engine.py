@@ -175,7 +175,9 @@ class LocalEngine:
             self._step("replace", urn, ", ".join(diff.replaces), label_of(checked, urn),
                        property_changes(old.inputs, checked, old.secret_outputs))
             if old.protect:
-                raise ApplyError(f"{urn} is protected and would be replaced ({', '.join(diff.replaces)})")
+                raise ApplyError(f"{label_of(checked, urn)} ({urn.split('::')[-2].rsplit(':', 1)[-1]}) is protected "
+                                 f"and a change to {', '.join(diff.replaces)} would replace it: Twilio cannot make "
+                                 "that change in place. Revert it in the tenant file")
             if self.preview:
                 return {k: (v if v is not None else UNKNOWN) for k, v in checked.items()}
             id_, outs = self.server.create(urn, wire)
