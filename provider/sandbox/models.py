@@ -15,7 +15,7 @@ import tempfile
 import threading
 from collections import Counter, deque
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -213,7 +213,10 @@ class UsageRecord:
     amount: usage.Amount
 
 
-# Per-account tables of the messaging and registration APIs: name -> row type (rows keyed by SID).
+# The store's own tables (v2010), as attributes of the backend, and the services' tables (in `backend.tables`):
+# name -> row type, rows keyed by SID. Persistence reads and writes exactly these.
+STORE_TABLES: dict[str, type] = {"accounts": Account, "numbers": IncomingNumber, "keys": ApiKey,
+                                 "triggers": UsageTrigger}
 TABLES: dict[str, type] = {
     "addresses": Address, "bundles": Bundle, "end_users": EndUser, "documents": SupportingDocument,
     "assignments": Assignment, "evaluations": Evaluation, "services": MessagingService,
@@ -831,35 +834,34 @@ class TwilioBackend:
             return self._seq
 
     # ---- persistence -------------------------------------------------------------------------------
-    @staticmethod
-    def _plain(obj: Any) -> Any:
-        return json.loads(json.dumps(asdict(obj), default=str))
+    def _store_tables(self) -> dict[str, dict[str, Any]]:
+        """The store's own rows (v2010) by table name; with the services' `tables`, everything persisted."""
+        return {"accounts": self.accounts, "numbers": self.numbers, "keys": self.keys, "triggers": self.triggers}
 
     def snapshot(self) -> dict[str, Any]:
         with self.lock:
             return {
                 "version": 1,
                 "parent_sid": self.parent_sid,
-                "accounts": [self._plain(a) for a in self.accounts.values()],
-                "numbers": [self._plain(n) for n in self.numbers.values()],
-                "keys": [self._plain(k) for k in self.keys.values()],
-                "triggers": [self._plain(t) for t in self.triggers.values()],
-                "ownership": [self._plain(o) for held in self.ownership.values() for o in held],
+                **{name: [records.plain(row) for row in rows.values()] for name, rows in self._store_tables().items()},
+                "ownership": [records.plain(o) for held in self.ownership.values() for o in held],
                 **{name: [records.plain(row) for row in rows.values()] for name, rows in self.tables.items()},
             }
+
+    @staticmethod
+    def _owner(row: Any) -> str:
+        """The account a row belongs to (an account belongs to itself)."""
+        return row.account_sid if hasattr(row, "account_sid") else row.sid
 
     def _account_records(self, sids: Iterable[str]) -> dict[str, Any]:
         """Everything that belongs to these accounts: what one write can have changed."""
         wanted = set(sids)
+        every = {**self._store_tables(), **self.tables}
         return {
             "sids": sorted(wanted),
-            "accounts": [self._plain(self.accounts[sid]) for sid in sorted(wanted) if sid in self.accounts],
-            "numbers": [self._plain(n) for n in self.numbers.values() if n.account_sid in wanted],
-            "keys": [self._plain(k) for k in self.keys.values() if k.account_sid in wanted],
-            "triggers": [self._plain(t) for t in self.triggers.values() if t.account_sid in wanted],
-            "ownership": [self._plain(o) for sid in sorted(wanted) for o in self.ownership.get(sid, ())],
-            **{name: [records.plain(row) for row in rows.values() if row.account_sid in wanted]
-               for name, rows in self.tables.items()},
+            **{name: [records.plain(row) for row in rows.values() if self._owner(row) in wanted]
+               for name, rows in every.items()},
+            "ownership": [records.plain(o) for sid in sorted(wanted) for o in self.ownership.get(sid, ())],
         }
 
     def _restore(self, state: dict[str, Any]) -> None:
@@ -877,44 +879,28 @@ class TwilioBackend:
     def _replace_accounts(self, entry: dict[str, Any]) -> None:
         """Journal replay: the accounts' records become exactly the entry's (idempotent, so replays are safe)."""
         sids = set(entry["sids"])
-        for number in [n for n in self.numbers.values() if n.account_sid in sids]:
-            del self.numbers[number.sid]
-            self.number_by_e164.pop(number.phone_number, None)
-        tables: list[dict[str, Any]] = [self.keys, self.triggers, *self.tables.values()]
-        for table in tables:
-            for key in [k for k, item in table.items() if item.account_sid in sids]:
+        for table in [*self._store_tables().values(), *self.tables.values()]:
+            for key in [k for k, row in table.items() if self._owner(row) in sids]:
+                if table is self.numbers:
+                    self.number_by_e164.pop(table[key].phone_number, None)
                 del table[key]
         for sid in sids:
-            self.accounts.pop(sid, None)
             self.ownership.pop(sid, None)
         self._load_records(entry)
 
     def _load_records(self, state: dict[str, Any]) -> None:
-        def when(text: str) -> datetime:
-            return datetime.fromisoformat(text)
-        for a in state["accounts"]:
-            a.update(date_created=when(a["date_created"]), date_updated=when(a["date_updated"]),
-                     status_log=[(date.fromisoformat(d), s) for d, s in a["status_log"]])
-            self.accounts[a["sid"]] = Account(**a)
-        for n in state["numbers"]:
-            n.update(date_created=when(n["date_created"]), date_updated=when(n["date_updated"]))
-            if n.get("date_emergency_requested"):
-                n["date_emergency_requested"] = when(n["date_emergency_requested"])
-            self.numbers[n["sid"]] = IncomingNumber(**n)
-            self.number_by_e164[n["phone_number"]] = n["sid"]
-        for k in state["keys"]:
-            k.update(date_created=when(k["date_created"]), date_updated=when(k["date_updated"]))
-            self.keys[k["sid"]] = ApiKey(**k)
-        for t in state["triggers"]:
-            t.update(date_created=when(t["date_created"]), date_updated=when(t["date_updated"]))
-            self.triggers[t["sid"]] = UsageTrigger(**t)
-        for name, cls in TABLES.items():
-            for row in state.get(name, ()):  # absent from state written before the table existed
+        """One path for every table: rows by the table list (absent tables: state written before they existed)."""
+        every: dict[str, tuple[type, dict[str, Any]]] = {
+            **{name: (cls, self._store_tables()[name]) for name, cls in STORE_TABLES.items()},
+            **{name: (cls, self.tables[name]) for name, cls in TABLES.items()}}
+        for name, (cls, table) in every.items():
+            for row in state.get(name, ()):
                 loaded: Any = records.load(cls, row)
-                self.tables[name][loaded.sid] = loaded
-        for o in state["ownership"]:
-            owned = usage.Ownership(o["account_sid"], o["phone_number"], o["number_type"],
-                                    date.fromisoformat(o["start"]), date.fromisoformat(o["end"]) if o["end"] else None)
+                table[loaded.sid] = loaded
+                if table is self.numbers:
+                    self.number_by_e164[loaded.phone_number] = loaded.sid
+        for o in state.get("ownership", ()):
+            owned = records.load(usage.Ownership, o)
             self.ownership.setdefault(owned.account_sid, []).append(owned)
 
     def _journal_path(self) -> Path | None:
