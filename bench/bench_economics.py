@@ -106,8 +106,9 @@ def main() -> int:
             sandbox.admin("POST", "faults", json={"latency_ms": args.latency_ms})
             os.environ.update(TWILIO_ACCOUNT_SID=sandbox.auth[0], TWILIO_AUTH_TOKEN=sandbox.auth[1],
                               TWILIO_API_BASE_URL=sandbox.info["base_url"])
-            request = EconomicsRequest("2025-12", "2026-11", "none", CATEGORIES, str(root / "tenants"), None, {},
-                                       args.concurrency, "names", root, root / "cache", today=NOW.date())
+            request = EconomicsRequest("none", CATEGORIES, str(root / "tenants"), None, {}, args.concurrency, "names",
+                                       root, start="2025-12", end="2026-11", cache_dir=root / "cache",
+                                       today=NOW.date())
 
             def timed(label: str, run):
                 since = sandbox.seq()

@@ -60,8 +60,8 @@ def main() -> int:
             os.environ.update(TWILIO_ACCOUNT_SID=auth[0], TWILIO_AUTH_TOKEN=auth[1], TWILIO_API_BASE_URL=info["base_url"])
 
             def report(concurrency: int):
-                request = UsageRequest("2026-10", None, None, "none", ("calls", "sms", "phonenumbers"), str(tenants),
-                                       None, {}, concurrency, "names", Path(tmp))
+                request = UsageRequest("none", ("calls", "sms", "phonenumbers"), str(tenants), None, {}, concurrency,
+                                       "names", Path(tmp), period="2026-10")
                 start = time.perf_counter()
                 result = run_usage(request)
                 return result, time.perf_counter() - start

@@ -19,31 +19,24 @@ def _rate(text: str) -> Decimal:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--from", dest="start", metavar="YYYY-MM", help="first month (default: 11 months before --to)")
     parser.add_argument("--to", dest="end", metavar="YYYY-MM", help="last month (default: this month, to date)")
-    parser.add_argument("--stack", default="prod", help="stack whose outputs (or config) give accounts and credentials")
     parser.add_argument("--tenant", action="append", dest="only", metavar="ID",
                         help="show only these tenants, with their months (repeatable)")
     parser.add_argument("--format", choices=("table", "csv", "json", "markdown"), default="table",
                         help="csv is the monthly series, one row per tenant and month; json has everything")
     parser.add_argument("--chart", type=Path, metavar="FILE.png",
                         help="also write a PNG: margin trend per tenant and CAC payback bars")
-    parser.add_argument("--category", action="append", dest="categories", metavar="CATEGORY",
-                        help="cost columns in csv/json (repeatable; default: calls, sms, phonenumbers)")
     parser.add_argument("--churn", type=_rate, metavar="RATE",
                         help="monthly churn for LTV, this run only (default: economics.yaml, else measured)")
     parser.add_argument("--shared-costs", choices=("exclude", "usage_share", "even"),
                         help="the parent's own usage: left out, or allocated to tenants (default: economics.yaml, "
                              "else exclude)")
-    parser.add_argument("--tenants", default="tenants", help="tenant files directory (billing)")
-    parser.add_argument("--fx", action="append", default=[], metavar="CUR=RATE",
-                        help="rate from a billing currency to the usage currency, e.g. GBP=1.27")
-    parser.add_argument("--concurrency", type=int, default=16, help="requests in flight (default 16)")
-    parser.add_argument("--mapping", choices=("auto", "outputs", "names"), default="auto",
-                        help="tenants to subaccounts: stack outputs, friendly names, or outputs if readable")
     parser.add_argument("--cache-dir", type=Path, default=None,
                         help="closed months are kept here (default: .tenantctl-cache/usage under --root)")
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     parser.add_argument("--refetch", action="store_true", help="ask Twilio again for every month, then cache anew")
-    parser.add_argument("--root", type=Path, default=Path("."), help="directory holding Pulumi.yaml")
+    from .finance import add_finance_arguments  # rich is imported by the commands that draw, only
+
+    add_finance_arguments(parser, "cost columns in csv/json (repeatable; default: calls, sms, phonenumbers)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -51,18 +44,15 @@ def run(args: argparse.Namespace) -> int:
 
     from ..economics import render
     from ..economics.job import DEFAULT_CACHE, EconomicsRequest, run_economics
-    from ..usage import DEFAULT_CATEGORIES
-    from ..usage.job import UsageJobError, parse_fx
-    from .finance import run_job, write_report
+    from ..usage.job import UsageJobError
+    from .finance import finance_options, run_job, write_report
 
     err = Console(stderr=True, soft_wrap=True)
     root = args.root.resolve()
     cache = None if args.no_cache else (args.cache_dir or root / DEFAULT_CACHE)
     try:
-        request = EconomicsRequest(args.start, args.end, args.stack, tuple(args.categories or DEFAULT_CATEGORIES),
-                                   args.tenants, set(args.only) if args.only else None, parse_fx(args.fx),
-                                   args.concurrency, args.mapping, root, cache, args.refetch, args.churn,
-                                   args.shared_costs)
+        request = EconomicsRequest(**vars(finance_options(args)), start=args.start, end=args.end, cache_dir=cache,
+                                   refetch=args.refetch, churn=args.churn, shared_costs=args.shared_costs)
     except UsageJobError as error:
         err.print(f"tenantctl economics: {error}", markup=False, highlight=False)
         return error.exit_code

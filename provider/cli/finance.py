@@ -2,14 +2,43 @@
 as one line and an exit code, and the report written in the format asked for."""
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Callable
-from typing import TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
-from rich.console import Console
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..usage.options import FinanceOptions
 
 T = TypeVar("T")
 Progress = Callable[[int, int], None]
+
+
+def add_finance_arguments(parser: argparse.ArgumentParser, categories_help: str) -> None:
+    """The options `usage` and `economics` share, declared once (see `usage.options.FinanceOptions`)."""
+    parser.add_argument("--stack", default="prod", help="stack whose outputs (or config) give accounts and credentials")
+    parser.add_argument("--category", action="append", dest="categories", metavar="CATEGORY", help=categories_help)
+    parser.add_argument("--tenants", default="tenants", help="tenant files directory (billing)")
+    parser.add_argument("--fx", action="append", default=[], metavar="CUR=RATE",
+                        help="rate from a billing currency to the usage currency, e.g. GBP=1.27")
+    parser.add_argument("--concurrency", type=int, default=16, help="requests in flight (default 16)")
+    parser.add_argument("--mapping", choices=("auto", "outputs", "names"), default="auto",
+                        help="tenants to subaccounts: stack outputs, friendly names, or outputs if readable")
+    parser.add_argument("--root", type=Path, default=Path("."), help="directory holding Pulumi.yaml")
+
+
+def finance_options(args: argparse.Namespace) -> FinanceOptions:
+    """The shared options as the jobs take them (a bad --fx is a UsageJobError)."""
+    from ..usage import DEFAULT_CATEGORIES
+    from ..usage.job import parse_fx
+    from ..usage.options import FinanceOptions
+
+    return FinanceOptions(args.stack, tuple(args.categories or DEFAULT_CATEGORIES), args.tenants,
+                          set(args.only) if args.only else None, parse_fx(args.fx), args.concurrency, args.mapping,
+                          args.root.resolve())
 
 
 def run_job(command: str, label: str, job: Callable[[Progress], T], err: Console) -> tuple[T | None, int]:
@@ -39,4 +68,6 @@ def write_report(fmt: str, text: dict[str, Callable[[], str]], table: Callable[[
     if fmt in text:
         sys.stdout.write(text[fmt]())
     else:
+        from rich.console import Console
+
         table(Console(width=None if sys.stdout.isatty() else table_width))

@@ -9,34 +9,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--period", help="a month, YYYY-MM")
     parser.add_argument("--from", dest="start", metavar="DATE", help="first day, YYYY-MM-DD")
     parser.add_argument("--to", dest="end", metavar="DATE", help="last day, YYYY-MM-DD (inclusive)")
-    parser.add_argument("--stack", default="prod", help="stack whose outputs (or config) give accounts and credentials")
     parser.add_argument("--format", choices=("table", "csv", "json", "markdown"), default="table")
     parser.add_argument("--chart", type=Path, metavar="FILE.png", help="also write a PNG chart")
-    parser.add_argument("--category", action="append", dest="categories", metavar="CATEGORY",
-                        help="cost columns (repeatable; default: calls, sms, phonenumbers; the rest is 'other')")
     parser.add_argument("--tenant", action="append", dest="only", metavar="ID", help="show only these tenants")
-    parser.add_argument("--tenants", default="tenants", help="tenant files directory (billing)")
-    parser.add_argument("--fx", action="append", default=[], metavar="CUR=RATE",
-                        help="rate from a billing currency to the usage currency, e.g. GBP=1.27")
-    parser.add_argument("--concurrency", type=int, default=16, help="requests in flight (default 16)")
-    parser.add_argument("--mapping", choices=("auto", "outputs", "names"), default="auto",
-                        help="tenants to subaccounts: stack outputs, friendly names, or outputs if readable")
-    parser.add_argument("--root", type=Path, default=Path("."), help="directory holding Pulumi.yaml")
+    from .finance import add_finance_arguments  # rich is imported by the commands that draw, only
+
+    add_finance_arguments(parser, "cost columns (repeatable; default: calls, sms, phonenumbers; the rest is 'other')")
 
 
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from ..usage import DEFAULT_CATEGORIES, render
-    from ..usage.job import UsageJobError, UsageRequest, parse_fx, run_usage
-    from .finance import run_job, write_report
+    from ..usage import render
+    from ..usage.job import UsageJobError, UsageRequest, run_usage
+    from .finance import finance_options, run_job, write_report
 
     err = Console(stderr=True, soft_wrap=True)
     try:
-        request = UsageRequest(args.period, args.start, args.end, args.stack,
-                               tuple(args.categories or DEFAULT_CATEGORIES), args.tenants,
-                               set(args.only) if args.only else None, parse_fx(args.fx), args.concurrency,
-                               args.mapping, args.root.resolve())
+        request = UsageRequest(**vars(finance_options(args)), period=args.period, start=args.start, end=args.end)
     except UsageJobError as error:
         err.print(f"tenantctl usage: {error}", markup=False, highlight=False)
         return error.exit_code

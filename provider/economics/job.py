@@ -15,6 +15,7 @@ from ..usage.job import (
     tenants_of_accounts,
     twilio_failures,
 )
+from ..usage.options import FinanceOptions
 from ..usage.report import ReportError
 from .assumptions import SHARED_COSTS_RULES, Assumptions, AssumptionsError, SharedCosts, load_assumptions
 from .cache import MonthCache, cache_key
@@ -27,17 +28,9 @@ DEFAULT_CACHE = Path(".tenantctl-cache") / "usage"
 
 
 @dataclass
-class EconomicsRequest:
-    start: str | None  # YYYY-MM
-    end: str | None
-    stack: str
-    categories: tuple[str, ...]
-    tenants_dir: str
-    only: set[str] | None
-    fx: dict[str, Decimal]
-    concurrency: int
-    mapping: str
-    root: Path
+class EconomicsRequest(FinanceOptions):
+    start: str | None = None  # YYYY-MM
+    end: str | None = None
     cache_dir: Path | None = None  # None: no cache
     refetch: bool = False
     churn: Decimal | None = None  # overrides economics.yaml for one run

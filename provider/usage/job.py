@@ -17,6 +17,7 @@ from ..twilio_api.reachable import unreachable
 from .categories import problem as category_problem
 from .fetch import Account, FetchError, UsageFetcher
 from .fx import FxError, FxRates, load_fx
+from .options import FinanceOptions
 from .periods import parse_period
 from .report import Report, ReportError, build_report, map_accounts
 
@@ -28,18 +29,10 @@ class UsageJobError(Exception):
 
 
 @dataclass
-class UsageRequest:
-    period: str | None
-    start: str | None
-    end: str | None
-    stack: str
-    categories: tuple[str, ...]
-    tenants_dir: str
-    only: set[str] | None
-    fx: dict[str, Decimal]
-    concurrency: int
-    mapping: str
-    root: Path
+class UsageRequest(FinanceOptions):
+    period: str | None = None  # a month, or start and end (days)
+    start: str | None = None
+    end: str | None = None
     page_size: int = 1000
 
 
