@@ -47,3 +47,28 @@ def test_the_tenant_table_stays_whole_at_80_columns(small_project: Path) -> None
             assert any(value in line for line in lines), value
     wide = tenantctl("local", "output", "--stack", "test", "--root", str(small_project), env=ENV)
     assert wide.returncode == 0
+
+
+def test_the_step_lines_come_in_the_same_order_however_the_calls_finished() -> None:
+    import io
+    import random
+
+    from rich.console import Console
+
+    from provider.cli.report import print_steps
+    from provider.localengine.engine import Step
+
+    def urn(kind: str, name: str) -> str:
+        return f"urn:pulumi:sandbox::twilio-tenants::pulumi-python:dynamic:Resource$twilio:{kind}::{name}"
+    steps = [Step("create", urn("PhoneNumber", f"{t}/main"), label=f"{t}/main") for t in ("bravo", "alpha", "delta")]
+    steps += [Step("update", urn("Subaccount", t), label=t) for t in ("charlie", "alpha")]
+    shown = set()
+    for seed in range(5):
+        shuffled = list(steps)
+        random.Random(seed).shuffle(shuffled)
+        out = io.StringIO()
+        print_steps(shuffled, "preview", Console(file=out, width=120))
+        shown.add(out.getvalue())
+    assert len(shown) == 1
+    lines = shown.pop().splitlines()
+    assert lines[0].endswith("alpha") and lines[1].endswith("alpha/main"), lines

@@ -15,8 +15,10 @@ SYMBOL = {"create": "[green]+ create[/]", "update": "[yellow]~ update[/]", "repl
 
 
 def print_steps(steps: list[Step], action: str, console: Console, diff: bool = False) -> None:
-    """One line per change: what, whose (tenant/entry), and with `diff` every property old → new."""
-    changed = [s for s in steps if s.op != "same" and not (s.op == "refresh" and not s.detail)]
+    """One line per change: what, whose (tenant/entry), and with `diff` every property old → new; in the order of
+    the resources' names (tenant, then entry), never in the order concurrent calls happened to finish."""
+    changed = sorted((s for s in steps if s.op != "same" and not (s.op == "refresh" and not s.detail)),
+                     key=lambda s: (s.urn.split("::")[-1], s.urn))
     for step in changed:
         kind, name = step.urn.split("::")[-2].split("$")[-1], step.urn.split("::")[-1]
         label = step.label or name
