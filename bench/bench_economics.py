@@ -19,6 +19,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+import project_env  # noqa: E402  (beside this script)
+
+project_env.require()
 
 from bench.standin import Sandbox  # noqa: E402
 from provider.economics.job import EconomicsRequest, run_economics  # noqa: E402

@@ -16,6 +16,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+import project_env  # noqa: E402  (beside this script)
+
+project_env.require()
 
 from standin import Sandbox  # noqa: E402 - bench/standin.py, beside this script
 

@@ -20,6 +20,9 @@ import requests
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+import project_env  # noqa: E402  (beside this script)
+
+project_env.require()
 
 from provider.twilio_api import make_client  # noqa: E402
 from provider.usage.job import UsageRequest, run_usage  # noqa: E402

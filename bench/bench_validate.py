@@ -59,7 +59,8 @@ def main() -> int:
     args = parser.parse_args()
     check = shutil.which("check-jsonschema") or str(Path(sys.executable).parent / "check-jsonschema")
     if not Path(check).exists():
-        raise SystemExit("check-jsonschema is not installed: pip install -e '.[bench]'")
+        raise SystemExit("check-jsonschema is not installed in this environment: `bash scripts/bootstrap.sh` installs "
+                         "it into .venv; run `.venv/bin/python bench/bench_validate.py`")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         (root / "Pulumi.bench.yaml").write_text(
