@@ -24,20 +24,13 @@ import project_env  # noqa: E402  (beside this script)
 project_env.require()
 
 from standin import Sandbox  # noqa: E402 - bench/standin.py, beside this script
+from tenant_template import tenant_yaml  # noqa: E402 - the tests' tenant too
 
 from provider.localengine.deploy import deploy  # noqa: E402
 from provider.stackfiles import write_stack_file  # noqa: E402
 
 PASSPHRASE = "bench"
-TENANT = """id: {id}
-display_name: {id}
-status: active
-webhooks:
-  voice_url: https://crm.example.com/{id}/voice
-phone_numbers:
-  - name: main
-    search: {{country: US, type: local, capabilities: [voice, sms]}}
-{shard}"""
+
 
 
 def project(root: Path, sandbox: Sandbox, tenants: int, shards: int, prefix: str) -> list[str]:
@@ -51,9 +44,9 @@ def project(root: Path, sandbox: Sandbox, tenants: int, shards: int, prefix: str
                          {"twilio:authToken"}, PASSPHRASE)
         stacks.append(stack)
     for i in range(tenants):
-        shard = f"shard: s{i % shards}\n" if shards > 1 else ""
         tenant_id = f"{prefix}-{i:05d}"
-        (root / "tenants" / f"{tenant_id}.yaml").write_text(TENANT.format(id=tenant_id, shard=shard))
+        (root / "tenants" / f"{tenant_id}.yaml").write_text(
+            tenant_yaml(tenant_id, shard=f"s{i % shards}" if shards > 1 else None))
     return stacks
 
 

@@ -21,24 +21,12 @@ import project_env  # noqa: E402  (beside this script)
 project_env.require()
 
 from standin import Sandbox  # noqa: E402 - bench/standin.py, beside this script
+from tenant_template import tenant_yaml  # noqa: E402 - the tests' tenant too
 
 from provider.localengine.deploy import deploy  # noqa: E402
 from provider.stackfiles import write_stack_file  # noqa: E402
 
 PASSPHRASE = "bench"
-TENANT = """id: {id}
-display_name: {id}
-status: active
-webhooks:
-  voice_url: https://crm.example.com/{id}/voice
-  sms_url: https://crm.example.com/{id}/sms
-phone_numbers:
-  - name: main
-    search: {{country: US, type: local, area_code: "{area}", capabilities: [voice, sms]}}
-{extra}"""
-EXTRA = """api_key: true
-budget: {monthly_limit_usd: "100.00", alert_callback_url: "https://crm.example.com/budget"}
-"""
 AREAS = ["206", "212", "305", "312", "404", "415", "503", "510", "512", "612", "617", "619"]
 
 
@@ -51,7 +39,7 @@ def project(root: Path, sandbox: Sandbox) -> None:
 def write_tenant(root: Path, index: int, full: bool = False) -> str:
     tenant_id = f"bench-{index:04d}"
     (root / "tenants" / f"{tenant_id}.yaml").write_text(
-        TENANT.format(id=tenant_id, area=AREAS[index % len(AREAS)], extra=EXTRA if full else ""))
+        tenant_yaml(tenant_id, area_code=AREAS[index % len(AREAS)], sms_url=True, api_key=full, budget=full))
     return tenant_id
 
 

@@ -20,7 +20,7 @@ from provider.localengine.state_store import reveal
 from provider.sandbox import SandboxServer
 
 from .cli import REPO, tenantctl
-from .support.projects import PASSPHRASE, TENANT, write_tenants
+from .support.projects import PASSPHRASE, tenant_text, write_tenants
 
 
 def live_secrets(sandbox: SandboxServer) -> set[str]:
@@ -122,7 +122,7 @@ def test_killed_runs_leave_no_clear_secret_no_duplicate_and_no_provider_server(
 def test_a_failed_run_keeps_every_secret_sealed(small_project: Path, sandbox: SandboxServer) -> None:
     deploy("up", root=small_project, stack="test", passphrase=PASSPHRASE)
     bad = small_project / "tenants" / "echo.yaml"
-    bad.write_text(TENANT.format(id="echo").replace(
+    bad.write_text(tenant_text("echo").replace(
         "    search: {country: US, type: local, capabilities: [voice, sms]}", '    number: "+15005550000"'))
     with pytest.raises(Exception) as raised:
         deploy("up", root=small_project, stack="test", passphrase=PASSPHRASE)

@@ -15,7 +15,7 @@ from provider.sandbox import SandboxServer
 from provider.stackfiles import write_stack_file
 
 from .cli import REPO, tenantctl
-from .support.projects import PASSPHRASE, TENANT
+from .support.projects import PASSPHRASE, tenant_text
 
 ENV = {"PULUMI_CONFIG_PASSPHRASE": PASSPHRASE}
 SHARDS = {"a": ["alpha", "bravo"], "b": ["charlie", "delta"]}
@@ -26,7 +26,7 @@ def fleet(tmp_path: Path, sandbox: SandboxServer) -> Path:
     (tmp_path / "tenants").mkdir()
     for shard, tenants in SHARDS.items():
         for tenant_id in tenants:
-            (tmp_path / "tenants" / f"{tenant_id}.yaml").write_text(TENANT.format(id=tenant_id) + f"shard: {shard}\n")
+            (tmp_path / "tenants" / f"{tenant_id}.yaml").write_text(tenant_text(tenant_id) + f"shard: {shard}\n")
         stack_file(tmp_path, f"shard-{shard}", sandbox, {"twilio-tenants:shard": shard})
     return tmp_path
 
@@ -203,7 +203,7 @@ def test_a_shard_on_real_twilio_refuses_private_webhook_hosts_like_prod(fleet: P
                      "twilio:authToken": sandbox.auth_token, "twilio-tenants:shard": "real"},
                      {"twilio:authToken"}, PASSPHRASE)
     (fleet / "tenants" / "echo.yaml").write_text(
-        TENANT.format(id="echo").replace("https://crm.example.com", "https://localhost") + "shard: real\n")
+        tenant_text("echo").replace("https://crm.example.com", "https://localhost") + "shard: real\n")
     strict = tenantctl("validate", "--stack", "shard-real", "--root", str(fleet), "tenants", cwd=fleet)
     assert strict.returncode == 1 and "echo.yaml" in strict.stdout and "webhooks" in strict.stdout
     sandboxed = tenantctl("validate", "--stack", "shard-a", "--root", str(fleet), "tenants", cwd=fleet)

@@ -16,7 +16,7 @@ from provider.localengine.deploy import state_path
 from provider.sandbox import SandboxServer
 
 from .cli import tenantctl
-from .support.projects import TENANT
+from .support.projects import tenant_text
 from .test_fleet import ENV, deployed_tenants, fleet_cli, stack_file
 
 LAYOUT = {None: ["alpha", "bravo"], "a": ["charlie"], "b": ["delta"]}
@@ -27,7 +27,7 @@ def fleet(tmp_path: Path, sandbox: SandboxServer) -> Path:
     (tmp_path / "tenants").mkdir()
     for shard, tenants in LAYOUT.items():
         for tenant_id in tenants:
-            text = TENANT.format(id=tenant_id) + (f"shard: {shard}\n" if shard else "")
+            text = tenant_text(tenant_id) + (f"shard: {shard}\n" if shard else "")
             (tmp_path / "tenants" / f"{tenant_id}.yaml").write_text(text)
     stack_file(tmp_path, "main", sandbox, {})
     for shard in ("a", "b"):
@@ -170,7 +170,7 @@ def test_a_tenant_moves_in_two_reviewed_steps_keeping_everything(fleet: Path, sa
 
 def test_validate_refuses_a_release_nobody_can_adopt(tmp_path: Path, sandbox: SandboxServer) -> None:
     (tmp_path / "tenants").mkdir()
-    pinned = TENANT.format(id="alpha").replace(
+    pinned = tenant_text("alpha").replace(
         "search: {country: US, type: local, capabilities: [voice, sms]}", 'number: "+14155550100"').replace(
         "search: {country: US, type: local, capabilities: [voice]}", 'number: "+13125550199"')
     stack_file(tmp_path, "main", sandbox, {})

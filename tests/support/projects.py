@@ -3,26 +3,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-PASSPHRASE = "safety-passphrase"
-TENANT = """\
-id: {id}
-display_name: {id}
-status: active
-webhooks:
-  voice_url: https://crm.example.com/{id}/voice
-phone_numbers:
-  - name: main
-    search: {{country: US, type: local, capabilities: [voice, sms]}}
-  - name: second
-    search: {{country: US, type: local, capabilities: [voice]}}
-api_key: true
-"""
+from bench.tenant_template import tenant_yaml
 
+PASSPHRASE = "safety-passphrase"
+def tenant_text(tenant_id: str) -> str:
+    """Two numbers (one SMS-capable) and an API key: what the engine-less safety tests exercise."""
+    return tenant_yaml(tenant_id, numbers=(("main", "voice, sms"), ("second", "voice")), api_key=True)
 
 def write_tenants(directory: Path, ids: list[str]) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     for tenant_id in ids:
-        (directory / f"{tenant_id}.yaml").write_text(TENANT.format(id=tenant_id))
+        (directory / f"{tenant_id}.yaml").write_text(tenant_text(tenant_id))
 
 
 def closed(text: str, billing_end: str = "2026-10-15") -> str:
