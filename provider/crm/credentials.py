@@ -176,11 +176,12 @@ def _local_outputs(stack: str, work_dir: Path, passphrase: str | None) -> dict[s
 
 def stack_outputs(stack: str, *, source: str = "auto", work_dir: Path = REPO_ROOT,
                   passphrase: str | None = None) -> dict[str, Any]:
-    """The stack's outputs as plain data. source: pulumi (Automation API), local (engine-less state), or auto
-    (pulumi if on PATH, else local)."""
+    """The stack's outputs as plain data, whole numbers as ints. source: pulumi (Automation API), local
+    (engine-less state), or auto (pulumi if on PATH, else local)."""
     if source == "auto":
         source = "pulumi" if shutil.which("pulumi") else "local"
-    return _pulumi_outputs(stack, work_dir) if source == "pulumi" else _local_outputs(stack, work_dir, passphrase)
+    outputs = _pulumi_outputs(stack, work_dir) if source == "pulumi" else _local_outputs(stack, work_dir, passphrase)
+    return dict(_whole(outputs))
 
 
 def fleet_tenants(stack: str, *, source: str = "auto", work_dir: Path = REPO_ROOT,
@@ -223,7 +224,7 @@ def tenant_credentials(tenant_id: str, stack: str = "prod", *, source: str = "au
     return TenantCredentials(tenant_id, t["account_sid"], t["auth_token"], t["status"], t.get("api_key_sid"),
                              t.get("api_key_secret"), t.get("phone_numbers") or {},
                              auth_token_secondary=t.get("auth_token_secondary"), api_keys=_key_credentials(t),
-                             messaging=t.get("messaging"), sending_rules=_whole(t.get("sending_rules")),
+                             messaging=t.get("messaging"), sending_rules=t.get("sending_rules"),
                              voice=t.get("voice"))
 
 

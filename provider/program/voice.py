@@ -31,10 +31,9 @@ from .messaging import MessagingConfig
 
 
 def is_us_local(spec: PhoneNumberSpec) -> bool:
-    """CNAM registers US local numbers only (not toll-free, not Canadian)."""
-    if spec.search is not None:
-        return spec.search.country == "US" and spec.search.type == "local"
-    return number_kind({"number": spec.number}) == ("US", "local")
+    """CNAM registers US local numbers only (not toll-free, not Canadian): the kind validation reads too."""
+    search = {"country": spec.search.country, "type": spec.search.type} if spec.search else None
+    return number_kind({"search": search, "number": spec.number}) == ("US", "local")
 
 
 class TenantVoice:
@@ -43,6 +42,7 @@ class TenantVoice:
         voice = tenant.voice
         assert voice is not None and tenant.status != "closed"
         self.tenant, self.numbers = tenant, numbers
+        self.cnam_callers = [n for n in voice.callers if is_us_local(tenant.number(n))]
         business = tenant.business
         address = voice.emergency_address
         self.address = EmergencyAddress(f"{tenant.id}/emergency-address", EmergencyAddressArgs(
@@ -65,7 +65,7 @@ class TenantVoice:
                 profile_sid=a2p.profile.apply(lambda p: (p or {}).get("sid")) if shared and a2p else None,
                 callers={name: {"sid": numbers[name].sid, "phone_number": numbers[name].phone_number}
                          for name in voice.callers},
-                cnam_callers=[n for n in voice.callers if is_us_local(tenant.number(n))],
+                cnam_callers=self.cnam_callers,
                 shaken_stir=voice.shaken_stir,
                 voice_integrity=asdict(voice.voice_integrity) if voice.voice_integrity else None,
                 cnam=asdict(voice.cnam) if voice.cnam else None),
@@ -86,10 +86,9 @@ class TenantVoice:
             else pulumi.Output.from_input(None)
         declared = {"shaken_stir": voice.shaken_stir, "voice_integrity": voice.voice_integrity is not None,
                     "cnam": voice.cnam.display_name if voice.cnam else None}
-        cnam_callers = [n for n in names if is_us_local(self.tenant.number(n))]
         return pulumi.Output.all(pulumi.Output.all(*callers), trust_state, self.dialing.enabled).apply(
             lambda parts: voice_readout(dict(zip(names, parts[0], strict=True)), parts[1], parts[2], declared,
-                                        cnam_callers))
+                                        self.cnam_callers))
 
 
 def voice_readout(callers: dict[str, list[Any]], trust: list[Any] | None, dialing: list[str] | None,

@@ -54,7 +54,7 @@ def product_digest(kind: str, props: dict[str, Any]) -> str:
 def eligible(kind: str, props: dict[str, Any]) -> dict[str, str]:
     """number SID -> phone number of the callers the product takes (CNAM: the US local ones only)."""
     callers = props["callers"]
-    names = props.get("cnam_callers") or [] if kind == "cnam" else list(callers)
+    names = (props.get("cnam_callers") or []) if kind == "cnam" else list(callers)
     return {callers[n]["sid"]: callers[n]["phone_number"] for n in names if n in callers}
 
 

@@ -178,35 +178,37 @@ class DialingPermissionsProvider(TwilioProvider):
     def _voice(self, account_sid: str) -> Any:
         return self.session.client_in(account_sid).voice.v1.dialing_permissions
 
-    def _read(self, account_sid: str) -> dict[str, Any]:
-        voice = self._voice(account_sid)
-        countries = voice.countries.list(page_size=1000)
-        enabled = sorted(c.iso_code for c in countries if c.low_risk_numbers_enabled)
-        return {"enabled": enabled, "inherits": bool(voice.settings().fetch().dialing_permissions_inheritance),
+    @staticmethod
+    def _countries(voice: Any) -> list[Any]:
+        return list(voice.countries.list(page_size=1000))  # every country in one page
+
+    @staticmethod
+    def _read_back(voice: Any, countries: list[Any]) -> dict[str, Any]:
+        """What the outputs hold: the countries enabled, the high-risk ones, whether the parent is inherited."""
+        return {"enabled": sorted(c.iso_code for c in countries if c.low_risk_numbers_enabled),
+                "inherits": bool(voice.settings().fetch().dialing_permissions_inheritance),
                 "high_risk_enabled": sorted(c.iso_code for c in countries
                                             if c.high_risk_special_numbers_enabled or
-                                            c.high_risk_tollfraud_numbers_enabled),
-                "_all": {c.iso_code: {s: bool(getattr(c, s)) for s in SWITCHES} for c in countries}}
+                                            c.high_risk_tollfraud_numbers_enabled)}
 
     def _apply(self, props: dict[str, Any]) -> dict[str, Any]:
         args = DialingPermissionsArgs.from_props(props)
         voice = self._voice(args.account_sid)
         try:
             voice.settings().update(dialing_permissions_inheritance=False)
-            current = self._read(args.account_sid)["_all"]
             wanted = {iso: {SWITCHES[0]: True, SWITCHES[1]: bool(args.high_risk_special_numbers), SWITCHES[2]: False}
                       for iso in args.countries}
             updates = []
-            for iso, switches in sorted(current.items()):
-                target = wanted.get(iso, {s: False for s in SWITCHES})
-                if switches != target:
-                    updates.append({"iso_code": iso, **{s: "true" if v else "false" for s, v in target.items()}})
+            for country in sorted(self._countries(voice), key=lambda c: c.iso_code):
+                target = wanted.get(country.iso_code, {s: False for s in SWITCHES})
+                if {s: bool(getattr(country, s)) for s in SWITCHES} != target:
+                    updates.append({"iso_code": country.iso_code,
+                                    **{s: "true" if v else "false" for s, v in target.items()}})
             if updates:
                 voice.bulk_country_updates.create(update_request=json.dumps(updates))
-            read = self._read(args.account_sid)
+            read = self._read_back(voice, self._countries(voice))
         except Exception as error:
             raise explain(f"limit where {args.tenant_id} may call", error) from None
-        read.pop("_all")
         return {**props, **read}
 
     def create(self, props: dict[str, Any]) -> CreateResult:
@@ -217,12 +219,12 @@ class DialingPermissionsProvider(TwilioProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         try:
-            read = self._read(props["account_sid"])
+            voice = self._voice(props["account_sid"])
+            read = self._read_back(voice, self._countries(voice))
         except Exception as error:
             if is_not_found(error):
                 return self.gone()
             raise explain("read the dialing permissions", error) from None
-        read.pop("_all")
         return ReadResult(id_, {**props, **read})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
