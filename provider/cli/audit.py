@@ -21,10 +21,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
-    from rich.table import Table
 
     from ..audit import audit_findings, read_holdings
     from ..crm import fleet_tenants
+    from ..fitted_tables import Column, print_fitted
     from ..tenancy import ValidationPolicy, load_tenants
     from ..twilio_api import make_client
     from ..usage.job import UsageJobError, plain_failure, require_reachable, resolve_credentials
@@ -68,13 +68,12 @@ def run(args: argparse.Namespace) -> int:
                         f"{credentials.account_sid} is declared by a tenant file ({holdings.requests} requests).",
                         markup=False, highlight=False)
     else:
-        table = Table(title=f"What {credentials.account_sid} holds that no file declares, or misses "
-                            f"({len(findings)}; {total} USD a month at list price)")
-        for column in ("kind", "tenant", "sid", "what", "USD/month", "to do"):
-            table.add_column(column, overflow="fold", no_wrap=column in ("sid",))
-        for f in findings:
-            table.add_row(f.kind, f.tenant or "-", f.sid, f.description, str(f.monthly_cost_usd), f.what_to_do)
-        Console().print(table)
+        print_fitted(Console(), f"What {credentials.account_sid} holds that no file declares, or misses "
+                                f"({len(findings)}; {total} USD a month at list price)",
+                     [Column("sid"), Column("kind"), Column("tenant"), Column("what", prose=True),
+                      Column("USD/month", right=True), Column("to do", prose=True)],
+                     [[f.sid, f.kind, f.tenant or "-", f.description, str(f.monthly_cost_usd), f.what_to_do]
+                      for f in findings])
     for sid, notes in unread.items():
         err.print(f"note: {sid}: {'; '.join(notes)}", markup=False, highlight=False)
     return 1 if findings else 0

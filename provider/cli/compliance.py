@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
+
+from ..fitted_tables import Column, print_fitted
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -106,23 +106,7 @@ def run(args: argparse.Namespace) -> int:
         for row in found:
             print("| " + " | ".join(cell.replace("|", "\\|") for cell in _cells(row)) + " |")
     else:
-        console = Console()
-        title = f"messaging and voice registration, stack {args.stack} (as of the last refresh)"
-        if console.width >= WIDE_ENOUGH:
-            table = Table(title=title)
-            for header in HEADERS:  # prose wraps at spaces; statuses and names are kept whole
-                table.add_column(header, overflow="fold", no_wrap=header == "tenant")
-            for row in found:
-                table.add_row(*(escape(cell) for cell in _cells(row)))
-            console.print(table)
-        else:  # a narrow terminal: one block per tenant, lines wrapped at spaces, never inside a word
-            console.print(title, highlight=False)
-            for row in found:
-                cells = _cells(row)
-                console.print(f"[bold]{escape(cells[0])}[/]", highlight=False)
-                for header, cell in zip(HEADERS[1:], cells[1:], strict=True):
-                    console.print(f"  {escape(header)}: {escape(cell)}", highlight=False)
+        # prose wraps at spaces; a status, a name or a SID is never split (a narrow terminal gets blocks)
+        print_fitted(Console(), f"messaging and voice registration, stack {args.stack} (as of the last refresh)",
+                     [Column(header, prose=header != "tenant") for header in HEADERS], [_cells(row) for row in found])
     return 0
-
-
-WIDE_ENOUGH = 180  # below it the table's nine columns would break statuses and SIDs mid-word

@@ -3,6 +3,7 @@ as one line and an exit code, and the report written in the format asked for."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -64,10 +65,11 @@ def run_job(command: str, label: str, job: Callable[[Progress], T], err: Console
 
 def write_report(fmt: str, text: dict[str, Callable[[], str]], table: Callable[[Console], None],
                  table_width: int) -> None:
-    """`text[fmt]()` on stdout, or the rich table (as wide as the terminal, or `table_width` when piped)."""
+    """`text[fmt]()` on stdout, or the tables: as wide as the terminal (or COLUMNS), or `table_width` when piped
+    without COLUMNS, so a file gets whole tables."""
     if fmt in text:
         sys.stdout.write(text[fmt]())
     else:
         from rich.console import Console
 
-        table(Console(width=None if sys.stdout.isatty() else table_width))
+        table(Console(width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else table_width))

@@ -5,8 +5,8 @@ from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
+from ..fitted_tables import Column, print_fitted
 from ..localengine import Step, count_steps, describe_counts
 from ..localengine.state_store import reveal
 
@@ -42,19 +42,7 @@ def print_tenants(outputs: dict[str, Any], console: Console) -> None:
         numbers = [f"{name}: {n['phone_number']}" for name, n in sorted((t.get("phone_numbers") or {}).items())]
         rows.append((tenant_id, t.get("status") or "", t.get("account_sid") or "", numbers,
                      t.get("api_key_sid") or "-"))
-    headers = ("tenant", "status", "subaccount", "numbers", "API key")
-    widths = [max([len(h)] + [len(x) for row in rows for x in ([row[i]] if i != 3 else row[3] or ["-"])])
-              for i, h in enumerate(headers)]
-    if sum(widths) + 3 * len(widths) + 1 <= console.width:
-        table = Table(title=f"{len(tenants)} tenant(s)")
-        for header, width in zip(headers, widths, strict=True):
-            table.add_column(header, no_wrap=True, min_width=width)
-        for tenant_id, status, account, numbers, key in rows:
-            table.add_row(tenant_id, status, account, "\n".join(numbers) or "-", key)
-        console.print(table)
-        return
-    console.print(f"{len(tenants)} tenant(s)", highlight=False)
-    for tenant_id, status, account, numbers, key in rows:
-        console.print(f"[bold]{escape(tenant_id)}[/] ({escape(status)})", highlight=False)
-        for label, value in (("subaccount", account), ("API key", key), *(("number", n) for n in numbers)):
-            console.print(f"  {label}: {escape(value)}", highlight=False, soft_wrap=True)
+    print_fitted(console, f"{len(tenants)} tenant(s)",
+                 [Column(header) for header in ("tenant", "status", "subaccount", "numbers", "API key")],
+                 [[tenant_id, status, account, "\n".join(numbers) or "-", key]
+                  for tenant_id, status, account, numbers, key in rows])

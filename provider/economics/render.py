@@ -12,8 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 
+from ..fitted_tables import Column, print_fitted
 from ..usage.render import exact
 from ..usage.render import money as cents
 from .job import Economics
@@ -175,27 +175,18 @@ def to_markdown(report: Economics) -> str:
 
 def print_tables(report: Economics, console: Console) -> None:
     span = f"{report.months[0].month.label}..{report.months[-1].month.label}"
-    fleet = Table(title=f"Fleet by month, {span} ({report.currency})")
-    for header in FLEET_HEADERS:
-        fleet.add_column(header, justify="left" if header == "month" else "right")
-    for row in fleet_rows(report):
-        fleet.add_row(*row)
-    console.print(fleet)
-    tenants = Table(title="Tenants, negative or falling margin first")
-    for header in TENANT_HEADERS:
-        tenants.add_column(header, justify="left" if header in ("tenant", "status", "plan", "LTV",
-                                                                "CAC payback (months)") else "right",
-                           overflow="fold")
-    for entry in report.shown:
-        tenants.add_row(*tenant_row(entry))
-    console.print(tenants)
+    print_fitted(console, f"Fleet by month, {span} ({report.currency})",
+                 [Column(header, right=header != "month") for header in FLEET_HEADERS], fleet_rows(report))
+    print_fitted(console, "Tenants, negative or falling margin first",
+                 [Column(header, right=header not in ("tenant", "status", "plan", "LTV", "CAC payback (months)"),
+                         prose=header in ("LTV", "CAC payback (months)")) for header in TENANT_HEADERS],
+                 [tenant_row(entry) for entry in report.shown])
     if report.only is not None:
-        months = Table(title="Month by month")
-        for header in ("month", "tenant", "plan", "cost", "allocated", "revenue", "margin", "margin %"):
-            months.add_column(header, justify="left" if header in ("month", "tenant", "plan") else "right")
-        for line in _series_lines(report):
-            months.add_row(line.month.label, line.label, line.plan or "", cents(line.own_cost), cents(line.shared),
-                           cents(line.revenue or Decimal(0)), cents(line.margin), _pct(line.margin_pct))
-        console.print(months)
+        print_fitted(console, "Month by month",
+                     [Column(header, right=header not in ("month", "tenant", "plan"))
+                      for header in ("month", "tenant", "plan", "cost", "allocated", "revenue", "margin", "margin %")],
+                     [[line.month.label, line.label, line.plan or "", cents(line.own_cost), cents(line.shared),
+                       cents(line.revenue or Decimal(0)), cents(line.margin), _pct(line.margin_pct)]
+                      for line in _series_lines(report)])
     for sentence in sentences(report):
         console.print(sentence, markup=False, highlight=False)

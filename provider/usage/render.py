@@ -8,8 +8,8 @@ from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 
+from ..fitted_tables import Column, print_fitted
 from .report import CENT, Line, Report, margin_percent
 
 COST_PLACES = Decimal("0.0001")  # Twilio prices usage to four places
@@ -149,10 +149,6 @@ def reconciliation_sentence(report: Report) -> str:
 def print_table(report: Report, console: Console) -> None:
     title = f"Usage {report.period.label} ({report.currency})" + (" — in progress" if report.period.in_progress
                                                                     else "")
-    table = Table(title=title, show_footer=True, caption=fx_sentence(report) or None)
-    for header, footer in zip(_headers(report), _footer(report), strict=True):
-        table.add_column(header, footer=footer, justify="left" if header in ("tenant", "status") else "right",
-                         overflow="fold")
-    for line in report.shown:
-        table.add_row(*_cells(report, line))
-    console.print(table)
+    columns = [Column(header, right=header not in ("tenant", "status")) for header in _headers(report)]
+    print_fitted(console, title, columns, [_cells(report, line) for line in report.shown], footer=_footer(report),
+                 caption=fx_sentence(report) or None)
