@@ -66,6 +66,8 @@ def test_whole_lifecycle_of_the_example_tenants(project: Path, sandbox: SandboxS
     before = backend.last_seq
     second = up(project)
     assert set(second.counts) == {"same"} and not [r for r in backend.requests(before) if r.is_write]
+    refreshed = up(project, "refresh")  # what each resource reads back is what its create wrote: no false drift
+    assert not [s.urn.split("::")[-1] for s in refreshed.steps if s.detail == "drift"], refreshed.steps
 
     edit(project, "riverbend-pharmacy", "status_callback_method: GET", "status_callback_method: POST")
     before = backend.last_seq

@@ -121,7 +121,7 @@ class VoiceTrustFlow:
             raise a2p.RegistrationRefused(problem)
         profile = self._profile()
         if _under_review(profile) or not profile.get("sid"):
-            return self.state
+            return self.refreshed()  # the numbers just put on the profile are read back, as `refresh` would
         self._sync_profile_numbers(profile["sid"])
         if profile.get("status") == APPROVED:
             for kind in PRODUCTS:

@@ -94,7 +94,7 @@ class A2pRegistrationProvider(TwilioProvider):
         return {**props, **done, "next_steps": plan.steps(done, props), "attention": attention(done, props)}
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        outs = self._run(props, {})
+        outs = self._run(props, _state({}))  # every stage as `read` writes it ({} until made), so no false drift
         return CreateResult(f"a2p-{props['account_sid']}", outs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
