@@ -184,6 +184,11 @@ def test_cli_keeps_stdout_clean_and_exit_codes(world, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["reconciliation"]["reconciled"] is True
     assert "Reconciliation" in result.stderr
+    charted = tenantctl("usage", "--period", "2026-10", "--chart", "--mapping", "names", "--fx", "GBP=1.27",
+                        "--tenants", str(tmp_path / "tenants"), "--root", str(tmp_path / "repo"), cwd=tmp_path, env=env)
+    written = tmp_path / "repo" / ".tenantctl-reports" / "usage-2026-10-01..2026-10-31.png"
+    assert charted.returncode == 0 and str(written) in charted.stderr, charted.stderr
+    assert written.read_bytes()[:4] == b"\x89PNG" and not list(tmp_path.glob("*.png")), "never into the cwd unasked"
     future = tenantctl("usage", "--period", "2099-01", cwd=tmp_path, env=env)
     assert future.returncode == 2 and "in the future" in future.stderr and future.stdout == ""
     broken = tenantctl("usage", "--from", "2026-10-01", "--to", "nope", cwd=tmp_path, env=env)

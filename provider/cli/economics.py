@@ -23,8 +23,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="show only these tenants, with their months (repeatable)")
     parser.add_argument("--format", choices=("table", "csv", "json", "markdown"), default="table",
                         help="csv is the monthly series, one row per tenant and month; json has everything")
-    parser.add_argument("--chart", type=Path, metavar="FILE.png",
-                        help="also write a PNG: margin trend per tenant and CAC payback bars")
+    from .finance import add_chart_argument, add_finance_arguments  # rich is imported by the commands that draw
+
+    add_chart_argument(parser, "margin trend per tenant and CAC payback bars")
     parser.add_argument("--churn", type=_rate, metavar="RATE",
                         help="monthly churn for LTV, this run only (default: economics.yaml, else measured)")
     parser.add_argument("--shared-costs", choices=("exclude", "usage_share", "even"),
@@ -34,8 +35,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="closed months are kept here (default: .tenantctl-cache/usage under --root)")
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     parser.add_argument("--refetch", action="store_true", help="ask Twilio again for every month, then cache anew")
-    from .finance import add_finance_arguments  # rich is imported by the commands that draw, only
-
     add_finance_arguments(parser, "cost columns in csv/json (repeatable; default: calls, sms, phonenumbers)")
 
 
@@ -45,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     from ..economics import render
     from ..economics.job import DEFAULT_CACHE, EconomicsRequest, run_economics
     from ..usage.job import UsageJobError
-    from .finance import finance_options, run_job, write_report
+    from .finance import chart_path, finance_options, run_job, write_report
 
     err = Console(stderr=True, soft_wrap=True)
     root = args.root.resolve()
@@ -64,8 +63,9 @@ def run(args: argparse.Namespace) -> int:
                  lambda console: render.print_tables(report, console), 200)
     if args.chart:
         from ..economics.chart import write_chart
-        write_chart(report, args.chart)
-        err.print(f"chart written to {args.chart}", highlight=False)
+        chart = chart_path(args, f"economics-{report.months[0].month.label}..{report.months[-1].month.label}")
+        write_chart(report, chart)
+        err.print(f"chart written to {chart}", highlight=False, markup=False)
     if not report.reconciled:
         err.print(render.sentences(report)[0], style="bold red", markup=False, highlight=False)
         return 1

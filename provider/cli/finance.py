@@ -31,6 +31,25 @@ def add_finance_arguments(parser: argparse.ArgumentParser, categories_help: str)
     parser.add_argument("--root", type=Path, default=Path("."), help="directory holding Pulumi.yaml")
 
 
+CHART_DIR = Path(".tenantctl-reports")  # under --root; ignored by git, so a chart is never committed by accident
+_DEFAULT_CHART = Path("<default>")
+
+
+def add_chart_argument(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--chart", type=Path, nargs="?", const=_DEFAULT_CHART, metavar="FILE.png",
+                        help=f"also write a PNG: {what} (default file: {CHART_DIR}/<command>-<period>.png under "
+                             "--root; a relative FILE is from the current directory)")
+
+
+def chart_path(args: argparse.Namespace, name: str) -> Path:
+    """Where `--chart` writes: the file given, or `CHART_DIR/<name>.png` under --root (made if missing)."""
+    if args.chart != _DEFAULT_CHART:
+        return Path(args.chart)
+    folder = args.root.resolve() / CHART_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{name}.png"
+
+
 def finance_options(args: argparse.Namespace) -> FinanceOptions:
     """The shared options as the jobs take them (a bad --fx is a UsageJobError)."""
     from ..usage import DEFAULT_CATEGORIES

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -10,10 +9,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--from", dest="start", metavar="DATE", help="first day, YYYY-MM-DD")
     parser.add_argument("--to", dest="end", metavar="DATE", help="last day, YYYY-MM-DD (inclusive)")
     parser.add_argument("--format", choices=("table", "csv", "json", "markdown"), default="table")
-    parser.add_argument("--chart", type=Path, metavar="FILE.png", help="also write a PNG chart")
-    parser.add_argument("--tenant", action="append", dest="only", metavar="ID", help="show only these tenants")
-    from .finance import add_finance_arguments  # rich is imported by the commands that draw, only
+    from .finance import add_chart_argument, add_finance_arguments  # rich is imported by the commands that draw
 
+    add_chart_argument(parser, "cost and margin per tenant")
+    parser.add_argument("--tenant", action="append", dest="only", metavar="ID", help="show only these tenants")
     add_finance_arguments(parser, "cost columns (repeatable; default: calls, sms, phonenumbers; the rest is 'other')")
 
 
@@ -22,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
 
     from ..usage import render
     from ..usage.job import UsageJobError, UsageRequest, run_usage
-    from .finance import finance_options, run_job, write_report
+    from .finance import chart_path, finance_options, run_job, write_report
 
     err = Console(stderr=True, soft_wrap=True)
     try:
@@ -38,8 +37,9 @@ def run(args: argparse.Namespace) -> int:
                  lambda console: render.print_table(report, console), 160)
     if args.chart:
         from ..usage.chart import write_chart
-        write_chart(report, args.chart)
-        err.print(f"chart written to {args.chart}", highlight=False)
+        chart = chart_path(args, f"usage-{report.period.label}")
+        write_chart(report, chart)
+        err.print(f"chart written to {chart}", highlight=False, markup=False)
     sentence = render.reconciliation_sentence(report)
     if not report.reconciled:
         err.print(sentence, style="bold red", markup=False, highlight=False)
