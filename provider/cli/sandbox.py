@@ -14,7 +14,8 @@ from ..identifiers import ACCOUNT_SID, is_sid
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="the address to listen on (loopback: nothing outside "
                                                               "this machine reaches it)")
-    parser.add_argument("--port", type=int, default=0, help="0 picks a free port (default)")
+    parser.add_argument("--port", type=int, default=0,
+                        help="the port; 0 picks a free one (with --stack: its twilio:apiBaseUrl's port)")
     parser.add_argument("--state", type=Path, metavar="FILE", help="keep state in FILE: every write is journalled (FILE.journal, fsync) before it is answered, and "
                              "folded into FILE on a clean stop or when the journal outgrows it")
     parser.add_argument("--account-sid", help="parent account SID (AC + 32 hex); default: generated")
