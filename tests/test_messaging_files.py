@@ -77,12 +77,34 @@ def _northside(tmp_path: Path, change) -> Path:
     (lambda d: (d.update(hipaa=True), d["messaging"]["service"].update(inbound_method="GET")),
      "messaging.service.inbound_method", "23006"),
     (lambda d: d.update(sending_rules={"max_per_week": 5}), "sending_rules.max_per_week", "three a week"),
+    (lambda d: (d.update(hipaa=True), d["webhooks"].update(voice_url="https://twimlets.com/echo?Twiml=x")),
+     "webhooks.voice_url", "Twimlets, which Twilio does not list as HIPAA eligible"),
+    (lambda d: (d.update(hipaa=True), d["phone_numbers"][0].setdefault("webhooks", {}).update(
+        sms_url="https://channels.autopilot.twilio.com/v1/AC1/UA1/twilio-messaging")),
+     "phone_numbers[0].webhooks.sms_url", "Autopilot"),
+    (lambda d: (d.update(hipaa=True), d["messaging"]["service"].update(
+        inbound_url="https://webhooks.twilio.com/v1/Accounts/AC1/Proxy/KS1/Webhooks/Message")),
+     "messaging.service.inbound_url", "an unlisted Twilio product"),
 ])
 def test_lawful_texting_is_checked_before_anything_is_sent(tmp_path: Path, change, field: str, words: str) -> None:
     result = load_tenants([_northside(tmp_path, change)], ValidationPolicy(allow_private_hosts=True))
     found = {p.field: p for p in result.problems}
     assert field in found and words in found[field].message, result.problems
     assert found[field].line > 1, "located at the line to fix"
+
+
+def test_a_hipaa_tenant_may_hand_calls_and_messages_to_eligible_twilio_products(tmp_path: Path) -> None:
+    from provider.tenancy.hipaa_rules import CONFIGURED, ELIGIBLE
+
+    def eligible_targets(d) -> None:
+        d.update(hipaa=True)
+        d["webhooks"].update(voice_url="https://northside-1234.twil.io/voice",
+                             sms_url="https://webhooks.twilio.com/v1/Accounts/AC1/Flows/FW1")
+        d["messaging"]["service"].update(inbound_url="https://handler.twilio.com/twiml/EH1")
+
+    result = load_tenants([_northside(tmp_path, eligible_targets)], ValidationPolicy(allow_private_hosts=True))
+    assert result.ok, result.problems
+    assert set(CONFIGURED.values()) <= ELIGIBLE, "every product a tenant file configures is on Twilio's list"
 
 
 def test_the_crm_read_out_carries_the_sending_rules_and_the_hipaa_checklist(tmp_path: Path) -> None:

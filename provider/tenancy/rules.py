@@ -21,6 +21,7 @@ from ..naming import api_key_friendly_name
 from ..permissions import KNOWN_PERMISSIONS
 from ..prescription_terms import PASSING_WORDING, terms_in
 from .countries import country_issue, exact_number_issue
+from .hipaa_rules import hipaa_issues
 from .problems import PathPart, RuleIssue
 from .voice_rules import TOLL_FREE_PREFIXES, voice_issues
 
@@ -341,23 +342,7 @@ def file_issues(data: dict[str, Any], file_stem: str, policy: ValidationPolicy) 
         yield from voice_issues(data)
     yield from _shard_move_issues(data)
     if data.get("hipaa", policy.hipaa):  # the tenant's own, else the stack's default
-        yield from _hipaa_issues(data)
-
-
-def _hipaa_issues(data: dict[str, Any]) -> Iterator[RuleIssue]:
-    """What Twilio flags as incompatible with HIPAA message redaction, refused before anything is sent: inbound
-    webhooks by GET put message content in URLs and logs (23006)."""
-    why = "a HIPAA tenant's inbound messages must not arrive by GET (content in URLs and logs; Twilio 23006): use POST"
-    service = (data.get("messaging") or {}).get("service") or {}
-    if str(service.get("inbound_method", "")).upper() == "GET":
-        yield RuleIssue(("messaging", "service", "inbound_method"), why)
-    if str(service.get("fallback_method", "")).upper() == "GET":
-        yield RuleIssue(("messaging", "service", "fallback_method"), why)
-    for prefix, hooks in [(("webhooks",), data.get("webhooks") or {})] + [
-            (("phone_numbers", i, "webhooks"), n.get("webhooks") or {}) for i, n in enumerate(data.get("phone_numbers") or [])]:
-        for name in ("sms_method", "sms_fallback_method"):
-            if str(hooks.get(name, "")).upper() == "GET":
-                yield RuleIssue((*prefix, name), why)
+        yield from hipaa_issues(data)
 
 
 def _shard_move_issues(data: dict[str, Any]) -> Iterator[RuleIssue]:
