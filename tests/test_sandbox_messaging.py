@@ -21,6 +21,7 @@ from .support.trusthub import secondary_profile as _profile
 
 SAMPLES = ["Northside Pharmacy: your order is ready for pickup. Reply STOP to opt out.",
            "Northside Pharmacy: an item you asked us to prepare is ready. Reply STOP to opt out."]
+CONFIRMATION = "Northside Pharmacy: you will get pickup texts. Msg&data rates may apply. Reply STOP to opt out."
 CONSENT = {"opt_out_message": "Northside Pharmacy: you will get no more texts.",
            "help_message": "Northside Pharmacy: call (415) 555-0142 for help.", "opt_out_keywords": ["STOP", "END"],
            "help_keywords": ["HELP"], "subscriber_opt_in": True}
@@ -172,7 +173,7 @@ def test_toll_free_verification_with_list_parameters(tenant: tuple[Client, Any],
         "use_case_categories": ["ACCOUNT_NOTIFICATIONS", "CUSTOMER_CARE"],
         "use_case_summary": "Refill reminders and pickup notices to patients who opted in",
         "production_message_sample": SAMPLES[0], "opt_in_image_urls": ["https://northside.example/optin.png"],
-        "opt_in_type": "WEB_FORM", "message_volume": "1,000"}
+        "opt_in_type": "WEB_FORM", "message_volume": "1,000", "opt_in_confirmation_message": CONFIRMATION}
     assert _refused(lambda: client.messaging.v1.tollfree_verifications.create(
         tollfree_phone_number_sid=local.sid, **args)).status == 400  # not a toll-free number
     verification = client.messaging.v1.tollfree_verifications.create(
@@ -184,6 +185,26 @@ def test_toll_free_verification_with_list_parameters(tenant: tuple[Client, Any],
     rejected = client.messaging.v1.tollfree_verifications(verification.sid).fetch()
     assert rejected.status == "TWILIO_REJECTED" and "use_case_summary" in rejected.rejection_reason
     client.messaging.v1.tollfree_verifications(verification.sid).update(use_case_summary=args["use_case_summary"])
+    _advance(sandbox, 3)
+    assert client.messaging.v1.tollfree_verifications(verification.sid).fetch().status == "TWILIO_APPROVED"
+
+
+def test_a_toll_free_verification_without_its_opt_in_confirmation_is_rejected_naming_it(
+        tenant: tuple[Client, Any], sandbox: SandboxServer) -> None:
+    """As Twilio's reviewers: no OptInConfirmationMessage is a rejection (30540), fixed by an edit."""
+    client, account = tenant
+    toll_free = _buy(client, account.sid, "+18885550125")
+    verification = client.messaging.v1.tollfree_verifications.create(
+        tollfree_phone_number_sid=toll_free.sid, business_name="Northside Pharmacy LLC",
+        business_website="https://northside.example", notification_email="ops@northside.example",
+        use_case_categories=["ACCOUNT_NOTIFICATIONS"], production_message_sample=SAMPLES[0],
+        use_case_summary="Refill reminders and pickup notices to patients who opted in",
+        opt_in_image_urls=["https://northside.example/optin.png"], opt_in_type="WEB_FORM", message_volume="1,000")
+    _advance(sandbox, 3)
+    rejected = client.messaging.v1.tollfree_verifications(verification.sid).fetch()
+    assert (rejected.status, rejected.error_code) == ("TWILIO_REJECTED", 30540)
+    assert "OptInConfirmationMessage" in rejected.rejection_reason and rejected.edit_allowed
+    client.messaging.v1.tollfree_verifications(verification.sid).update(opt_in_confirmation_message=CONFIRMATION)
     _advance(sandbox, 3)
     assert client.messaging.v1.tollfree_verifications(verification.sid).fetch().status == "TWILIO_APPROVED"
 
@@ -276,7 +297,7 @@ def test_a_rejected_toll_free_verification_is_edited_only_within_its_window(
         "notification_email": "ops@northside.example", "use_case_categories": ["ACCOUNT_NOTIFICATIONS"],
         "use_case_summary": summary, "production_message_sample": SAMPLES[0],
         "opt_in_image_urls": ["https://northside.example/optin.png"], "opt_in_type": "WEB_FORM",
-        "message_volume": "1,000"}
+        "message_volume": "1,000", "opt_in_confirmation_message": CONFIRMATION}
     verification = client.messaging.v1.tollfree_verifications.create(tollfree_phone_number_sid=toll_free.sid,
                                                                       **args)
     _advance(sandbox, 3)

@@ -475,6 +475,10 @@ def _toll_free_consent_issues(data: dict[str, Any], toll_free: dict[str, Any]) -
                                            f"Word reminders without it, e.g. {PASSING_WORDING}")
     if "stop" not in str(toll_free.get("message_sample", "")).lower():
         yield RuleIssue((*path, "message_sample"), "must say how to opt out (\"Reply STOP to opt out\")")
+    if not toll_free.get("opt_in_confirmation_message"):
+        yield RuleIssue(path, "needs `opt_in_confirmation_message`: the text a patient receives on opting in (the "
+                              "brand, what they will get, \"Reply STOP to opt out, HELP for help\"); Twilio rejects a "
+                              "toll-free verification without it (30540)")
 
 
 def _credential_issues(data: dict[str, Any]) -> Iterator[RuleIssue]:

@@ -381,10 +381,15 @@ class Registration(Service):
     def _decide_tollfree(self, verification: TollfreeVerification) -> None:
         marked = reviews.marked_field(verification.fields)
         verification.date_submitted = self.clock.now()
-        verification.approved = marked is None
-        verification.rejection_reason = "" if marked is None else \
-            f"{marked} is not acceptable (sandbox: it contains {reviews.REJECT_MARK!r})"
-        verification.error_code = None if marked is None else 30509
+        verification.approved = marked is None and bool(verification.fields.get("opt_in_confirmation_message"))
+        if not verification.fields.get("opt_in_confirmation_message"):  # as Twilio's reviewers (30540)
+            verification.rejection_reason = ("Double opt-in confirmation message is required: OptInConfirmationMessage "
+                                             "is empty (the message sent to users after they opt in)")
+            verification.error_code = 30540
+        else:
+            verification.rejection_reason = "" if marked is None else \
+                f"{marked} is not acceptable (sandbox: it contains {reviews.REJECT_MARK!r})"
+            verification.error_code = None if marked is None else 30509
         # A rejection for a reason that allows no edit: a value carrying the final mark (see reviews.py).
         verification.editable = reviews.FINAL_MARK not in json.dumps(verification.fields)
 
