@@ -3,7 +3,6 @@ reconciles to the cent, the figures match hand computations, and closed months c
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -24,8 +23,7 @@ from provider.usage import PeriodError
 from provider.usage.job import UsageJobError
 
 from .cli import tenantctl
-from .contract import ContractChecker
-from .contract_proxy import ContractProxy
+from .support.finance import served_for_finance
 from .test_usage import expected_cost
 
 FIXTURES = Path(__file__).parent / "fixtures" / "economics"
@@ -48,37 +46,25 @@ def history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[S
     def create(tenant: str, name: str = "") -> None:
         sids[tenant] = client.api.v2010.accounts.create(friendly_name=name or f"tenant:{tenant}").sid
 
-    at(server, 2025, 11, 25)
-    create("legacy", "Legacy Pharmacy Co")
-    at(server, 2025, 12, 1)
-    create("delta-chemists")
-    at(server, 2025, 12, 3)
-    create("alpha-pharmacy")
-    client.api.v2010.accounts(sids["alpha-pharmacy"]).incoming_phone_numbers.create(area_code="415")
-    at(server, 2025, 12, 10)
-    create("charlie-rx")
-    at(server, 2026, 2, 5)
-    client.api.v2010.accounts(sids["delta-chemists"]).update(status="closed")
-    at(server, 2026, 3, 15)
-    create("bravo-drug")
-    client.api.v2010.accounts(sids["bravo-drug"]).incoming_phone_numbers.create(area_code="312")
-    at(server, 2026, 7, 1)
-    create("echo-apothecary")
-    at(server, 2026, 11, 11)
-    client.api.v2010.accounts(sids["charlie-rx"]).update(status="closed")
+    for (year, month, day), event, tenant, detail in HISTORY:
+        at(server, year, month, day)
+        if event == "create":
+            create(tenant, detail)
+        elif event == "buy":
+            client.api.v2010.accounts(sids[tenant]).incoming_phone_numbers.create(area_code=detail)
+        else:
+            client.api.v2010.accounts(sids[tenant]).update(status="closed")
     server.backend.clock.set(TODAY)
-    checker = ContractChecker()
-    proxy = ContractProxy(server.base_url, checker).start()  # every request and response judged by the spec
-    monkeypatch.setenv("TWILIO_ACCOUNT_SID", server.account_sid)
-    monkeypatch.setenv("TWILIO_AUTH_TOKEN", server.auth_token)
-    monkeypatch.setenv("TWILIO_API_BASE_URL", proxy.base_url)
-    shutil.copytree(FIXTURES, tmp_path / "tenants")
-    try:
+    with served_for_finance(server, FIXTURES, tmp_path, monkeypatch):
         yield server, sids
-    finally:
-        proxy.stop()
-        server.stop()
-    assert not checker.violations, checker.violations
+
+
+# (day, event, tenant, detail): the fleet's year, in order
+HISTORY = [((2025, 11, 25), "create", "legacy", "Legacy Pharmacy Co"), ((2025, 12, 1), "create", "delta-chemists", ""),
+           ((2025, 12, 3), "create", "alpha-pharmacy", ""), ((2025, 12, 3), "buy", "alpha-pharmacy", "415"),
+           ((2025, 12, 10), "create", "charlie-rx", ""), ((2026, 2, 5), "close", "delta-chemists", ""),
+           ((2026, 3, 15), "create", "bravo-drug", ""), ((2026, 3, 15), "buy", "bravo-drug", "312"),
+           ((2026, 7, 1), "create", "echo-apothecary", ""), ((2026, 11, 11), "close", "charlie-rx", "")]
 
 
 def request(tmp_path: Path, **overrides) -> EconomicsRequest:

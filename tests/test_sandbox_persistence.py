@@ -18,6 +18,16 @@ from .support.processes import stop
 SID = "AC" + "1" * 32
 
 
+def with_subaccounts(state: Path, count: int, prefix: str, seed: int) -> tuple[TwilioBackend, models.Principal,
+                                                                              Path]:
+    """A stand-in kept in `state` with `count` subaccounts made through its journal; and its journal's path."""
+    backend = TwilioBackend(seed=seed, state_file=state)
+    parent = models.Principal(backend.parent)
+    for i in range(count):
+        backend.create_subaccount(parent, f"tenant:{prefix}{i}")
+    return backend, parent, state.with_name(state.name + ".journal")
+
+
 def spawn(state: Path) -> tuple[subprocess.Popen[str], dict]:
     process = subprocess.Popen([sys.executable, "-m", "provider.cli", "sandbox", "--state", str(state),
                                 "--account-sid", SID, "--auth-token", "persist-token"], stdout=subprocess.PIPE,
@@ -54,11 +64,7 @@ def test_acknowledged_writes_survive_a_kill(tmp_path: Path) -> None:
 def test_compaction_folds_the_journal_and_loses_nothing(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(models, "JOURNAL_COMPACT_MIN_BYTES", 2_000)
     state = tmp_path / "state.json"
-    backend = TwilioBackend(seed=3, state_file=state)
-    parent = models.Principal(backend.parent)
-    for i in range(40):
-        backend.create_subaccount(parent, f"tenant:c{i}")
-    journal = state.with_name(state.name + ".journal")
+    backend, parent, journal = with_subaccounts(state, 40, "c", seed=3)
     assert not journal.exists() or journal.stat().st_size <= max(2_000, state.stat().st_size) + 2_000
     again = TwilioBackend(state_file=state)
     assert {f"tenant:c{i}" for i in range(40)} <= {a.friendly_name for a in again.accounts.values()}
@@ -67,11 +73,7 @@ def test_compaction_folds_the_journal_and_loses_nothing(tmp_path: Path, monkeypa
 
 def test_a_write_appends_only_the_accounts_it_touched(tmp_path: Path) -> None:
     state = tmp_path / "state.json"
-    backend = TwilioBackend(seed=4, state_file=state)
-    parent = models.Principal(backend.parent)
-    for i in range(300):
-        backend.create_subaccount(parent, f"tenant:w{i}")
-    journal = state.with_name(state.name + ".journal")
+    backend, parent, journal = with_subaccounts(state, 300, "w", seed=4)
     before = journal.stat().st_size if journal.exists() else 0
     backend.create_subaccount(parent, "tenant:one-more")
     after = journal.stat().st_size if journal.exists() else 0

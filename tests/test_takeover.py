@@ -27,6 +27,17 @@ def writes_since(sandbox: SandboxServer, seq: int) -> list:
     return [r for r in sandbox.backend.requests(seq) if r.is_write]
 
 
+def refused_without_a_write(root: Path, sandbox: SandboxServer, *words: str) -> None:
+    """Preview and up both refuse, naming every word, and send Twilio no write."""
+    for action in ("preview", "up"):
+        before = sandbox.backend.last_seq
+        with pytest.raises(Exception) as raised:
+            up(root, action)
+        message = str(raised.value)
+        assert all(word in message for word in words), message
+        assert writes_since(sandbox, before) == [], f"{action} changed nothing"
+
+
 def evil(root: Path, body: str) -> None:
     (root / "tenants" / "evil.yaml").write_text(f"id: evil\ndisplay_name: Evil\n{body}")
 
@@ -49,13 +60,7 @@ def test_a_new_file_cannot_adopt_and_close_another_tenants_subaccount(small_proj
     first = up(small_project)
     victim = tenants_of(first)["alpha"]
     evil(small_project, f"status: closed\nsubaccount_sid: {victim['account_sid']}\n")
-    for action in ("preview", "up"):
-        before = sandbox.backend.last_seq
-        with pytest.raises(Exception) as raised:
-            up(small_project, action)
-        message = str(raised.value)
-        assert "alpha" in message and "evil" in message and "tenants/alpha.yaml" in message, message
-        assert writes_since(sandbox, before) == [], f"{action} changed nothing"
+    refused_without_a_write(small_project, sandbox, "alpha", "evil", "tenants/alpha.yaml")
     account = sandbox.backend.accounts[victim["account_sid"]]
     assert account.status == "active" and account.friendly_name == "tenant:alpha"
 
@@ -65,13 +70,7 @@ def test_a_new_file_cannot_take_a_number_another_tenant_bought(small_project: Pa
     victim = tenants_of(first)["bravo"]
     number = victim["phone_numbers"]["main"]["phone_number"]
     evil(small_project, f'status: active\nphone_numbers:\n  - name: stolen\n    number: "{number}"\n')
-    for action in ("preview", "up"):
-        before = sandbox.backend.last_seq
-        with pytest.raises(Exception) as raised:
-            up(small_project, action)
-        message = str(raised.value)
-        assert number in message and "bravo" in message and "tenant:evil/stolen" in message, message
-        assert writes_since(sandbox, before) == []
+    refused_without_a_write(small_project, sandbox, number, "bravo", "tenant:evil/stolen")
     assert sandbox.backend.numbers[victim["phone_numbers"]["main"]["sid"]].account_sid == victim["account_sid"]
 
 
@@ -167,12 +166,7 @@ def test_a_file_cannot_take_another_tenants_bought_number_by_its_sid(small_proje
     path = small_project / "tenants" / "alpha.yaml"
     path.write_text(path.read_text().replace(
         "api_key:", f'  - name: taken\n    number: "{decoy}"\n    sid: {victim["sid"]}\napi_key:'))
-    for action in ("preview", "up"):
-        before = sandbox.backend.last_seq
-        with pytest.raises(Exception) as raised:
-            up(small_project, action)
-        assert "bravo" in str(raised.value) and victim["sid"] in str(raised.value), raised.value
-        assert writes_since(sandbox, before) == []
+    refused_without_a_write(small_project, sandbox, "bravo", victim["sid"])
     assert sandbox.backend.numbers[victim["sid"]].account_sid == first["bravo"]["account_sid"]
 
 

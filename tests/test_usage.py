@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -20,8 +19,7 @@ from provider.usage.job import UsageJobError, UsageRequest, run_usage
 
 from .cli import tenantctl
 from .conftest import EXAMPLES
-from .contract import ContractChecker
-from .contract_proxy import ContractProxy
+from .support.finance import served_for_finance
 
 CREATED = datetime(2026, 9, 10, 9, 0, tzinfo=UTC)
 OCTOBER = (date(2026, 10, 1), date(2026, 10, 31))
@@ -42,18 +40,8 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[San
     client.api.v2010.accounts(sids["sunrise-rx"]).update(status="closed")
     client.api.v2010.accounts(sids["harbor-drug"]).update(status="suspended")
     server.backend.clock.set(datetime(2026, 11, 5, 12, tzinfo=UTC))
-    checker = ContractChecker()
-    proxy = ContractProxy(server.base_url, checker).start()  # the report's own calls are judged by the spec too
-    monkeypatch.setenv("TWILIO_ACCOUNT_SID", server.account_sid)
-    monkeypatch.setenv("TWILIO_AUTH_TOKEN", server.auth_token)
-    monkeypatch.setenv("TWILIO_API_BASE_URL", proxy.base_url)
-    shutil.copytree(EXAMPLES, tmp_path / "tenants")
-    try:
+    with served_for_finance(server, EXAMPLES, tmp_path, monkeypatch):  # the report's calls judged by the spec too
         yield server, sids
-    finally:
-        proxy.stop()
-        server.stop()
-    assert not checker.violations, checker.violations
 
 
 def expected_cost(backend: TwilioBackend, sid: str, start: date, end: date) -> Decimal:
