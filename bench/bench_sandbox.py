@@ -30,7 +30,7 @@ from provider.sandbox import (
     TwilioBackend,  # noqa: E402
     inventory,  # noqa: E402
 )
-from provider.sandbox.models import Principal  # noqa: E402
+from provider.sandbox.api_v2010.models import Principal  # noqa: E402
 
 
 def throughput(requests: int, concurrency: int, seconds: float) -> dict:
@@ -52,10 +52,10 @@ def memory(subaccounts: int, numbers: int) -> dict:
     tracemalloc.start()
     backend = TwilioBackend(seed=1, demo_numbers=())
     parent = Principal(backend.parent)
-    accounts = [backend.create_subaccount(parent, f"tenant:t{i:04d}") for i in range(subaccounts)]
+    accounts = [backend.v2010.create_subaccount(parent, f"tenant:t{i:04d}") for i in range(subaccounts)]
     pool = inventory.search("US", "local", limit=numbers)
     for i, info in enumerate(pool):
-        backend.buy_number(accounts[i % subaccounts], phone_number=info.phone_number, area_code=None,
+        backend.v2010.buy_number(accounts[i % subaccounts], phone_number=info.phone_number, area_code=None,
                            settings={"voice_url": "https://crm.example.com/voice", "friendly_name": f"n{i}"})
     current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
@@ -70,8 +70,8 @@ def writes(tenants: int, state: Path | None) -> float:
     pool = inventory.search("US", "local", limit=tenants)
     start = time.perf_counter()
     for i, info in enumerate(pool):
-        account = backend.create_subaccount(parent, f"tenant:p{i:05d}")
-        backend.buy_number(account, phone_number=info.phone_number, area_code=None, settings={})
+        account = backend.v2010.create_subaccount(parent, f"tenant:p{i:05d}")
+        backend.v2010.buy_number(account, phone_number=info.phone_number, area_code=None, settings={})
     return time.perf_counter() - start
 
 

@@ -35,7 +35,7 @@ def test_a_closed_subaccount_answers_404_once_twilio_deleted_it(parent: Client, 
 
 def test_the_subaccount_cap_refuses_with_21480_and_closed_ones_count_until_deleted(
         parent: Client, sandbox: SandboxServer) -> None:
-    existing = sandbox.backend.subaccount_count(sandbox.backend.parent)
+    existing = sandbox.backend.v2010.subaccount_count(sandbox.backend.parent)
     sandbox.backend.max_subaccounts = existing + 2
     first = parent.api.v2010.accounts.create(friendly_name="tenant:one")
     parent.api.v2010.accounts.create(friendly_name="tenant:two")
@@ -74,7 +74,7 @@ def test_a_closed_tenant_stays_clean_after_twilio_deletes_its_subaccount(small_p
 
 def test_the_cap_is_reported_clearly_and_validate_warns_before_it(small_project: Path,
                                                                   sandbox: SandboxServer) -> None:
-    sandbox.backend.max_subaccounts = sandbox.backend.subaccount_count(sandbox.backend.parent) + 3
+    sandbox.backend.max_subaccounts = sandbox.backend.v2010.subaccount_count(sandbox.backend.parent) + 3
     before = sandbox.backend.last_seq
     with pytest.raises(Exception) as raised:
         deploy("up", root=small_project, stack="test", passphrase=PASSPHRASE)

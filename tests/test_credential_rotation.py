@@ -16,7 +16,7 @@ from provider.localengine import ApplyError, ProviderCallError
 from provider.localengine.deploy import deploy, state_path
 from provider.localengine.stack_lock import lock_path
 from provider.sandbox import SandboxServer
-from provider.sandbox.models import Principal
+from provider.sandbox.api_v2010.models import Principal
 from provider.stackfiles import write_stack_file
 from provider.twilio_api import make_client
 
@@ -287,7 +287,7 @@ def _parent_key_stack(project: Path, sandbox: SandboxServer, sid: str, secret: s
 def test_ci_may_use_a_main_key_and_a_standard_key_is_named_before_any_write(
         project: Path, sandbox: SandboxServer) -> None:
     parent = sandbox.backend.parent
-    standard = sandbox.backend.create_key(Principal(parent), parent, "ci standard")
+    standard = sandbox.backend.v2010.create_key(Principal(parent), parent, "ci standard")
     _parent_key_stack(project, sandbox, standard.sid, standard.secret)
     write(project, key("crm", 1))
     before = sandbox.backend.last_seq
@@ -296,7 +296,7 @@ def test_ci_may_use_a_main_key_and_a_standard_key_is_named_before_any_write(
     assert "is a Standard API key" in str(refused.value) and "only the Console creates Main keys" in str(refused.value)
     assert [r for r in sandbox.backend.requests(before) if r.is_write] == [], "nothing applied"
     assert standard.secret not in str(refused.value)
-    main = sandbox.backend.create_main_key(parent, "ci main")
+    main = sandbox.backend.v2010.create_main_key(parent, "ci main")
     _parent_key_stack(project, sandbox, main.sid, main.secret)
     up(project)
     assert works(sandbox, creds(project).account_sid, creds(project).auth_token)
@@ -308,7 +308,7 @@ def test_a_refused_parent_key_is_refused_on_every_call_not_only_the_first(sandbo
     from provider.twilio_api import MissingCredentials
 
     parent = sandbox.backend.parent
-    standard = sandbox.backend.create_key(Principal(parent), parent, "ci standard")
+    standard = sandbox.backend.v2010.create_key(Principal(parent), parent, "ci standard")
     session.use(None)
     try:
         session.configure({"twilio:accountSid": sandbox.account_sid, "twilio:apiKey": standard.sid,

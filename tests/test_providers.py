@@ -10,7 +10,7 @@ import pytest
 
 from provider.localengine import ApplyError, ProviderCallError, ProviderServer
 from provider.sandbox import SandboxServer
-from provider.sandbox.models import DEMO_PARENT_NUMBERS
+from provider.sandbox.api_v2010.models import DEMO_PARENT_NUMBERS
 
 from .contract import ContractChecker
 from .contract_proxy import ContractProxy

@@ -7,7 +7,7 @@ import pytest
 
 from provider.localengine import ApplyError, ProviderCallError, ProviderServer
 from provider.sandbox import Clock, FaultPlan, SandboxServer, TwilioBackend
-from provider.sandbox.models import DEMO_PARENT_NUMBERS
+from provider.sandbox.api_v2010.models import DEMO_PARENT_NUMBERS
 
 from .conftest import PINNED_NOW
 from .contract import ContractChecker

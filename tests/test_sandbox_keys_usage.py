@@ -9,7 +9,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
 from provider.sandbox import SandboxServer
-from provider.sandbox.models import DEMO_LEGACY_ACCOUNT_SID
+from provider.sandbox.api_v2010.models import DEMO_LEGACY_ACCOUNT_SID
 from provider.sandbox.usage import CATEGORIES as synthetic_categories
 from provider.sandbox.usage import NUMBER_MONTHLY_PRICE
 

@@ -71,7 +71,7 @@ def test_a_service_holds_at_most_400_numbers(tenant: tuple[Client, Any], sandbox
     backend = sandbox.backend
     numbers: list[Any] = []
     while len(numbers) < 401:  # senders must be able to text (21715): skip the voice-only lines of the block
-        bought = backend.buy_number(backend.accounts[account.sid], phone_number=None, area_code="415", settings={})
+        bought = backend.v2010.buy_number(backend.accounts[account.sid], phone_number=None, area_code="415", settings={})
         numbers += [bought] if bought.capabilities["sms"] else []
     for number in numbers[:400]:
         backend.messaging.add_service_number(backend.accounts[account.sid], service.sid, number.sid)
@@ -210,12 +210,12 @@ def test_a_toll_free_verification_without_its_opt_in_confirmation_is_rejected_na
 
 
 def test_registration_state_survives_a_restart(tmp_path: Any) -> None:
-    from provider.sandbox.models import TwilioBackend
+    from provider.sandbox import TwilioBackend
     state = tmp_path / "state.json"
     backend = TwilioBackend(seed=3, state_file=state)
-    sub = backend.create_subaccount(backend.authenticate(backend.parent_sid, backend.parent.auth_token), "t")
+    sub = backend.v2010.create_subaccount(backend.v2010.authenticate(backend.parent_sid, backend.parent.auth_token), "t")
     service = backend.messaging.create_service(sub, {"friendly_name": "svc"})
-    number = backend.buy_number(sub, phone_number=None, area_code="415", settings={})
+    number = backend.v2010.buy_number(sub, phone_number=None, area_code="415", settings={})
     backend.messaging.add_service_number(sub, service.sid, number.sid)
     again = TwilioBackend(state_file=state)  # replays the journal
     assert again.messaging.services[service.sid].friendly_name == "svc"

@@ -8,7 +8,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
 from provider.sandbox import SandboxServer
-from provider.sandbox.models import DEMO_PARENT_NUMBERS
+from provider.sandbox.api_v2010.models import DEMO_PARENT_NUMBERS
 
 from .conftest import Connect
 

@@ -9,7 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from provider.sandbox import TwilioBackend, models
+from provider.sandbox import TwilioBackend
+from provider.sandbox.api_v2010 import models
+from provider.sandbox.core import store
 from provider.twilio_api import make_client
 
 from .cli import REPO
@@ -24,7 +26,7 @@ def with_subaccounts(state: Path, count: int, prefix: str, seed: int) -> tuple[T
     backend = TwilioBackend(seed=seed, state_file=state)
     parent = models.Principal(backend.parent)
     for i in range(count):
-        backend.create_subaccount(parent, f"tenant:{prefix}{i}")
+        backend.v2010.create_subaccount(parent, f"tenant:{prefix}{i}")
     return backend, parent, state.with_name(state.name + ".journal")
 
 
@@ -62,7 +64,7 @@ def test_acknowledged_writes_survive_a_kill(tmp_path: Path) -> None:
 
 
 def test_compaction_folds_the_journal_and_loses_nothing(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(models, "JOURNAL_COMPACT_MIN_BYTES", 2_000)
+    monkeypatch.setattr(store, "JOURNAL_COMPACT_MIN_BYTES", 2_000)
     state = tmp_path / "state.json"
     backend, parent, journal = with_subaccounts(state, 40, "c", seed=3)
     assert not journal.exists() or journal.stat().st_size <= max(2_000, state.stat().st_size) + 2_000
@@ -75,6 +77,6 @@ def test_a_write_appends_only_the_accounts_it_touched(tmp_path: Path) -> None:
     state = tmp_path / "state.json"
     backend, parent, journal = with_subaccounts(state, 300, "w", seed=4)
     before = journal.stat().st_size if journal.exists() else 0
-    backend.create_subaccount(parent, "tenant:one-more")
+    backend.v2010.create_subaccount(parent, "tenant:one-more")
     after = journal.stat().st_size if journal.exists() else 0
     assert 0 < after - before < 2_000, "one account's records, not the whole state"

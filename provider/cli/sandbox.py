@@ -57,7 +57,7 @@ def _from_stack(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..sandbox import FaultPlan, SandboxServer, TwilioBackend
-    from ..sandbox.models import DEMO_PARENT_NUMBERS
+    from ..sandbox.api_v2010.models import DEMO_PARENT_NUMBERS
 
     if args.stack:
         from ..stackfiles import IncorrectPassphrase, StackConfigError

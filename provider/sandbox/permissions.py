@@ -1,4 +1,4 @@
-"""Twilio's permission names for Restricted keys, and the endpoints each one opens (by stand-in handler name)."""
+"""Twilio's permission names for Restricted keys (each route names the one it needs, in its folder's urls.py)."""
 from __future__ import annotations
 
 # Endpoints for account credentials and Main keys only (handler names).
@@ -11,27 +11,18 @@ ACCOUNT_ADMIN = frozenset({
 
 _NUMBERS = "/twilio/phone-numbers/incoming-phone-numbers"
 _TRIGGERS = "/twilio/usage/triggers"
-# The permission a Restricted key needs for each endpoint the stand-in serves (handler name -> permission).
-PERMISSION_FOR = {
-    "available_countries": "/twilio/phone-numbers/available-phone-numbers/read",
-    "available_country": "/twilio/phone-numbers/available-phone-numbers/read",
-    "available_numbers": "/twilio/phone-numbers/available-phone-numbers/read",
-    "list_numbers": f"{_NUMBERS}/read",
-    "fetch_number": f"{_NUMBERS}/read",
-    "buy_number": f"{_NUMBERS}/create",
-    "update_number": f"{_NUMBERS}/update",
-    "release_number": f"{_NUMBERS}/delete",
-    "usage_records": "/twilio/usage/records/read",
-    "list_triggers": f"{_TRIGGERS}/read",
-    "fetch_trigger": f"{_TRIGGERS}/read",
-    "create_trigger": f"{_TRIGGERS}/create",
-    "update_trigger": f"{_TRIGGERS}/update",
-    "delete_trigger": f"{_TRIGGERS}/delete",
-}
+AVAILABLE_NUMBERS_READ = "/twilio/phone-numbers/available-phone-numbers/read"
+NUMBERS_READ, NUMBERS_CREATE = f"{_NUMBERS}/read", f"{_NUMBERS}/create"
+NUMBERS_UPDATE, NUMBERS_DELETE = f"{_NUMBERS}/update", f"{_NUMBERS}/delete"
+USAGE_RECORDS_READ = "/twilio/usage/records/read"
+TRIGGERS_READ, TRIGGERS_CREATE = f"{_TRIGGERS}/read", f"{_TRIGGERS}/create"
+TRIGGERS_UPDATE, TRIGGERS_DELETE = f"{_TRIGGERS}/update", f"{_TRIGGERS}/delete"
+SERVED = frozenset({AVAILABLE_NUMBERS_READ, NUMBERS_READ, NUMBERS_CREATE, NUMBERS_UPDATE, NUMBERS_DELETE,
+                    USAGE_RECORDS_READ, TRIGGERS_READ, TRIGGERS_CREATE, TRIGGERS_UPDATE, TRIGGERS_DELETE})
 
 # Every permission a policy may name: the ones above plus products the stand-in does not serve yet (a key for the
 # CRM sends messages and places calls). A policy naming anything else is refused, as Twilio refuses it.
-GRANTABLE = frozenset(PERMISSION_FOR.values()) | frozenset({
+GRANTABLE = SERVED | frozenset({
     f"/twilio/messaging/messages/{action}" for action in ("create", "read", "update", "delete")
 }) | frozenset({f"/twilio/voice/calls/{action}" for action in ("create", "read", "update", "delete")}) | frozenset({
     "/twilio/voice/dialing-permissions/read", "/twilio/voice/dialing-permissions/update"})

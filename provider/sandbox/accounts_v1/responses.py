@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ..models import Account
-from ..responses import Call, Response
+from ..api_v2010.models import Account
+from ..core.http import Call, Response
 
 HOST = "accounts.twilio.com"
 ACCOUNTS_BASE = f"https://{HOST}"
@@ -23,18 +23,18 @@ def _token_json(account: Account, path: str) -> dict[str, Any]:
 
 def create_secondary_token(call: Call) -> Response:
     call.params.reject_unknown()
-    account = call.backend.create_secondary_token(call.principal)
+    account = call.backend.v2010.create_secondary_token(call.principal)
     return 201, {**_token_json(account, "/v1/AuthTokens/Secondary"),
                  "secondary_auth_token": account.secondary_auth_token}
 
 
 def delete_secondary_token(call: Call) -> Response:
     call.params.reject_unknown()
-    call.backend.delete_secondary_token(call.principal)
+    call.backend.v2010.delete_secondary_token(call.principal)
     return 204, None
 
 
 def promote_secondary_token(call: Call) -> Response:
     call.params.reject_unknown()
-    account = call.backend.promote_secondary_token(call.principal)
+    account = call.backend.v2010.promote_secondary_token(call.principal)
     return 200, {**_token_json(account, "/v1/AuthTokens/Promote"), "auth_token": account.auth_token}

@@ -11,10 +11,12 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import NotFound
+from .errors import NotFound
 
 if TYPE_CHECKING:
-    from ..models import Account, Clock, IncomingNumber, TwilioBackend
+    from ..api_v2010.models import Account, IncomingNumber
+    from ..backend import TwilioBackend
+    from .store import Clock
 
 
 class Events:
@@ -34,6 +36,8 @@ class Events:
 NUMBER_LEFT_ACCOUNT = "number left its account"  # (number sid): released, transferred, or its account closed
 ACCOUNT_CLOSED = "account closed"  # (account sid)
 SERVICE_DELETED = "messaging service deleted"  # (service sid)
+ROW_LOADED = "row loaded"  # (table name, row): restored from the state file or its journal
+ROW_DROPPED = "row dropped"  # (table name, row): replaced by a journal entry being replayed
 
 
 class Service:
@@ -51,6 +55,10 @@ class Service:
     @property
     def tables(self) -> dict[str, dict[str, Any]]:
         return self.store.tables
+
+    @property
+    def lists(self) -> dict[str, dict[str, list[Any]]]:
+        return self.store.lists
 
     @property
     def accounts(self) -> dict[str, Account]:

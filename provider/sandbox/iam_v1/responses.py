@@ -6,9 +6,9 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
-from ..exceptions import InvalidParameter
-from ..models import ApiKey
-from ..responses import Call, Response, rfc2822
+from ..api_v2010.models import ApiKey
+from ..core.errors import InvalidParameter
+from ..core.http import Call, Response, rfc2822
 
 HOST = "iam.twilio.com"
 IAM_BASE = f"https://{HOST}"
@@ -48,8 +48,8 @@ def iam_create_key(call: Call) -> Response:
         raise InvalidParameter("AccountSid is required")
     if key_type not in (None, "restricted"):
         raise InvalidParameter(f"KeyType must be restricted (or absent for a standard key), got {key_type!r}")
-    account = call.backend.target_account(call.principal, account_sid, write=True)
-    key = call.backend.create_key(call.principal, account, name, key_type or "standard", policy)
+    account = call.backend.v2010.target_account(call.principal, account_sid, write=True)
+    key = call.backend.v2010.create_key(call.principal, account, name, key_type or "standard", policy)
     return 201, {**_key_json(key), "secret": key.secret}
 
 
@@ -61,8 +61,8 @@ def iam_list_keys(call: Call) -> Response:
     p.reject_unknown()
     if not account_sid:
         raise InvalidParameter("AccountSid is required")
-    account = call.backend.target_account(call.principal, account_sid)
-    keys = call.backend.list_keys(call.principal, account)
+    account = call.backend.v2010.target_account(call.principal, account_sid)
+    keys = call.backend.v2010.list_keys(call.principal, account)
     chunk = keys[number * size:(number + 1) * size]
 
     def url(page_number: int) -> str:
@@ -79,21 +79,21 @@ def iam_list_keys(call: Call) -> Response:
 
 def iam_fetch_key(call: Call) -> Response:
     call.params.reject_unknown()
-    return 200, _key_json(call.backend.key_by_sid(call.principal, call.args["sid"]))
+    return 200, _key_json(call.backend.v2010.key_by_sid(call.principal, call.args["sid"]))
 
 
 def iam_update_key(call: Call) -> Response:
     name, policy = call.params.get("FriendlyName"), _policy_param(call)
     call.params.reject_unknown()
-    key = call.backend.key_by_sid(call.principal, call.args["sid"], write=True)
+    key = call.backend.v2010.key_by_sid(call.principal, call.args["sid"], write=True)
     account = call.backend.accounts[key.account_sid]
-    return 200, _key_json(call.backend.update_key(call.principal, account, key.sid, name, policy))
+    return 200, _key_json(call.backend.v2010.update_key(call.principal, account, key.sid, name, policy))
 
 
 def iam_delete_key(call: Call) -> Response:
     call.params.reject_unknown()
-    key = call.backend.key_by_sid(call.principal, call.args["sid"], write=True)
-    call.backend.delete_key(call.principal, call.backend.accounts[key.account_sid], key.sid)
+    key = call.backend.v2010.key_by_sid(call.principal, call.args["sid"], write=True)
+    call.backend.v2010.delete_key(call.principal, call.backend.accounts[key.account_sid], key.sid)
     return 204, None
 
 

@@ -1,7 +1,7 @@
 """Messaging v1 errors with Twilio's codes (the sender pool, A2P brands and campaigns, toll-free verification)."""
 from __future__ import annotations
 
-from ..exceptions import TwilioApiError
+from ..core.errors import TwilioApiError
 
 
 class NotSmsCapable(TwilioApiError):

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from ..core.service import NUMBER_LEFT_ACCOUNT, SERVICE_DELETED, Service
-from ..exceptions import (
+from ..core.errors import (
     InvalidParameter,
     NotFound,
     param_name,
 )
+from ..core.service import NUMBER_LEFT_ACCOUNT, SERVICE_DELETED, Service
 from .exceptions import (
     InvalidNumberSid,
     NotSmsCapable,
@@ -24,7 +24,8 @@ from .exceptions import (
 )
 
 if TYPE_CHECKING:
-    from ..models import Account, TwilioBackend
+    from ..api_v2010.models import Account
+    from ..backend import TwilioBackend
 
 MAX_SENDERS_PER_SERVICE = 400
 MAX_VALIDITY_PERIOD_S = 36000  # Twilio's ceiling (and default) for ValidityPeriod, in seconds
@@ -93,6 +94,9 @@ def checked_service_settings(settings: dict[str, Any]) -> dict[str, Any]:
         if attr == "friendly_name" and not 1 <= len(str(value)) <= 64:
             raise InvalidParameter("FriendlyName must be 1 to 64 characters")
     return settings
+
+
+TABLES: dict[str, type] = {"services": MessagingService, "service_numbers": ServiceNumber}
 
 
 class Messaging(Service):

@@ -14,14 +14,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .. import reviews, usage
-from ..core.service import ACCOUNT_CLOSED, SERVICE_DELETED, Service
-from ..exceptions import (
+from ..core.errors import (
     InvalidParameter,
     NotFound,
     NotReady,
     UnderReview,
     param_name,
 )
+from ..core.service import ACCOUNT_CLOSED, SERVICE_DELETED, Service
 from ..trusthub_v1.models import A2P_TRUST_PRODUCT_POLICY, SECONDARY_PROFILE_POLICY, Bundle, bundle_status
 from .exceptions import (
     BrandNotApproved,
@@ -32,7 +32,8 @@ from .exceptions import (
 )
 
 if TYPE_CHECKING:
-    from ..models import Account, TwilioBackend
+    from ..api_v2010.models import Account
+    from ..backend import TwilioBackend
 
 MAX_RESUBMISSIONS = 3
 EDIT_WINDOW = timedelta(days=7)  # Twilio: a rejected toll-free verification may be edited for 7 days
@@ -170,6 +171,9 @@ def prescription_terms_in(fields: dict[str, Any]) -> str:
 
     text = " ".join([*(fields.get("message_samples") or []), str(fields.get("description") or "")])
     return ", ".join(terms_in(text))
+
+
+TABLES: dict[str, type] = {"brands": Brand, "campaigns": Campaign, "tollfree": TollfreeVerification, "fees": Fee}
 
 
 class Registration(Service):

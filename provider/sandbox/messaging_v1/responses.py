@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..exceptions import InvalidParameter
-from ..responses import Call, Response
-from ..v1_responses import bool_param, iso, v1_page
+from ..core.errors import InvalidParameter
+from ..core.http import Call, Response, bool_param, iso, v1_page
 from .models import SERVICE_SETTINGS, MessagingService, ServiceNumber
 from .registration import Brand, Campaign, TollfreeVerification, review_status
 
@@ -15,7 +14,7 @@ BASE = f"https://{HOST}/v1"
 
 
 def _account(call: Call, write: bool = False) -> Any:
-    return call.backend.target_account(call.principal, call.principal.account.sid, write=write)
+    return call.backend.v2010.target_account(call.principal, call.principal.account.sid, write=write)
 
 
 # ---- services ----------------------------------------------------------------------------------------

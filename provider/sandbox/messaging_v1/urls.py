@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..responses import Call, Response
+from ..core.http import Call, Response
 from . import responses as m
 
 HOST = m.HOST

@@ -3,6 +3,6 @@
 the rest are 400 / 20001 invalid parameters. They live with the errors every API shares."""
 from __future__ import annotations
 
-from ..exceptions import InvalidParameter, NotFound, NotReady, UnderReview
+from ..core.errors import InvalidParameter, NotFound, NotReady, UnderReview
 
 __all__ = ["InvalidParameter", "NotFound", "NotReady", "UnderReview"]

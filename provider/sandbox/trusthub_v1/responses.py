@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..exceptions import InvalidParameter
-from ..responses import API, Call, Response, page, rfc2822
-from ..v1_responses import bool_param, iso, json_param, v1_page
-from .models import Address, Assignment, Bundle, ChannelEndpoint, Evaluation, bundle_status
+from ..core.errors import InvalidParameter
+from ..core.http import Call, Response, iso, json_param, v1_page
+from .models import Assignment, Bundle, ChannelEndpoint, Evaluation, bundle_status
 
 HOST = "trusthub.twilio.com"
 BASE = f"https://{HOST}/v1"
@@ -15,7 +14,7 @@ COLLECTION = {"customer_profile": "CustomerProfiles", "trust_product": "TrustPro
 
 
 def _account(call: Call, write: bool = False) -> Any:
-    return call.backend.target_account(call.principal, call.principal.account.sid, write=write)
+    return call.backend.v2010.target_account(call.principal, call.principal.account.sid, write=write)
 
 
 def _kind(call: Call) -> str:
@@ -226,47 +225,3 @@ def delete_item(call: Call) -> Response:
     call.params.reject_unknown()
     call.backend.trusthub.delete_item(_account(call, write=True), _table(call), call.args["sid"])
     return 204, None
-
-
-# ---- v2010 Addresses ---------------------------------------------------------------------------------
-_ADDRESS_PARAMS = (("customer_name", "CustomerName"), ("street", "Street"), ("city", "City"), ("region", "Region"),
-                   ("postal_code", "PostalCode"), ("iso_country", "IsoCountry"), ("friendly_name", "FriendlyName"),
-                   ("street_secondary", "StreetSecondary"))
-
-
-def address_json(a: Address) -> dict[str, Any]:
-    return {"account_sid": a.account_sid, "city": a.city, "customer_name": a.customer_name,
-            "date_created": rfc2822(a.date_created), "date_updated": rfc2822(a.date_updated),
-            "friendly_name": a.friendly_name or None, "iso_country": a.iso_country, "postal_code": a.postal_code,
-            "region": a.region, "sid": a.sid, "street": a.street, "street_secondary": a.street_secondary or None,
-            "uri": f"{API}/Accounts/{a.account_sid}/Addresses/{a.sid}.json", "emergency_enabled": a.emergency_enabled,
-            "validated": True, "verified": False}
-
-
-def create_address(call: Call) -> Response:
-    fields: dict[str, Any] = {attr: v for attr, name in _ADDRESS_PARAMS if (v := call.params.get(name)) is not None}
-    emergency = bool_param(call, "EmergencyEnabled")
-    bool_param(call, "AutoCorrectAddress")
-    call.params.reject_unknown()
-    if emergency:
-        fields["emergency_enabled"] = True
-    return 201, address_json(call.backend.trusthub.create_address(call.account(write=True), fields))
-
-
-def delete_address(call: Call) -> Response:
-    call.params.reject_unknown()
-    call.backend.trusthub.delete_address(call.account(write=True), call.args["sid"])
-    return 204, None
-
-
-def list_addresses(call: Call) -> Response:
-    name = call.params.get("CustomerName")
-    call.params.get("FriendlyName")
-    call.params.get("IsoCountry")
-    filters = call.params.filters("CustomerName", "FriendlyName", "IsoCountry")
-    return page(call, "addresses", call.backend.trusthub.list_addresses(call.account(), name), address_json, filters)
-
-
-def fetch_address(call: Call) -> Response:
-    call.params.reject_unknown()
-    return 200, address_json(call.backend.trusthub.fetch_address(call.account(), call.args["sid"]))

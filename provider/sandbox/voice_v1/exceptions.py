@@ -2,7 +2,7 @@
 400 / 20001 (the generic invalid-parameter code), as the stand-in's other APIs do."""
 from __future__ import annotations
 
-from ..exceptions import InvalidParameter
+from ..core.errors import InvalidParameter
 
 
 class InvalidUpdateRequest(InvalidParameter):

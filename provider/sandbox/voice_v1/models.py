@@ -18,7 +18,8 @@ import pycountry
 from .exceptions import InheritanceOn, InvalidUpdateRequest
 
 if TYPE_CHECKING:
-    from ..models import Account, TwilioBackend
+    from ..api_v2010.models import Account
+    from ..backend import TwilioBackend
 
 SWITCHES = ("low_risk_numbers_enabled", "high_risk_special_numbers_enabled", "high_risk_tollfraud_numbers_enabled")
 PARENT_DEFAULT_LOW_RISK = frozenset({"US", "CA", "GB", "MX", "DE", "FR", "AU"})

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..exceptions import InvalidParameter, NotFound
-from ..responses import Call, Response
-from ..v1_responses import bool_param, v1_page
+from ..core.errors import InvalidParameter, NotFound
+from ..core.http import Call, Response, bool_param, v1_page
 from .models import SWITCHES
 
 HOST = "voice.twilio.com"
@@ -16,7 +15,7 @@ _FILTERS = (("iso_code", "IsoCode"), ("country_code", "CountryCode"), (SWITCHES[
 
 
 def _account(call: Call, write: bool = False) -> Any:
-    return call.backend.target_account(call.principal, call.principal.account.sid, write=write)
+    return call.backend.v2010.target_account(call.principal, call.principal.account.sid, write=write)
 
 
 def country_json(country: dict[str, Any]) -> dict[str, Any]:

@@ -1,96 +1,56 @@
-"""State and rules of the Twilio stand-in: accounts, numbers, keys, usage triggers, usage, who may do what.
+"""REST API 2010-04-01 (api.twilio.com): accounts, phone numbers, emergency addresses on numbers, API keys, auth
+tokens (Accounts v1 acts on the same rows), usage triggers and usage records: the rows and Twilio's rules over them.
 
-No HTTP here: responses.py turns requests into calls on TwilioBackend and its results into Twilio JSON.
-Every public method takes the backend lock, so tests may read state from another thread while the
-server runs.
+The tables live in the store (`TABLES`, `LISTS`); the other APIs read accounts and numbers from it and hear through
+store events when a number leaves its account or an account closes.
 """
 from __future__ import annotations
 
-import json
-import os
-import random
 import re
-import string
-import tempfile
-import threading
-from collections import Counter, deque
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import inventory, records, usage
-from .core.service import ACCOUNT_CLOSED, NUMBER_LEFT_ACCOUNT, Events
+from .. import inventory, usage
+from ..core.errors import (
+    AccountNotActive,
+    InvalidParameter,
+    NotFound,
+    PermissionDenied,
+    Unauthenticated,
+    param_name,
+)
+from ..core.service import ACCOUNT_CLOSED, NUMBER_LEFT_ACCOUNT, ROW_DROPPED, ROW_LOADED, Service
+from ..permissions import GRANTABLE, MAX_POLICY_PERMISSIONS
 from .exceptions import (
     AccountClosed,
-    AccountNotActive,
     AddressRequired,
     BundleRequired,
     InvalidAreaCode,
-    InvalidParameter,
     InvalidPhoneNumber,
     InvalidStatus,
     NoNumbersInAreaCode,
     NoSecondaryAuthToken,
-    NotFound,
     NumberNotAvailable,
     ParentStatusChange,
-    PermissionDenied,
     SubaccountLimit,
     TransferNeedsBundle,
     TransferNeedsParentCredentials,
     TransferTargetUnrelated,
-    Unauthenticated,
-    param_name,
 )
-from .messaging_v1.models import Messaging, MessagingService, ServiceNumber
-from .messaging_v1.registration import Brand, Campaign, Fee, Registration, TollfreeVerification
-from .permissions import GRANTABLE, MAX_POLICY_PERMISSIONS
-from .trusthub_v1.models import (
-    Address,
-    Assignment,
-    Bundle,
-    ChannelEndpoint,
-    EndUser,
-    Evaluation,
-    SupportingDocument,
-    TrustHub,
-)
-from .voice_v1 import models as voice_v1
+
+if TYPE_CHECKING:
+    from ..backend import TwilioBackend
 
 ACCOUNT_STATUSES = ("active", "suspended", "closed")
 DELETED_AFTER_DAYS = 30  # Twilio deletes a closed subaccount this long after it was closed
-JOURNAL_COMPACT_MIN_BYTES = 1 << 20  # the --state journal is folded into a new snapshot past this size
 EMERGENCY_REGISTRATION = timedelta(hours=1)  # the stand-in's time to (un)register an emergency address
 DEFAULT_MAX_SUBACCOUNTS = 1000  # per parent, until Twilio raises it on request (error 21480 beyond)
 DEMO_PARENT_NUMBERS = ("+14155550100", "+13125550199")
 # A subaccount made before this repository existed, with a number, at fixed SIDs so a tenant file can adopt them.
 DEMO_LEGACY_ACCOUNT_SID = "AC1e9ac7" + "0" * 22 + "0001"
 DEMO_LEGACY_NUMBER = ("+16045550199", "PN1e9ac7" + "0" * 22 + "0001")
-
-
-class Clock:
-    """UTC now, which tests and the usage report's fixtures can pin or move."""
-
-    def __init__(self, fixed: datetime | None = None):
-        self._fixed = fixed
-        self._offset = timedelta(0)
-
-    def now(self) -> datetime:
-        base = self._fixed or datetime.now(UTC)
-        return (base + self._offset).replace(microsecond=0)
-
-    def today(self) -> date:
-        return self.now().date()
-
-    def set(self, moment: datetime) -> None:
-        self._fixed = moment.astimezone(UTC)
-        self._offset = timedelta(0)
-
-    def advance(self, delta: timedelta) -> None:
-        self._offset += delta
 
 
 @dataclass
@@ -189,22 +149,6 @@ class Principal:
     key: ApiKey | None = None
 
 
-@dataclass(frozen=True)
-class RequestRecord:
-    seq: int
-    method: str
-    path: str
-    status: int
-    account_sid: str | None
-    fault: str | None
-    at: str
-    query: str = ""  # the URL's query string: which dates a usage read asked for
-
-    @property
-    def is_write(self) -> bool:
-        return self.method in ("POST", "DELETE")
-
-
 @dataclass
 class UsageRecord:
     category: str
@@ -213,82 +157,27 @@ class UsageRecord:
     amount: usage.Amount
 
 
-# The store's own tables (v2010), as attributes of the backend, and the services' tables (in `backend.tables`):
-# name -> row type, rows keyed by SID. Persistence reads and writes exactly these.
-STORE_TABLES: dict[str, type] = {"accounts": Account, "numbers": IncomingNumber, "keys": ApiKey,
-                                 "triggers": UsageTrigger}
-TABLES: dict[str, type] = {
-    "addresses": Address, "bundles": Bundle, "end_users": EndUser, "documents": SupportingDocument,
-    "assignments": Assignment, "evaluations": Evaluation, "services": MessagingService,
-    "service_numbers": ServiceNumber, "brands": Brand, "campaigns": Campaign, "tollfree": TollfreeVerification,
-    "fees": Fee, "channel_endpoints": ChannelEndpoint, **voice_v1.TABLES,
-}
+# v2010's tables in the store: name -> row type (rows keyed by SID); per-account lists: number ownership periods.
+TABLES: dict[str, type] = {"accounts": Account, "numbers": IncomingNumber, "keys": ApiKey, "triggers": UsageTrigger}
+LISTS: dict[str, type] = {"ownership": usage.Ownership}
 
 
-class TwilioBackend:
-    """The store every emulated API shares (accounts, numbers, keys, usage: v2010's state and rules) and the
-    services over it, one per Twilio API: `trusthub`, `messaging`, `registration`, `voice`."""
+class Api2010(Service):
+    """The 2010 API's rules over the store's accounts, numbers, keys and triggers."""
 
-    def __init__(self, *, seed: int | None = None, clock: Clock | None = None,
-                 account_sid: str | None = None, auth_token: str | None = None,
-                 state_file: Path | None = None, demo_numbers: Iterable[str] = DEMO_PARENT_NUMBERS,
-                 demo_legacy: bool = False,
-                 log_limit: int = 100_000, max_subaccounts: int = DEFAULT_MAX_SUBACCOUNTS):
-        self.lock = threading.RLock()
-        self._snapshot_bytes = 0
-        self._journal_bytes = 0
-        self.clock = clock or Clock()
-        self.max_subaccounts = max_subaccounts
-        self._rng = random.Random(seed)
-        self.accounts: dict[str, Account] = {}
-        self.numbers: dict[str, IncomingNumber] = {}
+    def __init__(self, store: TwilioBackend):
+        super().__init__(store)
         self.number_by_e164: dict[str, str] = {}
-        self.keys: dict[str, ApiKey] = {}
-        self.triggers: dict[str, UsageTrigger] = {}
-        self.ownership: dict[str, list[usage.Ownership]] = {}
-        self.tables: dict[str, dict[str, Any]] = {name: {} for name in TABLES}
-        self.log: deque[RequestRecord] = deque(maxlen=log_limit)
-        self.counters: Counter[str] = Counter()
-        self._seq = 0
-        self.state_file = state_file
-        self.events = Events()
-        self.trusthub = TrustHub(self)
-        self.messaging = Messaging(self)
-        self.registration = Registration(self)
-        self.voice = voice_v1.DialingPermissions(self)
-        if state_file is not None and state_file.exists():
-            self._restore(json.loads(state_file.read_text()))
-            self._snapshot_bytes = state_file.stat().st_size
-            if account_sid and account_sid not in self.accounts:
-                raise ValueError(f"state file {state_file} has no account {account_sid}")
-            self.parent_sid = account_sid or next(a.sid for a in self.accounts.values() if a.is_parent)
-            self.trusthub.seed_primary_profile()  # state files written before Trust Hub existed have none
-            return
-        parent = self._new_account("Sandbox parent account", owner=None, sid=account_sid, token=auth_token)
-        self.parent_sid = parent.sid
-        for number in demo_numbers:
-            self._buy(parent, number)
-        if demo_legacy:
-            legacy = self._new_account("Legacy Pharmacy Co", parent, sid=DEMO_LEGACY_ACCOUNT_SID)
-            bought = self._buy(legacy, DEMO_LEGACY_NUMBER[0])
-            self._rekey_number(bought, DEMO_LEGACY_NUMBER[1])
-        self.trusthub.seed_primary_profile()
-        self._persist()
+        store.events.subscribe(ROW_LOADED, self._indexed)
+        store.events.subscribe(ROW_DROPPED, self._unindexed)
 
-    # ---- identifiers -------------------------------------------------------------------------------
-    def new_sid(self, prefix: str) -> str:
-        return self._sid(prefix)
+    def _indexed(self, table: str, row: Any) -> None:
+        if table == "numbers":
+            self.number_by_e164[row.phone_number] = row.sid
 
-    def _sid(self, prefix: str) -> str:
-        return f"{prefix}{self._rng.getrandbits(128):032x}"
-
-    def _secret(self, length: int = 32) -> str:
-        alphabet = string.ascii_letters + string.digits
-        return "".join(self._rng.choice(alphabet) for _ in range(length))
-
-    @property
-    def parent(self) -> Account:
-        return self.accounts[self.parent_sid]
+    def _unindexed(self, table: str, row: Any) -> None:
+        if table == "numbers":
+            self.number_by_e164.pop(row.phone_number, None)
 
     # ---- auth --------------------------------------------------------------------------------------
     def authenticate(self, username: str | None, password: str | None) -> Principal:
@@ -296,7 +185,7 @@ class TwilioBackend:
             if not username or password is None:
                 raise Unauthenticated()
             if username.startswith("SK"):
-                key = self.keys.get(username)
+                key = self.tables["keys"].get(username)
                 if key is None or key.secret != password:
                     raise Unauthenticated()
                 account = self.accounts[key.account_sid]
@@ -333,7 +222,7 @@ class TwilioBackend:
                      token: str | None = None) -> Account:
         now = self.clock.now()
         sid = sid or self._sid("AC")
-        account = Account(sid=sid, friendly_name=friendly_name, auth_token=token or f"{self._rng.getrandbits(128):032x}",
+        account = Account(sid=sid, friendly_name=friendly_name, auth_token=token or f"{self.store.rng.getrandbits(128):032x}",
                           owner_account_sid=owner.sid if owner else sid, status="active", date_created=now,
                           date_updated=now, status_log=[(now.date(), "active")])
         self.accounts[sid] = account
@@ -346,8 +235,8 @@ class TwilioBackend:
             name = friendly_name or f"SubAccount Created at {self.clock.now():%Y-%m-%d %I:%M %p}"
             _check_length("FriendlyName", name, 64)
             existing = self.subaccount_count(principal.account)
-            if existing >= self.max_subaccounts:
-                raise SubaccountLimit(existing, self.max_subaccounts)
+            if existing >= self.store.max_subaccounts:
+                raise SubaccountLimit(existing, self.store.max_subaccounts)
             account = self._new_account(name, principal.account)
             self._persist(account.sid)
             return account
@@ -399,7 +288,7 @@ class TwilioBackend:
                 if status == "closed":
                     for number in [n for n in self.numbers.values() if n.account_sid == account.sid]:
                         self._release(number)
-                    self.events.emit(ACCOUNT_CLOSED, account.sid)  # its campaigns go with it: no monthly fees
+                    self.store.events.emit(ACCOUNT_CLOSED, account.sid)  # its campaigns go with it: no monthly fees
             account.date_updated = now
             self._persist(account.sid)
             return account
@@ -530,7 +419,7 @@ class TwilioBackend:
                 today = self.clock.today()
                 self._end_ownership(number, today)
                 # the service and the Trust Hub assignments stay with the account they belong to
-                self.events.emit(NUMBER_LEFT_ACCOUNT, number.sid)
+                self.store.events.emit(NUMBER_LEFT_ACCOUNT, number.sid)
                 number.emergency_address_sid, number.emergency_status = "", "Inactive"  # its address stays behind
                 number.account_sid = transfer_to
                 self._start_ownership(number, today)
@@ -611,16 +500,16 @@ class TwilioBackend:
 
     def _release(self, number: IncomingNumber) -> None:
         self._end_ownership(number, self.clock.today())
-        self.events.emit(NUMBER_LEFT_ACCOUNT, number.sid)
+        self.store.events.emit(NUMBER_LEFT_ACCOUNT, number.sid)
         del self.numbers[number.sid]
         del self.number_by_e164[number.phone_number]
 
     def _start_ownership(self, number: IncomingNumber, day: date) -> None:
-        self.ownership.setdefault(number.account_sid, []).append(
+        self.lists["ownership"].setdefault(number.account_sid, []).append(
             usage.Ownership(number.account_sid, number.phone_number, number.number_type, day, None))
 
     def _end_ownership(self, number: IncomingNumber, day: date) -> None:
-        held = self.ownership.get(number.account_sid, [])
+        held = self.lists["ownership"].get(number.account_sid, [])
         for i, owned in enumerate(held):
             if owned.phone_number == number.phone_number and owned.end is None:
                 held[i] = usage.Ownership(owned.account_sid, owned.phone_number, owned.number_type, owned.start, day)
@@ -635,9 +524,9 @@ class TwilioBackend:
             if friendly_name is not None:
                 _check_length("FriendlyName", friendly_name, 64)
             key = ApiKey(sid=self._sid("SK"), account_sid=account.sid, friendly_name=friendly_name or "",
-                         secret=self._secret(), date_created=now, date_updated=now, key_type=key_type,
+                         secret=self.store.secret(), date_created=now, date_updated=now, key_type=key_type,
                          policy=_checked_policy(key_type, policy))
-            self.keys[key.sid] = key
+            self.tables["keys"][key.sid] = key
             self._persist(account.sid)
             return key
 
@@ -646,15 +535,15 @@ class TwilioBackend:
         return self.create_key(Principal(account), account, friendly_name, key_type="main")
 
     def list_keys(self, principal: Principal, account: Account) -> list[ApiKey]:
-        return self._of_account(self.keys, account)
+        return self._of_account(self.tables["keys"], account)
 
     def fetch_key(self, principal: Principal, account: Account, sid: str) -> ApiKey:
-        return self._owned(self.keys, account, sid, "Keys")
+        return self._owned(self.tables["keys"], account, sid, "Keys")
 
     def key_by_sid(self, principal: Principal, sid: str, *, write: bool = False) -> ApiKey:
         """IAM v1 names keys by SID alone: the caller must be the key's account or its parent."""
         with self.lock:
-            key = self.keys.get(sid)
+            key = self.tables["keys"].get(sid)
             if key is None:
                 raise NotFound(f"/v1/Keys/{sid}")
             self.target_account(principal, key.account_sid, write=write)
@@ -677,7 +566,7 @@ class TwilioBackend:
         """A deleted key stops authenticating at once."""
         with self.lock:
             key = self.fetch_key(principal, account, sid)
-            del self.keys[key.sid]
+            del self.tables["keys"][key.sid]
             self._persist(account.sid)
 
     # ---- auth tokens (Accounts v1: they act on the account that authenticated) ----------------------
@@ -687,7 +576,7 @@ class TwilioBackend:
             if account.secondary_auth_token is not None:
                 raise InvalidParameter("A secondary Auth Token already exists for this account; delete or promote "
                                        "it first")
-            account.secondary_auth_token = f"{self._rng.getrandbits(128):032x}"
+            account.secondary_auth_token = f"{self.store.rng.getrandbits(128):032x}"
             account.date_updated = self.clock.now()
             self._persist(account.sid)
             return account
@@ -741,17 +630,17 @@ class TwilioBackend:
                 callback_url=fields["callback_url"] or "", callback_method=method, trigger_value=trigger_value,
                 usage_category=fields["usage_category"] or "", recurring=recurring, trigger_by=trigger_by,
                 date_created=now, date_updated=now)
-            self.triggers[trigger.sid] = trigger
+            self.tables["triggers"][trigger.sid] = trigger
             self._persist(account.sid)
             return trigger
 
     def list_triggers(self, account: Account, *, recurring: str | None, trigger_by: str | None,
                       usage_category: str | None) -> list[UsageTrigger]:
-        return self._of_account(self.triggers, account, recurring=recurring, trigger_by=trigger_by,
+        return self._of_account(self.tables["triggers"], account, recurring=recurring, trigger_by=trigger_by,
                                 usage_category=usage_category)
 
     def fetch_trigger(self, account: Account, sid: str) -> UsageTrigger:
-        return self._owned(self.triggers, account, sid, "Usage/Triggers")
+        return self._owned(self.tables["triggers"], account, sid, "Usage/Triggers")
 
     def update_trigger(self, account: Account, sid: str, fields: dict[str, str | None]) -> UsageTrigger:
         with self.lock:
@@ -772,7 +661,7 @@ class TwilioBackend:
 
     def delete_trigger(self, account: Account, sid: str) -> None:
         with self.lock:
-            del self.triggers[self.fetch_trigger(account, sid).sid]
+            del self.tables["triggers"][self.fetch_trigger(account, sid).sid]
             self._persist(account.sid)
 
     # ---- usage records -----------------------------------------------------------------------------
@@ -790,7 +679,7 @@ class TwilioBackend:
             start = max(start or first, first)
             end = min(end or today, today)
             buckets: dict[tuple[date, date], dict[str, usage.Amount]] = {}
-            charges = {acc.sid: self.registration.charges_of(acc.sid) for acc in accounts}
+            charges = {acc.sid: self.store.registration.charges_of(acc.sid) for acc in accounts}
             for day in usage.days(start, end):
                 key = _bucket(day, granularity, start, end)
                 bucket = buckets.setdefault(key, {c: usage.ZERO for c in usage.CATEGORIES})
@@ -798,7 +687,7 @@ class TwilioBackend:
                     if day < acc.date_created.date():
                         continue
                     status = acc.status_on(day)
-                    daily = usage.daily_usage(acc.sid, day, status == "active", self.ownership.get(acc.sid, ()),
+                    daily = usage.daily_usage(acc.sid, day, status == "active", self.lists["ownership"].get(acc.sid, ()),
                                               charges.get(acc.sid, ()))
                     for cat, amount in daily.items():
                         bucket[cat] = bucket[cat] + amount
@@ -808,155 +697,6 @@ class TwilioBackend:
                     if category is None or cat == category:
                         records.append(UsageRecord(cat, b_start, b_end, amounts[cat]))
             return records
-
-    # ---- observability -----------------------------------------------------------------------------
-    def record_request(self, method: str, path: str, status: int, account_sid: str | None,
-                       fault: str | None = None, query: str = "") -> None:
-        with self.lock:
-            self._seq += 1
-            record = RequestRecord(self._seq, method, path, status, account_sid, fault, self.clock.now().isoformat(),
-                                   query)
-            self.log.append(record)
-            self.counters["requests"] += 1
-            self.counters[f"{method} {status}"] += 1
-            if record.is_write and 200 <= status < 300:
-                self.counters["writes"] += 1
-            if fault:
-                self.counters[f"fault {fault}"] += 1
-
-    def requests(self, since: int = 0) -> list[RequestRecord]:
-        with self.lock:
-            return [r for r in self.log if r.seq > since]
-
-    @property
-    def last_seq(self) -> int:
-        with self.lock:
-            return self._seq
-
-    # ---- persistence -------------------------------------------------------------------------------
-    def _store_tables(self) -> dict[str, dict[str, Any]]:
-        """The store's own rows (v2010) by table name; with the services' `tables`, everything persisted."""
-        return {"accounts": self.accounts, "numbers": self.numbers, "keys": self.keys, "triggers": self.triggers}
-
-    def snapshot(self) -> dict[str, Any]:
-        with self.lock:
-            return {
-                "version": 1,
-                "parent_sid": self.parent_sid,
-                **{name: [records.plain(row) for row in rows.values()] for name, rows in self._store_tables().items()},
-                "ownership": [records.plain(o) for held in self.ownership.values() for o in held],
-                **{name: [records.plain(row) for row in rows.values()] for name, rows in self.tables.items()},
-            }
-
-    @staticmethod
-    def _owner(row: Any) -> str:
-        """The account a row belongs to (an account belongs to itself)."""
-        return row.account_sid if hasattr(row, "account_sid") else row.sid
-
-    def _account_records(self, sids: Iterable[str]) -> dict[str, Any]:
-        """Everything that belongs to these accounts: what one write can have changed."""
-        wanted = set(sids)
-        every = {**self._store_tables(), **self.tables}
-        return {
-            "sids": sorted(wanted),
-            **{name: [records.plain(row) for row in rows.values() if self._owner(row) in wanted]
-               for name, rows in every.items()},
-            "ownership": [records.plain(o) for sid in sorted(wanted) for o in self.ownership.get(sid, ())],
-        }
-
-    def _restore(self, state: dict[str, Any]) -> None:
-        self._load_records(state)
-        journal = self._journal_path()
-        if journal is not None and journal.exists():
-            for line in journal.read_text().splitlines():
-                try:
-                    entry = json.loads(line)
-                except ValueError:
-                    break  # a write torn by a crash: it was never acknowledged
-                self._replace_accounts(entry)
-        self._rng = random.Random(os.urandom(16))
-
-    def _replace_accounts(self, entry: dict[str, Any]) -> None:
-        """Journal replay: the accounts' records become exactly the entry's (idempotent, so replays are safe)."""
-        sids = set(entry["sids"])
-        for table in [*self._store_tables().values(), *self.tables.values()]:
-            for key in [k for k, row in table.items() if self._owner(row) in sids]:
-                if table is self.numbers:
-                    self.number_by_e164.pop(table[key].phone_number, None)
-                del table[key]
-        for sid in sids:
-            self.ownership.pop(sid, None)
-        self._load_records(entry)
-
-    def _load_records(self, state: dict[str, Any]) -> None:
-        """One path for every table: rows by the table list (absent tables: state written before they existed)."""
-        every: dict[str, tuple[type, dict[str, Any]]] = {
-            **{name: (cls, self._store_tables()[name]) for name, cls in STORE_TABLES.items()},
-            **{name: (cls, self.tables[name]) for name, cls in TABLES.items()}}
-        for name, (cls, table) in every.items():
-            for row in state.get(name, ()):
-                loaded: Any = records.load(cls, row)
-                table[loaded.sid] = loaded
-                if table is self.numbers:
-                    self.number_by_e164[loaded.phone_number] = loaded.sid
-        for o in state.get("ownership", ()):
-            owned = records.load(usage.Ownership, o)
-            self.ownership.setdefault(owned.account_sid, []).append(owned)
-
-    def _journal_path(self) -> Path | None:
-        return None if self.state_file is None else self.state_file.with_name(self.state_file.name + ".journal")
-
-    def persist(self, *account_sids: str) -> None:
-        """What a service folder calls after a write (see `_persist`)."""
-        self._persist(*account_sids)
-
-    def _persist(self, *account_sids: str) -> None:
-        """Durable before the answer goes out, O(1) amortized: a write appends the records of the accounts it
-        touched to a journal (fsync); when the journal outgrows the snapshot, a new snapshot replaces both.
-        A crash loses nothing acknowledged: replay applies the journal, entry by entry, onto the snapshot."""
-        journal = self._journal_path()
-        if journal is None:
-            return
-        if not account_sids or not self.state_file.exists():  # type: ignore[union-attr]
-            self._compact()
-            return
-        line = json.dumps(self._account_records(account_sids), separators=(",", ":")) + "\n"
-        with open(journal, "a") as handle:
-            handle.write(line)
-            handle.flush()
-            os.fsync(handle.fileno())
-            self._journal_bytes = handle.tell()
-        if self._journal_bytes > max(JOURNAL_COMPACT_MIN_BYTES, self._snapshot_bytes):
-            self._compact()
-
-    def close(self) -> None:
-        """On a clean stop, fold the journal into the snapshot (a crash instead leaves it for replay)."""
-        with self.lock:
-            journal = self._journal_path()
-            if journal is not None and journal.exists():
-                self._compact()
-
-    def _compact(self) -> None:
-        """The whole state, atomically (temp file, fsync, rename), then an empty journal."""
-        assert self.state_file is not None
-        data = json.dumps(self.snapshot(), separators=(",", ":"))
-        directory = self.state_file.resolve().parent
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".sandbox-state-")
-        try:
-            with os.fdopen(fd, "w") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.state_file)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        self._snapshot_bytes = len(data)
-        journal = self._journal_path()
-        if journal is not None:
-            journal.unlink(missing_ok=True)  # replaying it onto the new snapshot would change nothing either
-        self._journal_bytes = 0
 
 
 def _bucket(day: date, granularity: str, start: date, end: date) -> tuple[date, date]:

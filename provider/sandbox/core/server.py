@@ -14,8 +14,10 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
-from . import authz, urls
-from .exceptions import (
+from .. import urls
+from ..backend import TwilioBackend
+from . import auth
+from .errors import (
     InvalidParameter,
     MethodNotAllowed,
     NotFound,
@@ -27,9 +29,8 @@ from .exceptions import (
     Unauthenticated,
 )
 from .faults import FaultPlan
+from .http import Call, Params
 from .limits import DEFAULT_MAX_IN_FLIGHT, InFlightLimit
-from .models import TwilioBackend
-from .responses import Call, Params
 
 MAX_BODY_BYTES = 64 * 1024
 ADMIN_PREFIX = "/__sandbox/"
@@ -84,7 +85,7 @@ class SandboxApp:
         if not user:
             return None
         try:
-            principal = self.backend.authenticate(user, password)
+            principal = self.backend.v2010.authenticate(user, password)
         except TwilioApiError:
             return None
         return principal.key.account_sid if principal.key is not None else principal.account.sid
@@ -139,7 +140,7 @@ class SandboxApp:
                 raise ServerError("Internal Server Error (injected)")
             if fault == "503":
                 raise ServiceUnavailable("Service Unavailable (injected)")
-            principal = self.backend.authenticate(*_basic_auth(request.headers.get("Authorization")))
+            principal = self.backend.v2010.authenticate(*_basic_auth(request.headers.get("Authorization")))
             account_sid = principal.account.sid
             host = request.headers.get("X-Forwarded-Host", urls.API_HOST)
             route = urls.resolve(request.path, host)
@@ -151,7 +152,7 @@ class SandboxApp:
             if handler is None:
                 raise MethodNotAllowed(f"Method {request.method} not allowed on {request.path}; "
                                        f"allowed: {', '.join(sorted(methods))}")
-            authz.authorize(principal, handler, request.path)
+            auth.authorize(principal, handler, request.path)
             params = {name: request.query.getall(name) for name in request.query.keys()}
             if request.method in ("POST", "DELETE") and request.can_read_body:
                 if request.content_type not in ("application/x-www-form-urlencoded", "application/octet-stream", ""):
@@ -181,7 +182,7 @@ class SandboxApp:
     async def admin(self, request: web.Request) -> web.Response:
         """Observability and control for tests and benchmarks; needs the parent's credentials."""
         try:
-            principal = self.backend.authenticate(*_basic_auth(request.headers.get("Authorization")))
+            principal = self.backend.v2010.authenticate(*_basic_auth(request.headers.get("Authorization")))
             if principal.account.sid != self.backend.parent_sid or principal.key is not None:
                 raise Unauthenticated()
         except TwilioApiError as error:
@@ -222,7 +223,7 @@ class SandboxApp:
         if action == "main-keys" and request.method == "POST":
             # The Console's "create API key, type Main": the only way Twilio makes one.
             data = await _json_object(request)
-            main = self.backend.create_main_key(self.backend.parent, str(data.get("friendly_name") or "Main key"))
+            main = self.backend.v2010.create_main_key(self.backend.parent, str(data.get("friendly_name") or "Main key"))
             return _json(201, {"sid": main.sid, "secret": main.secret, "key_type": main.key_type})
         if action == "limits" and request.method == "POST":
             data = await _json_object(request)

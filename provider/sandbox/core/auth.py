@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .exceptions import AuthorizationFailed, PermissionDenied
-from .models import Principal
-from .permissions import ACCOUNT_ADMIN, PERMISSION_FOR
-from .urls import SERVICE_PERMISSIONS
+from ..api_v2010.models import Principal
+from ..permissions import ACCOUNT_ADMIN
+from ..urls import SERVICE_PERMISSIONS
+from .errors import AuthorizationFailed, PermissionDenied
 
 
 def authorize(principal: Principal, handler: Callable[..., object], path: str) -> None:
@@ -26,7 +26,7 @@ def authorize(principal: Principal, handler: Callable[..., object], path: str) -
         if name in ACCOUNT_ADMIN:
             raise PermissionDenied(f"Standard API keys cannot access {path}; use a Main key or the auth token")
         return
-    needed: str | None = PERMISSION_FOR.get(name) or SERVICE_PERMISSIONS.get(name)
+    needed: str | None = SERVICE_PERMISSIONS.get(name)
     if needed is None or needed not in key.policy:
         what = f"permission {needed}" if needed else "a permission restricted keys can be granted"
         raise AuthorizationFailed(f"Authorization Failed: the restricted API key {key.sid} lacks {what} "

@@ -1,97 +1,17 @@
-"""HTTP in and out for the stand-in: Twilio's parameter names in, Twilio's JSON and paging envelope out."""
+"""REST API 2010-04-01 on the wire: its parameters in, Twilio's JSON for accounts, numbers, keys, triggers and
+usage records out, in its paging envelope."""
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from email.utils import format_datetime
+from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
 
-from . import inventory, usage
-from .exceptions import InvalidParameter, NotFound
-from .inventory import NumberInfo
-from .models import Account, ApiKey, IncomingNumber, Principal, TwilioBackend, UsageRecord, UsageTrigger
-
-API = "/2010-04-01"
-Response = tuple[int, dict[str, Any] | None]
-
-
-class Params:
-    """Request parameters by Twilio name; whatever a handler did not take is an error, as at Twilio."""
-
-    def __init__(self, values: dict[str, list[str]]):
-        self._values = {name: list(given) for name, given in values.items()}
-        self._taken: set[str] = set()
-
-    def get(self, name: str) -> str | None:
-        """The one value of a scalar parameter; given twice, it is an error (only list parameters repeat)."""
-        given = self.repeated(name)
-        if len(given) > 1:
-            raise InvalidParameter(f"Parameter {name} was given more than once")
-        return given[0] if given else None
-
-    def repeated(self, name: str) -> list[str]:
-        """Every value of a list parameter, sent as repeated keys (MessageSamples=a&MessageSamples=b)."""
-        self._taken.add(name)
-        return list(self._values.get(name, []))
-
-    def bool(self, name: str, default: bool) -> bool:
-        value = self.get(name)
-        if value is None:
-            return default
-        if value.lower() not in ("true", "false"):
-            raise InvalidParameter(f"{name} must be true or false, got {value!r}")
-        return value.lower() == "true"
-
-    def int(self, name: str, default: int, lo: int, hi: int) -> int:
-        value = self.get(name)
-        if value is None:
-            return default
-        if not value.isdigit() or not lo <= int(value) <= hi:
-            raise InvalidParameter(f"{name} must be a whole number from {lo} to {hi}, got {value!r}")
-        return int(value)
-
-    def date(self, name: str, today: date) -> date | None:
-        value = self.get(name)
-        if value is None or value == "":
-            return None
-        relative = re.fullmatch(r"([+-])([0-9]{1,5})days", value)  # Twilio's documented offsets: -30days, +30days
-        if relative:
-            days = int(relative.group(2))
-            return today - timedelta(days=days) if relative.group(1) == "-" else today + timedelta(days=days)
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            raise InvalidParameter(f"{name} must be a date as YYYY-MM-DD, got {value!r}") from None
-
-    def reject_unknown(self) -> None:
-        unknown = sorted(set(self._values) - self._taken)
-        if unknown:
-            raise InvalidParameter(f"Unknown parameter(s): {', '.join(unknown)}")
-
-    def filters(self, *names: str) -> dict[str, str]:
-        """The given query filters that were present, in a stable order, for page URIs."""
-        return {n: self._values[n][0] for n in names if n in self._values}
-
-
-@dataclass
-class Call:
-    backend: TwilioBackend
-    principal: Principal
-    method: str
-    path: str
-    args: dict[str, str]
-    params: Params
-
-    def account(self, write: bool = False) -> Account:
-        return self.backend.target_account(self.principal, self.args["account"], write=write)
-
-
-# ---- rendering ---------------------------------------------------------------------------------------
-def rfc2822(moment: datetime | None) -> str | None:
-    return format_datetime(moment) if moment else None
+from .. import inventory, usage
+from ..backend import TwilioBackend
+from ..core.errors import InvalidParameter, NotFound
+from ..core.http import API, Call, Params, Response, bool_param, page, rfc2822
+from ..inventory import NumberInfo
+from .addresses import Address
+from .models import Account, ApiKey, IncomingNumber, UsageRecord, UsageTrigger
 
 
 def account_json(a: Account) -> dict[str, Any]:
@@ -121,7 +41,7 @@ def number_json(n: IncomingNumber, backend: TwilioBackend | None = None) -> dict
     """`backend` gives the emergency address's registration status on its clock (without: as last settled)."""
     def url(value: str) -> str | None:
         return value or None
-    emergency_status = backend.emergency_address_status(n) if backend is not None else (
+    emergency_status = backend.v2010.emergency_address_status(n) if backend is not None else (
         "registered" if n.emergency_address_sid else "unregistered")
     return {
         "account_sid": n.account_sid,
@@ -235,56 +155,27 @@ def record_json(account_sid: str, r: UsageRecord, as_of: datetime) -> dict[str, 
     }
 
 
-def page(call: Call, key: str, items: list[Any], render: Callable[[Any], dict[str, Any]],
-         filters: dict[str, str]) -> Response:
-    """Twilio's paging envelope: relative *_page_uri fields and exactly one list key."""
-    size = call.params.int("PageSize", 50, 1, 1000)
-    number = call.params.int("Page", 0, 0, 10**9)
-    call.params.get("PageToken")
-    call.params.reject_unknown()
-    start = number * size
-    chunk = items[start:start + size]
-
-    def uri(page_number: int, token: bool) -> str:
-        query = {**filters, "PageSize": str(size), "Page": str(page_number)}
-        if token:
-            query["PageToken"] = f"PA{page_number}"
-        return f"{call.path}?{urlencode(query)}"
-
-    return 200, {
-        "first_page_uri": uri(0, False),
-        "end": start + len(chunk) - 1 if chunk else 0,
-        "previous_page_uri": uri(number - 1, True) if number > 0 else None,
-        key: [render(item) for item in chunk],
-        "uri": uri(number, number > 0),
-        "page_size": size,
-        "start": start,
-        "next_page_uri": uri(number + 1, True) if start + size < len(items) else None,
-        "page": number,
-    }
-
-
 # ---- accounts ----------------------------------------------------------------------------------------
 def create_account(call: Call) -> Response:
     name = call.params.get("FriendlyName")
     call.params.reject_unknown()
-    return 201, account_json(call.backend.create_subaccount(call.principal, name))
+    return 201, account_json(call.backend.v2010.create_subaccount(call.principal, name))
 
 
 def list_accounts(call: Call) -> Response:
-    accounts = call.backend.list_accounts(call.principal, call.params.get("FriendlyName"), call.params.get("Status"))
+    accounts = call.backend.v2010.list_accounts(call.principal, call.params.get("FriendlyName"), call.params.get("Status"))
     return page(call, "accounts", accounts, account_json, call.params.filters("FriendlyName", "Status"))
 
 
 def fetch_account(call: Call) -> Response:
     call.params.reject_unknown()
-    return 200, account_json(call.backend.fetch_account(call.principal, call.args["sid"]))
+    return 200, account_json(call.backend.v2010.fetch_account(call.principal, call.args["sid"]))
 
 
 def update_account(call: Call) -> Response:
     name, status = call.params.get("FriendlyName"), call.params.get("Status")
     call.params.reject_unknown()
-    return 200, account_json(call.backend.update_account(call.principal, call.args["sid"], name, status))
+    return 200, account_json(call.backend.v2010.update_account(call.principal, call.args["sid"], name, status))
 
 
 # ---- available numbers -------------------------------------------------------------------------------
@@ -333,7 +224,7 @@ def available_numbers(call: Call) -> Response:
     for name in _SEARCH_IGNORED:
         p.get(name)
     p.reject_unknown()
-    found = call.backend.available_numbers(call.args["country"], _TYPES[call.args["type"]], area_code=area_code,
+    found = call.backend.v2010.available_numbers(call.args["country"], _TYPES[call.args["type"]], area_code=area_code,
                                            contains=contains, require=require, limit=limit)
     # One page only, as at Twilio: a search answers with its best matches, never a cursor.
     return 200, {
@@ -375,7 +266,7 @@ def buy_number(call: Call) -> Response:
     settings = _number_settings(call.params)
     call.params.reject_unknown()
     number_type = _TYPES.get(call.args.get("type", ""))
-    number = call.backend.buy_number(account, phone_number=phone_number, area_code=area_code, settings=settings,
+    number = call.backend.v2010.buy_number(account, phone_number=phone_number, area_code=area_code, settings=settings,
                                      number_type=number_type, address_sid=address_sid, bundle_sid=bundle_sid)
     return 201, (_typed_number_json if number_type else number_json)(number)
 
@@ -383,7 +274,7 @@ def buy_number(call: Call) -> Response:
 def list_numbers(call: Call) -> Response:
     account = call.account()
     number_type = _TYPES.get(call.args.get("type", ""))
-    numbers = call.backend.list_numbers(account, phone_number=call.params.get("PhoneNumber"),
+    numbers = call.backend.v2010.list_numbers(account, phone_number=call.params.get("PhoneNumber"),
                                         friendly_name=call.params.get("FriendlyName"), number_type=number_type)
     call.params.get("Beta")
     call.params.get("Origin")
@@ -394,7 +285,7 @@ def list_numbers(call: Call) -> Response:
 
 def fetch_number(call: Call) -> Response:
     call.params.reject_unknown()
-    return 200, number_json(call.backend.fetch_number(call.account(), call.args["sid"]), call.backend)
+    return 200, number_json(call.backend.v2010.fetch_number(call.account(), call.args["sid"]), call.backend)
 
 
 def update_number(call: Call) -> Response:
@@ -405,13 +296,13 @@ def update_number(call: Call) -> Response:
                                             ("emergency_status", "EmergencyStatus"))
                  if (v := call.params.get(name)) is not None}
     call.params.reject_unknown()
-    number = call.backend.update_number(call.principal, account, call.args["sid"], settings, transfer_to, emergency)
+    number = call.backend.v2010.update_number(call.principal, account, call.args["sid"], settings, transfer_to, emergency)
     return 200, number_json(number, call.backend)
 
 
 def release_number(call: Call) -> Response:
     call.params.reject_unknown()
-    call.backend.release_number(call.account(write=True), call.args["sid"])
+    call.backend.v2010.release_number(call.account(write=True), call.args["sid"])
     return 204, None
 
 
@@ -419,28 +310,28 @@ def release_number(call: Call) -> Response:
 def create_key(call: Call) -> Response:
     name = call.params.get("FriendlyName")
     call.params.reject_unknown()
-    return 201, key_json(call.backend.create_key(call.principal, call.account(write=True), name), with_secret=True)
+    return 201, key_json(call.backend.v2010.create_key(call.principal, call.account(write=True), name), with_secret=True)
 
 
 def list_keys(call: Call) -> Response:
-    keys = call.backend.list_keys(call.principal, call.account())
+    keys = call.backend.v2010.list_keys(call.principal, call.account())
     return page(call, "keys", keys, key_json, {})
 
 
 def fetch_key(call: Call) -> Response:
     call.params.reject_unknown()
-    return 200, key_json(call.backend.fetch_key(call.principal, call.account(), call.args["sid"]))
+    return 200, key_json(call.backend.v2010.fetch_key(call.principal, call.account(), call.args["sid"]))
 
 
 def update_key(call: Call) -> Response:
     name = call.params.get("FriendlyName")
     call.params.reject_unknown()
-    return 200, key_json(call.backend.update_key(call.principal, call.account(write=True), call.args["sid"], name))
+    return 200, key_json(call.backend.v2010.update_key(call.principal, call.account(write=True), call.args["sid"], name))
 
 
 def delete_key(call: Call) -> Response:
     call.params.reject_unknown()
-    call.backend.delete_key(call.principal, call.account(write=True), call.args["sid"])
+    call.backend.v2010.delete_key(call.principal, call.account(write=True), call.args["sid"])
     return 204, None
 
 
@@ -467,7 +358,7 @@ def usage_records(call: Call) -> Response:
         }[kind]
     if start and end and start > end:
         raise InvalidParameter("StartDate must not be after EndDate")
-    records = backend.usage_records(account, start=start, end=end, category=category,
+    records = backend.v2010.usage_records(account, start=start, end=end, category=category,
                                     include_subaccounts=include, granularity=granularity)
     as_of = backend.clock.now()
     filters = p.filters("Category", "StartDate", "EndDate", "IncludeSubaccounts")
@@ -478,7 +369,7 @@ def create_trigger(call: Call) -> Response:
     account = call.account(write=True)
     fields = _trigger_fields(call.params, create=True)
     call.params.reject_unknown()
-    return 201, trigger_json(call.backend.create_trigger(account, fields))
+    return 201, trigger_json(call.backend.v2010.create_trigger(account, fields))
 
 
 def _trigger_fields(params: Params, create: bool) -> dict[str, str | None]:
@@ -491,24 +382,68 @@ def _trigger_fields(params: Params, create: bool) -> dict[str, str | None]:
 
 def list_triggers(call: Call) -> Response:
     p = call.params
-    triggers = call.backend.list_triggers(call.account(), recurring=p.get("Recurring"),
+    triggers = call.backend.v2010.list_triggers(call.account(), recurring=p.get("Recurring"),
                                           trigger_by=p.get("TriggerBy"), usage_category=p.get("UsageCategory"))
     return page(call, "usage_triggers", triggers, trigger_json, p.filters("Recurring", "TriggerBy", "UsageCategory"))
 
 
 def fetch_trigger(call: Call) -> Response:
     call.params.reject_unknown()
-    return 200, trigger_json(call.backend.fetch_trigger(call.account(), call.args["sid"]))
+    return 200, trigger_json(call.backend.v2010.fetch_trigger(call.account(), call.args["sid"]))
 
 
 def update_trigger(call: Call) -> Response:
     account = call.account(write=True)
     fields = _trigger_fields(call.params, create=False)
     call.params.reject_unknown()
-    return 200, trigger_json(call.backend.update_trigger(account, call.args["sid"], fields))
+    return 200, trigger_json(call.backend.v2010.update_trigger(account, call.args["sid"], fields))
 
 
 def delete_trigger(call: Call) -> Response:
     call.params.reject_unknown()
-    call.backend.delete_trigger(call.account(write=True), call.args["sid"])
+    call.backend.v2010.delete_trigger(call.account(write=True), call.args["sid"])
     return 204, None
+
+
+# ---- v2010 Addresses ---------------------------------------------------------------------------------
+_ADDRESS_PARAMS = (("customer_name", "CustomerName"), ("street", "Street"), ("city", "City"), ("region", "Region"),
+                   ("postal_code", "PostalCode"), ("iso_country", "IsoCountry"), ("friendly_name", "FriendlyName"),
+                   ("street_secondary", "StreetSecondary"))
+
+
+def address_json(a: Address) -> dict[str, Any]:
+    return {"account_sid": a.account_sid, "city": a.city, "customer_name": a.customer_name,
+            "date_created": rfc2822(a.date_created), "date_updated": rfc2822(a.date_updated),
+            "friendly_name": a.friendly_name or None, "iso_country": a.iso_country, "postal_code": a.postal_code,
+            "region": a.region, "sid": a.sid, "street": a.street, "street_secondary": a.street_secondary or None,
+            "uri": f"{API}/Accounts/{a.account_sid}/Addresses/{a.sid}.json", "emergency_enabled": a.emergency_enabled,
+            "validated": True, "verified": False}
+
+
+def create_address(call: Call) -> Response:
+    fields: dict[str, Any] = {attr: v for attr, name in _ADDRESS_PARAMS if (v := call.params.get(name)) is not None}
+    emergency = bool_param(call, "EmergencyEnabled")
+    bool_param(call, "AutoCorrectAddress")
+    call.params.reject_unknown()
+    if emergency:
+        fields["emergency_enabled"] = True
+    return 201, address_json(call.backend.addresses.create_address(call.account(write=True), fields))
+
+
+def delete_address(call: Call) -> Response:
+    call.params.reject_unknown()
+    call.backend.addresses.delete_address(call.account(write=True), call.args["sid"])
+    return 204, None
+
+
+def list_addresses(call: Call) -> Response:
+    name = call.params.get("CustomerName")
+    call.params.get("FriendlyName")
+    call.params.get("IsoCountry")
+    filters = call.params.filters("CustomerName", "FriendlyName", "IsoCountry")
+    return page(call, "addresses", call.backend.addresses.list_addresses(call.account(), name), address_json, filters)
+
+
+def fetch_address(call: Call) -> Response:
+    call.params.reject_unknown()
+    return 200, address_json(call.backend.addresses.fetch_address(call.account(), call.args["sid"]))
