@@ -78,3 +78,27 @@ def test_the_schemas_identifier_patterns_are_the_products() -> None:
     assert pattern(SCHEMA["$defs"]["e164"]) == E164.pattern
     assert pattern(_object("phone_number")["properties"]["sid"]) == NUMBER_SID.pattern
     assert pattern(_object("phone_number")["properties"]["number"]) == E164.pattern
+
+
+
+@pytest.mark.parametrize("path, table", [("webhooks", "NUMBER_WEBHOOKS"), ("messaging_service", "SERVICE_SETTINGS")])
+def test_the_settings_tables_are_the_schemas(path: str, table: str) -> None:
+    """A number's webhooks and a service's settings: one table each (name, Twilio's name, default), the same names
+    as the schema object the editors use, in the order a reviewer reads them."""
+    from provider import twilio_settings
+
+    assert [s.name for s in getattr(twilio_settings, table)] == list(_object(path)["properties"])
+
+
+def test_each_default_is_what_twilio_has_when_nothing_is_set(tenant: tuple[Any, Any]) -> None:
+    """Removing a line from a file sends the table's default: it must be what Twilio (the stand-in, read with the
+    SDK by each setting's Twilio name) has for a number bought, and a service made, with nothing set."""
+    from provider.twilio_settings import NUMBER_WEBHOOKS, SERVICE_SETTINGS
+
+    client, account = tenant
+    number = client.api.v2010.accounts(account.sid).incoming_phone_numbers.create(area_code="415")
+    service = client.messaging.v1.services.create(friendly_name="defaults")
+    for made, settings in ((number, NUMBER_WEBHOOKS), (service, SERVICE_SETTINGS)):
+        for setting in settings:
+            live = getattr(made, setting.twilio)
+            assert ("" if live is None else live) == setting.default, (setting.name, live)  # null: no URL set

@@ -12,21 +12,11 @@ import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 from twilio.base.exceptions import TwilioRestException
 
+from ..twilio_settings import SERVICE_DEFAULTS, SERVICE_TWILIO_NAMES
 from .base import ProvisioningError, TwilioProvider, create_once, explain
 
-# Tenant-file names of the service settings -> Twilio's (SDK keyword) names.
-SERVICE_SETTINGS = {
-    "inbound_url": "inbound_request_url", "inbound_method": "inbound_method", "fallback_url": "fallback_url",
-    "fallback_method": "fallback_method", "status_callback": "status_callback", "sticky_sender": "sticky_sender",
-    "area_code_geomatch": "area_code_geomatch", "validity_period": "validity_period",
-    "use_number_webhooks": "use_inbound_webhook_on_number",
-}
-# What Twilio has when a setting is not declared: declaring nothing means these.
-SERVICE_DEFAULTS: dict[str, Any] = {
-    "inbound_url": "", "inbound_method": "POST", "fallback_url": "", "fallback_method": "POST",
-    "status_callback": "", "sticky_sender": True, "area_code_geomatch": True, "validity_period": 36000,
-    "use_number_webhooks": False,
-}
+# The service settings (tenant-file name, Twilio's name, Twilio's default), declared once in twilio_settings.
+SERVICE_SETTINGS = SERVICE_TWILIO_NAMES
 NUMBER_IN_ANOTHER_SERVICE = 21712
 
 

@@ -10,7 +10,7 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Re
 from twilio.base.exceptions import TwilioRestException
 
 from ..identifiers import E164, NUMBER_SID
-from ..webhooks import METHOD_FIELDS, URL_FIELDS, WEBHOOK_FIELDS
+from ..twilio_settings import METHOD_FIELDS, URL_FIELDS, WEBHOOK_DEFAULTS, WEBHOOK_FIELDS
 from .base import ProvisioningError, TwilioProvider, create_once, explain, is_not_found, known
 
 SEARCH_TYPES = {"local": "local", "mobile": "mobile", "toll_free": "toll_free"}
@@ -24,15 +24,13 @@ MAX_SPREAD = 200
 def normalized_webhooks(webhooks: dict[str, Any] | None) -> dict[str, str]:
     """Every field present: unset URLs are "" and unset methods POST, so "removed from YAML" means "cleared"."""
     given = webhooks or {}
-    out = {f: given.get(f) or "" for f in URL_FIELDS}
-    out.update({f: (given.get(f) or "POST").upper() for f in METHOD_FIELDS})
+    out = {f: given.get(f) or WEBHOOK_DEFAULTS[f] for f in URL_FIELDS}
+    out.update({f: (given.get(f) or WEBHOOK_DEFAULTS[f]).upper() for f in METHOD_FIELDS})
     return out
 
 
 def live_webhooks(number: Any) -> dict[str, str]:
-    out = {f: getattr(number, f) or "" for f in URL_FIELDS}
-    out.update({f: (getattr(number, f) or "POST").upper() for f in METHOD_FIELDS})
-    return out
+    return normalized_webhooks({f: getattr(number, f) for f in WEBHOOK_FIELDS})
 
 
 KEYPAD = {c: d for d, letters in {"2": "ABC", "3": "DEF", "4": "GHI", "5": "JKL", "6": "MNO", "7": "PQRS",

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..webhooks import URL_FIELDS
+from ..twilio_settings import URL_FIELDS
 from .problems import RuleIssue
 
 ELIGIBLE_SOURCE = ("Twilio, HIPAA Eligible Products and Services (https://www.twilio.com/content/dam/twilio-com/"

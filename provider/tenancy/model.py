@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from ..webhooks import WEBHOOK_FIELDS
+from ..twilio_settings import WEBHOOK_FIELDS
 
 Status = Literal["active", "suspended", "closed"]
 NumberType = Literal["local", "mobile", "toll_free"]
