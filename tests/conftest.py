@@ -11,10 +11,8 @@ from typing import Any
 
 import pytest
 
+from .support.paths import EXAMPLES
 from .support.processes import descendants
-
-REPO = Path(__file__).resolve().parent.parent
-EXAMPLES = REPO / "tenants"
 
 
 @pytest.fixture
@@ -58,7 +56,7 @@ from provider.sandbox import Clock, SandboxServer, TwilioBackend  # noqa: E402
 from provider.sandbox.trusthub_v1.models import SANDBOX_PRIMARY_PROFILE_SID
 from provider.twilio_api import make_client  # noqa: E402
 
-from .contract import ContractChecker, ValidatingHttpClient  # noqa: E402
+from .support.contract import ContractChecker, ValidatingHttpClient  # noqa: E402
 
 PINNED_NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 # What the sandbox stack sets for registration: the stand-in's approved primary customer profile, mock brands.

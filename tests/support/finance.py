@@ -11,8 +11,8 @@ import pytest
 
 from provider.sandbox import SandboxServer
 
-from ..contract import ContractChecker
-from ..contract_proxy import ContractProxy
+from .contract import ContractChecker
+from .contract_proxy import ContractProxy
 
 
 @contextmanager
