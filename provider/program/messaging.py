@@ -12,7 +12,15 @@ import pulumi
 
 from .. import naming
 from ..registration.tollfree import verification_fields
-from ..resources import A2pRegistration, MessagingSender, MessagingService, PhoneNumber, TollfreeVerification
+from ..resources import (
+    A2pRegistration,
+    MessagingSender,
+    MessagingSenderArgs,
+    MessagingService,
+    MessagingServiceArgs,
+    PhoneNumber,
+    TollfreeVerification,
+)
 from ..tenancy import Tenant
 from ..tenancy.rules import TOLL_FREE_PREFIXES
 
@@ -45,13 +53,12 @@ class TenantMessaging:
                     business=None, a2p_campaign=None, mock=config.mock_brands, primary_profile_sid=None, remove=True,
                     opts=opts)
             return
-        self.service = MessagingService(
-            f"{tenant.id}/messaging-service", account_sid=account_sid,
-            friendly_name=naming.subaccount_friendly_name(tenant.id), settings=messaging.service.as_dict(), opts=opts)
-        self.senders = {name: MessagingSender(
-            f"{tenant.id}/sender-{name}", account_sid=account_sid, service_sid=self.service.sid,
-            number_sid=numbers[name].sid, phone_number=numbers[name].phone_number, tenant_id=tenant.id, opts=opts)
-            for name in messaging.senders}
+        self.service = MessagingService(f"{tenant.id}/messaging-service", MessagingServiceArgs(
+            account_sid=account_sid, friendly_name=naming.subaccount_friendly_name(tenant.id),
+            settings=messaging.service.as_dict()), opts=opts)
+        self.senders = {name: MessagingSender(f"{tenant.id}/sender-{name}", MessagingSenderArgs(
+            account_sid=account_sid, service_sid=self.service.sid, number_sid=numbers[name].sid,
+            phone_number=numbers[name].phone_number, tenant_id=tenant.id), opts=opts) for name in messaging.senders}
         business = asdict(messaging.business) if messaging.business else None
         campaign = messaging.a2p_10dlc
         if campaign is not None:

@@ -6,7 +6,15 @@ from typing import Any
 import pulumi
 
 from .. import naming
-from ..resources import ApiKey, AuthTokenRotation, PhoneNumber, Subaccount, SubaccountStatus, UsageTrigger
+from ..resources import (
+    ApiKey,
+    AuthTokenRotation,
+    PhoneNumber,
+    Subaccount,
+    SubaccountStatus,
+    UsageTrigger,
+    UsageTriggerArgs,
+)
 from ..tenancy import ApiKeySpec, PhoneNumberSpec, Tenant
 from .claims import FleetClaims
 from .messaging import MessagingConfig, TenantMessaging
@@ -101,10 +109,9 @@ class TenantResources(pulumi.ComponentResource):
                     rotation=tenant.auth_token.rotation, step=tenant.auth_token.step, opts=self._child)
             if tenant.budget:
                 for percent, amount in tenant.budget.thresholds():
-                    self.triggers.append(UsageTrigger(
-                        f"{tenant.id}/budget-{percent}pct", account_sid=account,
-                        friendly_name=naming.usage_trigger_friendly_name(tenant.id, percent),
-                        callback_url=tenant.budget.alert_callback_url, trigger_value=str(amount), opts=self._child))
+                    self.triggers.append(UsageTrigger(f"{tenant.id}/budget-{percent}pct", UsageTriggerArgs(
+                        account_sid=account, friendly_name=naming.usage_trigger_friendly_name(tenant.id, percent),
+                        callback_url=tenant.budget.alert_callback_url, trigger_value=str(amount)), opts=self._child))
         children: list[pulumi.Resource] = [*self.numbers.values(), *self.triggers]
         if self.messaging:
             children += [*self.messaging.senders.values(), *self.messaging.toll_free.values()]

@@ -3,11 +3,18 @@ imports this module to unpickle providers by reference."""
 from .api_key import ApiKey, ApiKeyProvider
 from .auth_token import AuthTokenRotation, AuthTokenRotationProvider
 from .base import ProvisioningError
-from .messaging_service import MessagingSender, MessagingSenderProvider, MessagingService, MessagingServiceProvider
+from .messaging_service import (
+    MessagingSender,
+    MessagingSenderArgs,
+    MessagingSenderProvider,
+    MessagingService,
+    MessagingServiceArgs,
+    MessagingServiceProvider,
+)
 from .phone_number import PhoneNumber, PhoneNumberProvider
 from .registration import A2pRegistration, A2pRegistrationProvider, TollfreeVerification, TollfreeVerificationProvider
 from .subaccount import Subaccount, SubaccountProvider, SubaccountStatus, SubaccountStatusProvider
-from .usage_trigger import UsageTrigger, UsageTriggerProvider
+from .usage_trigger import UsageTrigger, UsageTriggerArgs, UsageTriggerProvider
 from .voice import (
     DialingPermissions,
     DialingPermissionsArgs,
@@ -23,10 +30,10 @@ from .voice import (
     VoiceTrustProvider,
 )
 
-__all__ = ["A2pRegistration", "A2pRegistrationProvider", "MessagingSender", "MessagingSenderProvider",
-           "MessagingService", "MessagingServiceProvider", "TollfreeVerification", "TollfreeVerificationProvider",
+__all__ = ["A2pRegistration", "A2pRegistrationProvider", "MessagingSender", "MessagingSenderArgs",
+           "MessagingSenderProvider", "MessagingService", "MessagingServiceArgs", "MessagingServiceProvider", "TollfreeVerification", "TollfreeVerificationProvider",
            "ApiKey", "ApiKeyProvider", "AuthTokenRotation", "AuthTokenRotationProvider", "PhoneNumber", "PhoneNumberProvider", "ProvisioningError", "Subaccount",
-           "SubaccountProvider", "SubaccountStatus", "SubaccountStatusProvider", "UsageTrigger", "UsageTriggerProvider",
+           "SubaccountProvider", "SubaccountStatus", "SubaccountStatusProvider", "UsageTrigger", "UsageTriggerArgs", "UsageTriggerProvider",
            "DialingPermissions", "DialingPermissionsArgs", "DialingPermissionsProvider", "EmergencyAddress",
            "EmergencyAddressArgs", "EmergencyAddressProvider", "VoiceCaller", "VoiceCallerArgs", "VoiceCallerProvider",
            "VoiceTrust", "VoiceTrustArgs", "VoiceTrustProvider"]

@@ -20,5 +20,9 @@ class ResourceArgs:
         """Shallow: values may be Pulumi Outputs, which must reach the engine as they are."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
+    def with_outputs(self, *outputs: str) -> dict[str, Any]:
+        """What a resource registers: its inputs, and each output unknown (None) until its provider answers."""
+        return {**self.as_props(), **dict.fromkeys(outputs)}
+
     def changed(self, other: ResourceArgs, names: tuple[str, ...]) -> list[str]:
         return [name for name in names if getattr(self, name) != getattr(other, name)]

@@ -6,6 +6,7 @@ named, never moved silently.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -13,11 +14,29 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Re
 from twilio.base.exceptions import TwilioRestException
 
 from ..twilio_settings import SERVICE_DEFAULTS, SERVICE_TWILIO_NAMES
+from .args import ResourceArgs
 from .base import ProvisioningError, TwilioProvider, create_once, explain
 
 # The service settings (tenant-file name, Twilio's name, Twilio's default), declared once in twilio_settings.
 SERVICE_SETTINGS = SERVICE_TWILIO_NAMES
 NUMBER_IN_ANOTHER_SERVICE = 21712
+OUTPUTS = ("sid",)
+
+
+@dataclass(frozen=True)
+class MessagingServiceArgs(ResourceArgs):
+    account_sid: Any
+    friendly_name: str
+    settings: dict[str, Any] | None  # as declared (tenant-file names); the rest are Twilio's defaults
+
+
+@dataclass(frozen=True)
+class MessagingSenderArgs(ResourceArgs):
+    account_sid: Any
+    service_sid: Any
+    number_sid: Any
+    phone_number: Any
+    tenant_id: str
 
 
 def desired_settings(declared: dict[str, Any] | None) -> dict[str, Any]:
@@ -37,63 +56,68 @@ def _twilio_kwargs(settings: dict[str, Any]) -> dict[str, Any]:
 
 class MessagingServiceProvider(TwilioProvider):
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        unknown = sorted(set(news.get("settings") or {}) - set(SERVICE_SETTINGS))
+        args = MessagingServiceArgs.from_props(news)
+        unknown = sorted(set(args.settings or {}) - set(SERVICE_SETTINGS))
         return self.checked(news, self.failures([
             ("settings", f"unknown setting(s): {', '.join(unknown)}" if unknown else None),
-            ("friendly_name", None if isinstance(news.get("friendly_name"), str) and
-             0 < len(news["friendly_name"]) <= 64 else "friendly_name must be 1 to 64 characters"),
+            ("friendly_name", None if isinstance(args.friendly_name, str) and
+             0 < len(args.friendly_name) <= 64 else "friendly_name must be 1 to 64 characters"),
         ]))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        replaces = ["account_sid"] if olds.get("account_sid") != news.get("account_sid") else []
-        changed = replaces or olds.get("friendly_name") != news.get("friendly_name") or \
-            desired_settings(olds.get("settings")) != desired_settings(news.get("settings"))
+        old, new = MessagingServiceArgs.from_props(olds), MessagingServiceArgs.from_props(news)
+        replaces = new.changed(old, ("account_sid",))
+        changed = replaces or new.friendly_name != old.friendly_name or \
+            desired_settings(old.settings) != desired_settings(new.settings)
         return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
 
     def _services(self, account_sid: str) -> Any:
         return self.session.client_in(account_sid).messaging.v1.services
 
-    def _existing(self, props: dict[str, Any]) -> Any | None:
-        found = [s for s in self._services(props["account_sid"]).list() if s.friendly_name == props["friendly_name"]]
+    def _existing(self, args: MessagingServiceArgs) -> Any | None:
+        found = [s for s in self._services(args.account_sid).list() if s.friendly_name == args.friendly_name]
         if len(found) > 1:
-            raise ProvisioningError(f"{len(found)} Messaging Services named {props['friendly_name']!r} in "
-                                    f"{props['account_sid']}; delete the extra ones")
+            raise ProvisioningError(f"{len(found)} Messaging Services named {args.friendly_name!r} in "
+                                    f"{args.account_sid}; delete the extra ones")
         return found[0] if found else None
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        settings = desired_settings(props.get("settings"))
-        existing = None if self.session.is_fresh(props["account_sid"]) else self._existing(props)
+        args = MessagingServiceArgs.from_props(props)
+        settings = desired_settings(args.settings)
+        existing = None if self.session.is_fresh(args.account_sid) else self._existing(args)
         if existing is not None:  # made by a run that died before saving it: adopt, and make it as declared
-            service = self._services(props["account_sid"])(existing.sid).update(**_twilio_kwargs(settings))
+            service = self._services(args.account_sid)(existing.sid).update(**_twilio_kwargs(settings))
         else:
             service = create_once(
-                f"create Messaging Service {props['friendly_name']}",
-                lambda: self._services(props["account_sid"]).create(friendly_name=props["friendly_name"],
-                                                                    **_twilio_kwargs(settings)),
-                lambda: self._existing(props), in_doubt=lambda: self.session.spoil(props["account_sid"]))
+                f"create Messaging Service {args.friendly_name}",
+                lambda: self._services(args.account_sid).create(friendly_name=args.friendly_name,
+                                                                **_twilio_kwargs(settings)),
+                lambda: self._existing(args), in_doubt=lambda: self.session.spoil(args.account_sid))
         return CreateResult(service.sid, {**props, "sid": service.sid})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        service = self.fetch_live(lambda: self._services(props["account_sid"])(id_).fetch(),
-                                  f"Messaging Service {id_}")
+        args = MessagingServiceArgs.from_props(props)
+        service = self.fetch_live(lambda: self._services(args.account_sid)(id_).fetch(), f"Messaging Service {id_}")
         if service is None:
             return self.gone()
         live = live_settings(service)
-        declared = set(props.get("settings") or {})
+        declared = set(args.settings or {})
         return ReadResult(id_, {**props, "friendly_name": service.friendly_name, "sid": id_,
                                 "settings": {k: v for k, v in live.items() if k in declared or
                                              v != SERVICE_DEFAULTS[k]}})
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        new = MessagingServiceArgs.from_props(news)
         try:
-            self._services(news["account_sid"])(id_).update(friendly_name=news["friendly_name"],
-                                                            **_twilio_kwargs(desired_settings(news.get("settings"))))
+            self._services(new.account_sid)(id_).update(friendly_name=new.friendly_name,
+                                                        **_twilio_kwargs(desired_settings(new.settings)))
         except Exception as error:
             raise explain(f"update Messaging Service {id_}", error) from None
         return UpdateResult({**news, "sid": id_})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        self.delete_quietly(lambda: self._services(props["account_sid"])(id_).delete(), props["account_sid"],
+        args = MessagingServiceArgs.from_props(props)
+        self.delete_quietly(lambda: self._services(args.account_sid)(id_).delete(), args.account_sid,
                             f"Messaging Service {id_}")
 
 
@@ -102,59 +126,56 @@ class MessagingSenderProvider(TwilioProvider):
         return self.checked(news, [])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        replaces = [k for k in ("account_sid", "service_sid", "number_sid") if olds.get(k) != news.get(k)]
+        replaces = MessagingSenderArgs.from_props(news).changed(MessagingSenderArgs.from_props(olds),
+                                                                ("account_sid", "service_sid", "number_sid"))
         return DiffResult(changes=bool(replaces), replaces=replaces, delete_before_replace=True)
 
-    def _pool(self, props: dict[str, Any]) -> Any:
-        return self.session.client_in(props["account_sid"]).messaging.v1.services(props["service_sid"]).phone_numbers
+    def _pool(self, args: MessagingSenderArgs) -> Any:
+        return self.session.client_in(args.account_sid).messaging.v1.services(args.service_sid).phone_numbers
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        pool = self._pool(props)
+        args = MessagingSenderArgs.from_props(props)
+        pool = self._pool(args)
         try:
-            member = pool.create(phone_number_sid=props["number_sid"])
+            member = pool.create(phone_number_sid=args.number_sid)
         except TwilioRestException as error:
             if error.code != NUMBER_IN_ANOTHER_SERVICE:
-                raise explain(f"add {props['phone_number']} to Messaging Service {props['service_sid']}", error) \
-                    from None
-            if self.fetch_live(lambda: pool(props["number_sid"]).fetch(), f"sender {props['phone_number']}") is None:
+                raise explain(f"add {args.phone_number} to Messaging Service {args.service_sid}", error) from None
+            if self.fetch_live(lambda: pool(args.number_sid).fetch(), f"sender {args.phone_number}") is None:
                 raise ProvisioningError(
-                    f"{props['phone_number']} is already in another Messaging Service of {props['account_sid']} "
+                    f"{args.phone_number} is already in another Messaging Service of {args.account_sid} "
                     f"(Twilio 21712: a number belongs to one service). Remove it from that service, or from "
                     f"messaging.senders") from None
-            member = pool(props["number_sid"]).fetch()  # already ours: a run that died after adding it
+            member = pool(args.number_sid).fetch()  # already ours: a run that died after adding it
         return CreateResult(member.sid, {**props, "sid": member.sid})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        member = self.fetch_live(lambda: self._pool(props)(id_).fetch(), f"sender {props.get('phone_number')}")
+        args = MessagingSenderArgs.from_props(props)
+        member = self.fetch_live(lambda: self._pool(args)(id_).fetch(), f"sender {args.phone_number}")
         return self.gone() if member is None else ReadResult(id_, {**props, "sid": id_})
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         return UpdateResult({**news, "sid": id_})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        self.delete_quietly(lambda: self._pool(props)(id_).delete(), props["account_sid"],
-                            f"sender {props.get('phone_number')} of {props.get('service_sid')}")
+        args = MessagingSenderArgs.from_props(props)
+        self.delete_quietly(lambda: self._pool(args)(id_).delete(), args.account_sid,
+                            f"sender {args.phone_number} of {args.service_sid}")
 
 
 class MessagingService(Resource, module="twilio", name="MessagingService"):
     sid: pulumi.Output[str]
 
-    def __init__(self, resource_name: str, *, account_sid: pulumi.Input[str], friendly_name: str,
-                 settings: dict[str, Any], opts: pulumi.ResourceOptions | None = None):
-        super().__init__(MessagingServiceProvider(), resource_name,
-                         {"account_sid": account_sid, "friendly_name": friendly_name, "settings": settings,
-                          "sid": None}, opts)
+    def __init__(self, resource_name: str, args: MessagingServiceArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__(MessagingServiceProvider(), resource_name, args.with_outputs(*OUTPUTS), opts)
 
 
 class MessagingSender(Resource, module="twilio", name="MessagingSender"):
     sid: pulumi.Output[str]
 
-    def __init__(self, resource_name: str, *, account_sid: pulumi.Input[str], service_sid: pulumi.Input[str],
-                 number_sid: pulumi.Input[str], phone_number: pulumi.Input[str], tenant_id: str,
-                 opts: pulumi.ResourceOptions | None = None):
-        super().__init__(MessagingSenderProvider(), resource_name,
-                         {"account_sid": account_sid, "service_sid": service_sid, "number_sid": number_sid,
-                          "phone_number": phone_number, "tenant_id": tenant_id, "sid": None}, opts)
+    def __init__(self, resource_name: str, args: MessagingSenderArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__(MessagingSenderProvider(), resource_name, args.with_outputs(*OUTPUTS), opts)
 
 
-__all__ = ["MessagingSender", "MessagingSenderProvider", "MessagingService", "MessagingServiceProvider"]
+__all__ = ["MessagingSender", "MessagingSenderArgs", "MessagingSenderProvider", "MessagingService",
+           "MessagingServiceArgs", "MessagingServiceProvider"]

@@ -7,6 +7,7 @@ from typing import Any
 from pulumi.dynamic.dynamic import serialize_provider
 
 from provider import naming, resources
+from provider.resources import usage_trigger
 from provider.localengine import EngineState, LocalEngine, ProviderServer
 from provider.sandbox import SandboxServer
 
@@ -78,12 +79,11 @@ class World:
                 "friendly_name": naming.api_key_friendly_name(tenant.id), "permissions": None, "role": "current",
                 "sid": None, "secret": None})
         if tenant.budget_usd:
+            trigger = resources.UsageTriggerArgs(
+                account_sid=sub["sid"], friendly_name=naming.usage_trigger_friendly_name(tenant.id, 100),
+                callback_url="https://crm.example.com/budget", trigger_value=tenant.budget_usd)
             engine.register(urn("UsageTrigger", f"{tenant.id}-100"), "UsageTrigger", {
-                "__provider": PROVIDERS["UsageTrigger"], "account_sid": sub["sid"],
-                "friendly_name": naming.usage_trigger_friendly_name(tenant.id, 100),
-                "callback_url": "https://crm.example.com/budget", "callback_method": "POST",
-                "trigger_value": tenant.budget_usd, "usage_category": "totalprice", "recurring": "monthly",
-                "trigger_by": "price", "sid": None})
+                "__provider": PROVIDERS["UsageTrigger"], **trigger.with_outputs(*usage_trigger.OUTPUTS)})
 
     def writes_since(self, seq: int) -> list[Any]:
         return [r for r in self.sandbox.backend.requests(seq) if r.is_write]
