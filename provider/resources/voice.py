@@ -44,7 +44,8 @@ class EmergencyAddressProvider(TwilioProvider):
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         return self.checked(news, self.failures([
-            ("country", None if news.get("country") in ("US", "CA") else "an emergency address is in the US or CA")]))
+            ("country", None if EmergencyAddressArgs.from_props(news).country in ("US", "CA")
+             else "an emergency address is in the US or CA")]))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed = EmergencyAddressArgs.from_props(news).changed(EmergencyAddressArgs.from_props(olds),
@@ -65,14 +66,16 @@ class EmergencyAddressProvider(TwilioProvider):
         return CreateResult(str(address.sid), {**props, "sid": str(address.sid)})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        live = self.fetch_live(lambda: self._addresses(props["account_sid"])(id_).fetch(), f"address {id_}")
+        args = EmergencyAddressArgs.from_props(props)
+        live = self.fetch_live(lambda: self._addresses(args.account_sid)(id_).fetch(), f"address {id_}")
         if live is None:
             return self.gone()
         return ReadResult(id_, {**props, "street": live.street, "city": live.city, "region": live.region,
                                 "postal_code": live.postal_code, "country": live.iso_country, "sid": id_})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        self.delete_quietly(lambda: self._addresses(props["account_sid"])(id_).delete(), props["account_sid"],
+        args = EmergencyAddressArgs.from_props(props)
+        self.delete_quietly(lambda: self._addresses(args.account_sid)(id_).delete(), args.account_sid,
                             f"emergency address {id_}")
 
 
@@ -103,29 +106,32 @@ class VoiceCallerProvider(TwilioProvider):
         return self.checked(news, [])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        replaces = [k for k in ("account_sid", "number_sid") if olds.get(k) != news.get(k)]
-        changed = replaces or olds.get("address_sid") != news.get("address_sid")
-        return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=True)
+        old, new = VoiceCallerArgs.from_props(olds), VoiceCallerArgs.from_props(news)
+        replaces = new.changed(old, ("account_sid", "number_sid"))
+        return DiffResult(changes=bool(replaces or new.changed(old, ("address_sid",))), replaces=replaces,
+                          delete_before_replace=True)
 
-    def _number(self, props: dict[str, Any]) -> Any:
-        return self.session.client.api.v2010.accounts(props["account_sid"]).incoming_phone_numbers(props["number_sid"])
+    def _number(self, args: VoiceCallerArgs) -> Any:
+        return self.session.client.api.v2010.accounts(args.account_sid).incoming_phone_numbers(args.number_sid)
 
     def _register(self, props: dict[str, Any]) -> dict[str, Any]:
+        args = VoiceCallerArgs.from_props(props)
         try:
-            number = self._number(props).update(emergency_address_sid=props["address_sid"], emergency_status="Active")
+            number = self._number(args).update(emergency_address_sid=args.address_sid, emergency_status="Active")
         except Exception as error:
-            raise explain(f"register {props['phone_number']} at its emergency address", error) from None
+            raise explain(f"register {args.phone_number} at its emergency address", error) from None
         return {**props, "emergency_address_status": number.emergency_address_status,
                 "emergency_status": number.emergency_status}
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        return CreateResult(f"caller-{props['number_sid']}", self._register(props))
+        return CreateResult(f"caller-{VoiceCallerArgs.from_props(props).number_sid}", self._register(props))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         return UpdateResult(self._register(news))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        live = self.fetch_live(lambda: self._number(props).fetch(), f"number {props['number_sid']}")
+        args = VoiceCallerArgs.from_props(props)
+        live = self.fetch_live(lambda: self._number(args).fetch(), f"number {args.number_sid}")
         if live is None:
             return self.gone()
         return ReadResult(id_, {**props, "address_sid": live.emergency_address_sid,
@@ -133,8 +139,9 @@ class VoiceCallerProvider(TwilioProvider):
                                 "emergency_status": live.emergency_status})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        self.delete_quietly(lambda: self._number(props).update(emergency_status="Inactive"), props["account_sid"],
-                            f"emergency registration of {props['phone_number']}")
+        args = VoiceCallerArgs.from_props(props)
+        self.delete_quietly(lambda: self._number(args).update(emergency_status="Inactive"), args.account_sid,
+                            f"emergency registration of {args.phone_number}")
 
 
 class VoiceCaller(Resource, module="twilio", name="VoiceCaller"):
@@ -164,7 +171,7 @@ class DialingPermissionsProvider(TwilioProvider):
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         return self.checked(news, self.failures([
-            ("countries", None if news.get("countries") else "at least one country")]))
+            ("countries", None if DialingPermissionsArgs.from_props(news).countries else "at least one country")]))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         if olds.get("account_sid") != news.get("account_sid"):
@@ -212,14 +219,14 @@ class DialingPermissionsProvider(TwilioProvider):
         return {**props, **read}
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        return CreateResult(f"dialing-{props['account_sid']}", self._apply(props))
+        return CreateResult(f"dialing-{DialingPermissionsArgs.from_props(props).account_sid}", self._apply(props))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         return UpdateResult(self._apply(news))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         try:
-            voice = self._voice(props["account_sid"])
+            voice = self._voice(DialingPermissionsArgs.from_props(props).account_sid)
             read = self._read_back(voice, self._countries(voice))
         except Exception as error:
             if is_not_found(error):
@@ -274,14 +281,14 @@ class VoiceTrustProvider(TwilioProvider):
         return reviewed_diff(olds, news, state, trust.refusal, trust.steps, TRUST_INPUTS)
 
     def _flow(self, props: dict[str, Any], state: dict[str, Any]) -> trust.VoiceTrustFlow:
-        return trust.VoiceTrustFlow(self.session.client_in(props["account_sid"]), props, state)
+        return trust.VoiceTrustFlow(self.session.client_in(VoiceTrustArgs.from_props(props).account_sid), props, state)
 
     def _run(self, props: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
         done = advance(self._flow(props, state), "register the callers for trusted calling")
         return {**props, **{k: done.get(k) for k in TRUST_STATE}, "next_steps": trust.steps(done, props)}
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        return CreateResult(f"voice-trust-{props['account_sid']}", self._run(props, {}))
+        return CreateResult(f"voice-trust-{VoiceTrustArgs.from_props(props).account_sid}", self._run(props, {}))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         return UpdateResult(self._run(news, {k: olds.get(k) or {} for k in TRUST_STATE}))
@@ -301,7 +308,8 @@ class VoiceTrustProvider(TwilioProvider):
         the profile; the products and the profile stay at Twilio (reused by name if declared again)."""
         flow = self._flow(props, {k: props.get(k) or {} for k in TRUST_STATE})
         try:
-            self.delete_quietly(flow.release_numbers, props["account_sid"], "voice trust registration")
+            self.delete_quietly(flow.release_numbers, VoiceTrustArgs.from_props(props).account_sid,
+                                "voice trust registration")
         except a2p.RegistrationRefused as error:
             raise ProvisioningError(str(error)) from None
 
