@@ -14,12 +14,14 @@ from .. import naming
 from ..registration.tollfree import verification_fields
 from ..resources import (
     A2pRegistration,
+    A2pRegistrationArgs,
     MessagingSender,
     MessagingSenderArgs,
     MessagingService,
     MessagingServiceArgs,
     PhoneNumber,
     TollfreeVerification,
+    TollfreeVerificationArgs,
 )
 from ..tenancy import Tenant
 from ..tenancy.rules import TOLL_FREE_PREFIXES
@@ -48,10 +50,9 @@ class TenantMessaging:
             # Closing is the reviewed line that ends everything: Twilio closes the service and numbers with the
             # account; a registration is removed (its campaign deleted first) and is then no longer protected.
             if messaging.a2p_10dlc is not None:
-                self.a2p = A2pRegistration(
-                    f"{tenant.id}/a2p-10dlc", account_sid=account_sid, service_sid="", tenant_id=tenant.id,
-                    business=None, a2p_campaign=None, mock=config.mock_brands, primary_profile_sid=None, remove=True,
-                    opts=opts)
+                self.a2p = A2pRegistration(f"{tenant.id}/a2p-10dlc", A2pRegistrationArgs(
+                    account_sid=account_sid, service_sid="", tenant_id=tenant.id, business=None, a2p_campaign=None,
+                    mock=config.mock_brands, primary_profile_sid=None, remove=True), opts=opts)
             return
         self.service = MessagingService(f"{tenant.id}/messaging-service", MessagingServiceArgs(
             account_sid=account_sid, friendly_name=naming.subaccount_friendly_name(tenant.id),
@@ -63,19 +64,17 @@ class TenantMessaging:
         campaign = messaging.a2p_10dlc
         if campaign is not None:
             remove = campaign.remove
-            self.a2p = A2pRegistration(
-                f"{tenant.id}/a2p-10dlc", account_sid=account_sid, service_sid=self.service.sid, tenant_id=tenant.id,
-                business=business, a2p_campaign=None if remove else campaign_inputs(campaign),
-                mock=config.mock_brands, primary_profile_sid=config.primary_profile_sid, remove=remove,
-                opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(
+            self.a2p = A2pRegistration(f"{tenant.id}/a2p-10dlc", A2pRegistrationArgs(
+                account_sid=account_sid, service_sid=self.service.sid, tenant_id=tenant.id, business=business,
+                a2p_campaign=None if remove else campaign_inputs(campaign), mock=config.mock_brands,
+                primary_profile_sid=config.primary_profile_sid, remove=remove), opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(
                     protect=not remove, depends_on=list(self.senders.values()))))
         if messaging.toll_free is not None and business is not None:
             fields = verification_fields(business, asdict(messaging.toll_free))
             for name in messaging.toll_free.numbers:
-                self.toll_free[name] = TollfreeVerification(
-                    f"{tenant.id}/toll-free-{name}", account_sid=account_sid, number_sid=numbers[name].sid,
-                    phone_number=numbers[name].phone_number, tenant_id=tenant.id, verification=fields,
-                    opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[self.senders[name]])))
+                self.toll_free[name] = TollfreeVerification(f"{tenant.id}/toll-free-{name}", TollfreeVerificationArgs(
+                    account_sid=account_sid, number_sid=numbers[name].sid, phone_number=numbers[name].phone_number,
+                    tenant_id=tenant.id, verification=fields), opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[self.senders[name]])))
 
     def output(self) -> pulumi.Output[dict[str, Any]] | None:
         if self.service is None:

@@ -12,7 +12,14 @@ from .messaging_service import (
     MessagingServiceProvider,
 )
 from .phone_number import PhoneNumber, PhoneNumberProvider
-from .registration import A2pRegistration, A2pRegistrationProvider, TollfreeVerification, TollfreeVerificationProvider
+from .registration import (
+    A2pRegistration,
+    A2pRegistrationArgs,
+    A2pRegistrationProvider,
+    TollfreeVerification,
+    TollfreeVerificationArgs,
+    TollfreeVerificationProvider,
+)
 from .subaccount import Subaccount, SubaccountProvider, SubaccountStatus, SubaccountStatusProvider
 from .usage_trigger import UsageTrigger, UsageTriggerArgs, UsageTriggerProvider
 from .voice import (
@@ -30,7 +37,7 @@ from .voice import (
     VoiceTrustProvider,
 )
 
-__all__ = ["A2pRegistration", "A2pRegistrationProvider", "MessagingSender", "MessagingSenderArgs",
+__all__ = ["A2pRegistration", "A2pRegistrationArgs", "A2pRegistrationProvider", "TollfreeVerificationArgs", "MessagingSender", "MessagingSenderArgs",
            "MessagingSenderProvider", "MessagingService", "MessagingServiceArgs", "MessagingServiceProvider", "TollfreeVerification", "TollfreeVerificationProvider",
            "ApiKey", "ApiKeyProvider", "AuthTokenRotation", "AuthTokenRotationProvider", "PhoneNumber", "PhoneNumberProvider", "ProvisioningError", "Subaccount",
            "SubaccountProvider", "SubaccountStatus", "SubaccountStatusProvider", "UsageTrigger", "UsageTriggerArgs", "UsageTriggerProvider",

@@ -9,6 +9,7 @@ unless its declared data changed (see `registration.plan`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -16,10 +17,37 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Re
 
 from ..identifiers import BUNDLE_SID, is_sid
 from ..registration import a2p, plan, tollfree
+from .args import ResourceArgs
 from .base import ProvisioningError, TwilioProvider, explain
 
 A2P_STAGES = ("profile", "product", "brand", "campaign")
-INPUTS = ("account_sid", "service_sid", "tenant_id", "business", "a2p_campaign", "mock", "primary_profile_sid", "remove")
+
+
+@dataclass(frozen=True)
+class A2pRegistrationArgs(ResourceArgs):
+    account_sid: Any
+    service_sid: Any
+    tenant_id: str
+    business: dict[str, Any] | None
+    a2p_campaign: dict[str, Any] | None
+    mock: bool
+    primary_profile_sid: str | None
+    remove: bool
+
+
+@dataclass(frozen=True)
+class TollfreeVerificationArgs(ResourceArgs):
+    account_sid: Any
+    number_sid: Any
+    phone_number: Any
+    tenant_id: str
+    verification: dict[str, Any]
+
+
+INPUTS = tuple(A2pRegistrationArgs.__dataclass_fields__)
+A2P_OUTPUTS = (*A2P_STAGES, "next_steps", "attention")
+TOLLFREE_OUTPUTS = ("sid", "status", "rejection_reason", "error_code", "submitted", "attention", "edit_allowed",
+                    "edit_expiration")
 
 
 def _state(props: dict[str, Any]) -> dict[str, Any]:
@@ -77,8 +105,9 @@ def advance(flow: Any, action: str) -> dict[str, Any]:
 
 class A2pRegistrationProvider(TwilioProvider):
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        args = A2pRegistrationArgs.from_props(news)
         return self.checked(news, self.failures([
-            ("primary_profile_sid", None if news.get("remove") or is_sid(news.get("primary_profile_sid"), BUNDLE_SID)
+            ("primary_profile_sid", None if args.remove or is_sid(args.primary_profile_sid, BUNDLE_SID)
              else "set the stack config twilio-tenants:primaryCustomerProfileSid to the platform's "
              "primary customer profile (BU..., approved once in the Twilio Console)"),
         ]))
@@ -87,7 +116,7 @@ class A2pRegistrationProvider(TwilioProvider):
         return reviewed_diff(olds, news, _state(olds), plan.refusal, plan.steps, INPUTS)
 
     def _flow(self, props: dict[str, Any], state: dict[str, Any]) -> a2p.A2pFlow:
-        return a2p.A2pFlow(self.session.client_in(props["account_sid"]), props, state)
+        return a2p.A2pFlow(self.session.client_in(A2pRegistrationArgs.from_props(props).account_sid), props, state)
 
     def _run(self, props: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
         done = advance(self._flow(props, state), "register for A2P 10DLC")
@@ -95,13 +124,13 @@ class A2pRegistrationProvider(TwilioProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         outs = self._run(props, _state({}))  # every stage as `read` writes it ({} until made), so no false drift
-        return CreateResult(f"a2p-{props['account_sid']}", outs)
+        return CreateResult(f"a2p-{A2pRegistrationArgs.from_props(props).account_sid}", outs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         return UpdateResult(self._run(news, _state(olds)))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        if props.get("remove"):  # no longer managed: nothing to read (the account may be closed by now)
+        if A2pRegistrationArgs.from_props(props).remove:  # no longer managed: nothing to read (the account may be closed by now)
             return ReadResult(id_, props)
         flow = self._flow(props, _state(props))
         try:
@@ -121,22 +150,24 @@ class TollfreeVerificationProvider(TwilioProvider):
         return self.checked(news, [])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        if olds.get("number_sid") != news.get("number_sid") or olds.get("account_sid") != news.get("account_sid"):
+        old, new = TollfreeVerificationArgs.from_props(olds), TollfreeVerificationArgs.from_props(news)
+        if new.changed(old, ("number_sid", "account_sid")):
             return DiffResult(changes=True, replaces=["number_sid"], delete_before_replace=True)
         problem = plan.tollfree_refusal(olds, news)
         if problem:
             raise ProvisioningError(problem)
-        changed = olds.get("verification") != news.get("verification") or bool(plan.tollfree_steps(olds, news))
+        changed = bool(new.changed(old, ("verification",))) or bool(plan.tollfree_steps(olds, news))
         return DiffResult(changes=changed, replaces=[], delete_before_replace=False)
 
     def _run(self, props: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
-        client = self.session.client_in(props["account_sid"])
+        args = TollfreeVerificationArgs.from_props(props)
+        client = self.session.client_in(args.account_sid)
         try:
             done = tollfree.advance(client, props, state)
         except a2p.RegistrationRefused as error:
             raise ProvisioningError(str(error)) from None
         except Exception as error:
-            raise explain(f"verify toll-free number {props['phone_number']}", error) from None
+            raise explain(f"verify toll-free number {args.phone_number}", error) from None
         return {**props, **done, "attention": _tollfree_attention(done)}
 
     def create(self, props: dict[str, Any]) -> CreateResult:
@@ -147,17 +178,18 @@ class TollfreeVerificationProvider(TwilioProvider):
         return UpdateResult(self._run(news, {k: olds.get(k) for k in ("sid", "status", "submitted")}))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        live = self.fetch_live(lambda: tollfree.refresh(self.session.client_in(props["account_sid"]), props),
+        account_sid = TollfreeVerificationArgs.from_props(props).account_sid
+        live = self.fetch_live(lambda: tollfree.refresh(self.session.client_in(account_sid), props),
                                f"toll-free verification {id_}")
         if live is None or live.get("gone"):
             return self.gone()
         return ReadResult(id_, {**props, **live, "attention": _tollfree_attention(live)})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        self.delete_quietly(
-            lambda: self.session.client_in(props["account_sid"]).messaging.v1.tollfree_verifications(
-                props.get("sid") or id_).delete(),  # a verification submitted anew has a new SID
-            props["account_sid"], f"toll-free verification {props.get('sid') or id_}")
+        account_sid, sid = TollfreeVerificationArgs.from_props(props).account_sid, props.get("sid") or id_
+        self.delete_quietly(  # a verification submitted anew has a new SID (an output)
+            lambda: self.session.client_in(account_sid).messaging.v1.tollfree_verifications(sid).delete(),
+            account_sid, f"toll-free verification {sid}")
 
 
 def _tollfree_attention(state: dict[str, Any]) -> str:
@@ -177,13 +209,8 @@ class A2pRegistration(Resource, module="twilio", name="A2pRegistration"):
     next_steps: pulumi.Output[list[str]]
     attention: pulumi.Output[str]
 
-    def __init__(self, resource_name: str, *, account_sid: pulumi.Input[str], service_sid: pulumi.Input[str],
-                 tenant_id: str, business: dict[str, Any] | None, a2p_campaign: dict[str, Any] | None, mock: bool,
-                 primary_profile_sid: str | None, remove: bool, opts: pulumi.ResourceOptions | None = None):
-        props = {"account_sid": account_sid, "service_sid": service_sid, "tenant_id": tenant_id,
-                 "business": business, "a2p_campaign": a2p_campaign, "mock": mock, "primary_profile_sid": primary_profile_sid,
-                 "remove": remove, **{stage: None for stage in A2P_STAGES}, "next_steps": None, "attention": None}
-        super().__init__(A2pRegistrationProvider(), resource_name, props, opts)
+    def __init__(self, resource_name: str, args: A2pRegistrationArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__(A2pRegistrationProvider(), resource_name, args.with_outputs(*A2P_OUTPUTS), opts)
 
 
 class TollfreeVerification(Resource, module="twilio", name="TollfreeVerification"):
@@ -192,11 +219,6 @@ class TollfreeVerification(Resource, module="twilio", name="TollfreeVerification
     rejection_reason: pulumi.Output[str | None]
     attention: pulumi.Output[str]
 
-    def __init__(self, resource_name: str, *, account_sid: pulumi.Input[str], number_sid: pulumi.Input[str],
-                 phone_number: pulumi.Input[str], tenant_id: str, verification: dict[str, Any],
+    def __init__(self, resource_name: str, args: TollfreeVerificationArgs,
                  opts: pulumi.ResourceOptions | None = None):
-        props = {"account_sid": account_sid, "number_sid": number_sid, "phone_number": phone_number,
-                 "tenant_id": tenant_id, "verification": verification, "sid": None, "status": None,
-                 "rejection_reason": None, "error_code": None, "submitted": None, "attention": None,
-                 "edit_allowed": None, "edit_expiration": None}
-        super().__init__(TollfreeVerificationProvider(), resource_name, props, opts)
+        super().__init__(TollfreeVerificationProvider(), resource_name, args.with_outputs(*TOLLFREE_OUTPUTS), opts)
