@@ -8,6 +8,7 @@ import pulumi
 from .. import naming
 from ..resources import (
     ApiKey,
+    ApiKeyArgs,
     AuthTokenRotation,
     PhoneNumber,
     Subaccount,
@@ -137,10 +138,10 @@ class TenantResources(pulumi.ComponentResource):
         self.keys[spec.name] = {}
         for role, generation in roles.items():
             legacy = spec.name == "crm" and generation == 1  # the key `api_key: true` made, named by tenant id
-            self.keys[spec.name][role] = (generation, ApiKey(
-                f"{self.tenant.id}/key-{spec.name}-g{generation}", account_sid=self.subaccount.sid,
+            self.keys[spec.name][role] = (generation, ApiKey(f"{self.tenant.id}/key-{spec.name}-g{generation}", ApiKeyArgs(
+                account_sid=self.subaccount.sid,
                 friendly_name=naming.api_key_friendly_name(self.tenant.id, spec.name, generation),
-                permissions=list(spec.permissions) if spec.permissions else None, role=role,
+                permissions=list(spec.permissions) if spec.permissions else None, role=role),
                 opts=pulumi.ResourceOptions.merge(self._child, pulumi.ResourceOptions(
                     aliases=[pulumi.Alias(name=self.tenant.id)] if legacy else None))))
 

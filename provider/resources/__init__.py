@@ -1,6 +1,6 @@
 """Pulumi dynamic resources for Twilio. Importable and side-effect free: the engine's provider process
 imports this module to unpickle providers by reference."""
-from .api_key import ApiKey, ApiKeyProvider
+from .api_key import ApiKey, ApiKeyArgs, ApiKeyProvider
 from .auth_token import AuthTokenRotation, AuthTokenRotationProvider
 from .base import ProvisioningError
 from .messaging_service import (
@@ -39,7 +39,7 @@ from .voice import (
 
 __all__ = ["A2pRegistration", "A2pRegistrationArgs", "A2pRegistrationProvider", "TollfreeVerificationArgs", "MessagingSender", "MessagingSenderArgs",
            "MessagingSenderProvider", "MessagingService", "MessagingServiceArgs", "MessagingServiceProvider", "TollfreeVerification", "TollfreeVerificationProvider",
-           "ApiKey", "ApiKeyProvider", "AuthTokenRotation", "AuthTokenRotationProvider", "PhoneNumber", "PhoneNumberProvider", "ProvisioningError", "Subaccount",
+           "ApiKey", "ApiKeyArgs", "ApiKeyProvider", "AuthTokenRotation", "AuthTokenRotationProvider", "PhoneNumber", "PhoneNumberProvider", "ProvisioningError", "Subaccount",
            "SubaccountProvider", "SubaccountStatus", "SubaccountStatusProvider", "UsageTrigger", "UsageTriggerArgs", "UsageTriggerProvider",
            "DialingPermissions", "DialingPermissionsArgs", "DialingPermissionsProvider", "EmergencyAddress",
            "EmergencyAddressArgs", "EmergencyAddressProvider", "VoiceCaller", "VoiceCallerArgs", "VoiceCallerProvider",

@@ -7,16 +7,26 @@ it `previous`, and a later, reviewed change deletes it.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
 from ..permissions import KNOWN_PERMISSIONS
+from .args import ResourceArgs
 from .base import ProvisioningError, TwilioProvider, create_once, explain
 
 OUTPUTS = ("sid", "secret")
 ROLES = ("current", "previous", "retired")
+
+
+@dataclass(frozen=True)
+class ApiKeyArgs(ResourceArgs):
+    account_sid: Any
+    friendly_name: str
+    permissions: list[str] | None = None  # a Restricted key's policy; None: a Standard key
+    role: str = "current"  # keys written before roles were current
 
 
 def _policy(permissions: list[str] | None) -> dict[str, list[str]] | None:
@@ -25,9 +35,10 @@ def _policy(permissions: list[str] | None) -> dict[str, list[str]] | None:
 
 class ApiKeyProvider(TwilioProvider):
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        name, permissions, role = news.get("friendly_name"), news.get("permissions"), news.get("role", "current")
+        new = ApiKeyArgs.from_props(news)
+        name, permissions, role = new.friendly_name, new.permissions, new.role
         unknown = sorted(set(permissions or []) - KNOWN_PERMISSIONS)
-        retyped = bool(olds) and bool(olds.get("permissions")) != bool(permissions)
+        retyped = bool(olds) and bool(ApiKeyArgs.from_props(olds).permissions) != bool(permissions)
         return self.checked(news, self.failures([
             ("friendly_name", None if isinstance(name, str) and 0 < len(name) <= 64
              else "friendly_name must be 1 to 64 characters"),
@@ -39,16 +50,17 @@ class ApiKeyProvider(TwilioProvider):
         ]))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        replaces = ["account_sid"] if olds.get("account_sid") != news.get("account_sid") else []
-        olds = {"role": "current", "permissions": None, **olds}  # a key written before roles and policies
-        changed = replaces or any(olds.get(k) != news.get(k) for k in ("friendly_name", "permissions", "role"))
+        old, new = ApiKeyArgs.from_props(olds), ApiKeyArgs.from_props(news)  # old keys: current, no policy
+        replaces = new.changed(old, ("account_sid",))
+        changed = replaces or new.changed(old, ("friendly_name", "permissions", "role"))
         return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
 
     def _iam(self) -> Any:
         return self.session.client.iam.v1
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        account, name, permissions = props["account_sid"], props["friendly_name"], props.get("permissions")
+        args = ApiKeyArgs.from_props(props)
+        account, name, permissions = args.account_sid, args.friendly_name, args.permissions
         if not self.session.is_fresh(account):
             # A key left by a crashed run cannot be adopted (its secret was shown once and lost): revoke it.
             self._revoke_named(account, name)
@@ -76,12 +88,12 @@ class ApiKeyProvider(TwilioProvider):
                                 "permissions": sorted(allowed) if allowed else None})
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        renamed = olds.get("friendly_name") != news["friendly_name"]
-        repoliced = olds.get("permissions") != news.get("permissions")
+        old, new = ApiKeyArgs.from_props(olds), ApiKeyArgs.from_props(news)
+        renamed, repoliced = old.friendly_name != new.friendly_name, old.permissions != new.permissions
         if renamed or repoliced:
-            changes: dict[str, Any] = {"friendly_name": news["friendly_name"]}
+            changes: dict[str, Any] = {"friendly_name": new.friendly_name}
             if repoliced:
-                changes["policy"] = _policy(news.get("permissions"))
+                changes["policy"] = _policy(new.permissions)
             try:
                 self._iam().api_key(id_).update(**changes)
             except Exception as error:
@@ -89,10 +101,11 @@ class ApiKeyProvider(TwilioProvider):
         return UpdateResult({**news, "sid": id_, "secret": olds.get("secret")})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        account = props["account_sid"]
-        if props.get("role", "current") == "current" and not self._account_closed(account):
+        args = ApiKeyArgs.from_props(props)
+        account = args.account_sid
+        if args.role == "current" and not self._account_closed(account):
             raise ProvisioningError(
-                f"refusing to delete API key {id_} ({props.get('friendly_name')}): the stack outputs still hand it "
+                f"refusing to delete API key {id_} ({args.friendly_name}): the stack outputs still hand it "
                 "to the CRM as the current key. Rotate first (bump `generation` with `keep_previous: true`), or "
                 "mark the key `retired: true`; deploy; then remove it in a later change")
         self.delete_quietly(lambda: self._iam().api_key(id_).delete(), account, f"(revoke) API key {id_}")
@@ -110,11 +123,7 @@ class ApiKey(Resource, module="twilio", name="ApiKey"):
     sid: pulumi.Output[str]
     secret: pulumi.Output[str]
 
-    def __init__(self, resource_name: str, *, account_sid: pulumi.Input[str], friendly_name: str,
-                 permissions: list[str] | None = None, role: str = "current",
-                 opts: pulumi.ResourceOptions | None = None):
-        props = {"account_sid": account_sid, "friendly_name": friendly_name,
-                 "permissions": sorted(permissions) if permissions else None, "role": role,
-                 **{k: None for k in OUTPUTS}}
+    def __init__(self, resource_name: str, args: ApiKeyArgs, opts: pulumi.ResourceOptions | None = None):
+        props = replace(args, permissions=sorted(args.permissions) if args.permissions else None).with_outputs(*OUTPUTS)
         secret = pulumi.ResourceOptions(additional_secret_outputs=["secret"])
         super().__init__(ApiKeyProvider(), resource_name, props, pulumi.ResourceOptions.merge(opts, secret))

@@ -3,7 +3,7 @@ them (`from_props`), and the tests' kit takes the same type. Pulumi carries inpu
 converts at the edges; outputs live beside the inputs in the same dict, under their own names."""
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from typing import Any, TypeVar
 
 A = TypeVar("A", bound="ResourceArgs")
@@ -13,8 +13,12 @@ A = TypeVar("A", bound="ResourceArgs")
 class ResourceArgs:
     @classmethod
     def from_props(cls: type[A], props: dict[str, Any]) -> A:
-        """The inputs among a resource's props (outputs and unknown keys are ignored)."""
-        return cls(**{f.name: props.get(f.name) for f in fields(cls)})  # type: ignore[arg-type]
+        """The inputs among a resource's props (outputs and unknown keys are ignored). An input absent from props
+        (state written before it existed) takes its declared default, else None."""
+        values = {f.name: props[f.name] for f in fields(cls) if f.name in props}
+        values.update({f.name: None for f in fields(cls) if f.name not in props and f.default is MISSING
+                       and f.default_factory is MISSING})
+        return cls(**values)
 
     def as_props(self) -> dict[str, Any]:
         """Shallow: values may be Pulumi Outputs, which must reach the engine as they are."""

@@ -7,7 +7,7 @@ from typing import Any
 from pulumi.dynamic.dynamic import serialize_provider
 
 from provider import naming, resources
-from provider.resources import usage_trigger
+from provider.resources import api_key, usage_trigger
 from provider.localengine import EngineState, LocalEngine, ProviderServer
 from provider.sandbox import SandboxServer
 
@@ -74,10 +74,9 @@ class World:
                 "search": number.search, "adopt_sid": None, "webhooks": number.webhooks, "sid": None,
                 "phone_number": None, "capabilities": None})
         if tenant.api_key:
+            key = resources.ApiKeyArgs(account_sid=sub["sid"], friendly_name=naming.api_key_friendly_name(tenant.id))
             engine.register(urn("ApiKey", f"{tenant.id}/key-crm-g1"), "ApiKey", {
-                "__provider": PROVIDERS["ApiKey"], "account_sid": sub["sid"],
-                "friendly_name": naming.api_key_friendly_name(tenant.id), "permissions": None, "role": "current",
-                "sid": None, "secret": None})
+                "__provider": PROVIDERS["ApiKey"], **key.with_outputs(*api_key.OUTPUTS)})
         if tenant.budget_usd:
             trigger = resources.UsageTriggerArgs(
                 account_sid=sub["sid"], friendly_name=naming.usage_trigger_friendly_name(tenant.id, 100),
