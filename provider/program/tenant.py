@@ -10,6 +10,7 @@ from ..resources import (
     ApiKey,
     ApiKeyArgs,
     AuthTokenRotation,
+    AuthTokenRotationArgs,
     PhoneNumber,
     Subaccount,
     SubaccountStatus,
@@ -105,9 +106,9 @@ class TenantResources(pulumi.ComponentResource):
             for spec in tenant.api_keys:
                 self._api_key(spec)
             if tenant.auth_token:
-                self.rotation = AuthTokenRotation(
-                    f"{tenant.id}/auth-token", tenant_id=tenant.id, account_sid=account,
-                    rotation=tenant.auth_token.rotation, step=tenant.auth_token.step, opts=self._child)
+                self.rotation = AuthTokenRotation(f"{tenant.id}/auth-token", AuthTokenRotationArgs(
+                    tenant_id=tenant.id, account_sid=account, rotation=tenant.auth_token.rotation,
+                    step=tenant.auth_token.step), opts=self._child)
             if tenant.budget:
                 for percent, amount in tenant.budget.thresholds():
                     self.triggers.append(UsageTrigger(f"{tenant.id}/budget-{percent}pct", UsageTriggerArgs(

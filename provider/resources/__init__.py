@@ -1,7 +1,7 @@
 """Pulumi dynamic resources for Twilio. Importable and side-effect free: the engine's provider process
 imports this module to unpickle providers by reference."""
 from .api_key import ApiKey, ApiKeyArgs, ApiKeyProvider
-from .auth_token import AuthTokenRotation, AuthTokenRotationProvider
+from .auth_token import AuthTokenRotation, AuthTokenRotationArgs, AuthTokenRotationProvider
 from .base import ProvisioningError
 from .messaging_service import (
     MessagingSender,
@@ -39,7 +39,7 @@ from .voice import (
 
 __all__ = ["A2pRegistration", "A2pRegistrationArgs", "A2pRegistrationProvider", "TollfreeVerificationArgs", "MessagingSender", "MessagingSenderArgs",
            "MessagingSenderProvider", "MessagingService", "MessagingServiceArgs", "MessagingServiceProvider", "TollfreeVerification", "TollfreeVerificationProvider",
-           "ApiKey", "ApiKeyArgs", "ApiKeyProvider", "AuthTokenRotation", "AuthTokenRotationProvider", "PhoneNumber", "PhoneNumberProvider", "ProvisioningError", "Subaccount",
+           "ApiKey", "ApiKeyArgs", "ApiKeyProvider", "AuthTokenRotation", "AuthTokenRotationArgs", "AuthTokenRotationProvider", "PhoneNumber", "PhoneNumberProvider", "ProvisioningError", "Subaccount",
            "SubaccountProvider", "SubaccountStatus", "SubaccountStatusProvider", "UsageTrigger", "UsageTriggerArgs", "UsageTriggerProvider",
            "DialingPermissions", "DialingPermissionsArgs", "DialingPermissionsProvider", "EmergencyAddress",
            "EmergencyAddressArgs", "EmergencyAddressProvider", "VoiceCaller", "VoiceCallerArgs", "VoiceCallerProvider",

@@ -10,30 +10,41 @@ rotate the parent's token). Reading it live also makes every step safe to repeat
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
+from .args import ResourceArgs
 from .base import ProvisioningError, TwilioProvider, explain, is_not_found
 
 STEPS = ("secondary", "promoted")
 OUTPUTS = ("primary", "secondary")
 
 
+@dataclass(frozen=True)
+class AuthTokenRotationArgs(ResourceArgs):
+    tenant_id: str
+    account_sid: Any
+    rotation: str
+    step: str
+
+
 class AuthTokenRotationProvider(TwilioProvider):
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        step, rotation = news.get("step"), news.get("rotation")
-        continuing = bool(olds) and olds.get("rotation") == rotation
+        new, old = AuthTokenRotationArgs.from_props(news), AuthTokenRotationArgs.from_props(olds)
+        step, rotation = new.step, new.rotation
+        continuing = bool(olds) and old.rotation == rotation
         problems = [("step", None if step in STEPS else f"step must be one of {', '.join(STEPS)}")]
-        if continuing and olds.get("step") == "promoted" and step == "secondary":
+        if continuing and old.step == "promoted" and step == "secondary":
             problems.append(("step", f"rotation {rotation} was promoted: the old token is gone for good; start a "
                                      "new rotation (a new `rotation` name) instead"))
         if not continuing and step == "promoted":
             problems.append(("step", f"rotation {rotation} must start at `step: secondary` (deploy, give the CRM "
                                      "both tokens) before `step: promoted`"))
-        if olds and not continuing and olds.get("step") == "secondary":
-            problems.append(("rotation", f"rotation {olds.get('rotation')} is halfway (secondary token created, "
+        if olds and not continuing and old.step == "secondary":
+            problems.append(("rotation", f"rotation {old.rotation} is halfway (secondary token created, "
                                          "not promoted): promote it, or remove the auth_token block to abandon it, "
                                          f"before starting {rotation}"))
         return self.checked(news, self.failures(problems))
@@ -41,8 +52,9 @@ class AuthTokenRotationProvider(TwilioProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         # A new rotation is an update of the one record: replacing it would delete the record of the current
         # token, which delete() refuses.
-        replaces = ["account_sid"] if olds.get("account_sid") != news.get("account_sid") else []
-        changed = any(olds.get(k) != news.get(k) for k in ("rotation", "step"))
+        old, new = AuthTokenRotationArgs.from_props(olds), AuthTokenRotationArgs.from_props(news)
+        replaces = new.changed(old, ("account_sid",))
+        changed = bool(new.changed(old, ("rotation", "step")))
         return DiffResult(changes=bool(replaces) or changed, replaces=replaces, delete_before_replace=False)
 
     def _live_primary(self, account_sid: str) -> tuple[str, str]:
@@ -61,11 +73,11 @@ class AuthTokenRotationProvider(TwilioProvider):
         return self.session.client_as(account_sid, primary).accounts.v1
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        return CreateResult(f"{props['account_sid']}/auth-token", self._start(props))
+        return CreateResult(f"{AuthTokenRotationArgs.from_props(props).account_sid}/auth-token", self._start(props))
 
     def _start(self, props: dict[str, Any]) -> dict[str, Any]:
         """Step one of a rotation: a fresh secondary token beside the live primary."""
-        account = props["account_sid"]
+        account = AuthTokenRotationArgs.from_props(props).account_sid
         accounts = self._as_subaccount(account)
         # A secondary found now was never in the outputs (a crash lost the answer to our own create, or it was
         # made by hand): nobody can hold it through us. Replace it, so the outputs hold one we know.
@@ -82,10 +94,11 @@ class AuthTokenRotationProvider(TwilioProvider):
         return {**props, "primary": primary, "secondary": made.secondary_auth_token}
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        account = news["account_sid"]
-        if news["rotation"] != olds.get("rotation"):  # the next rotation (check() saw the last one promoted)
+        old, new = AuthTokenRotationArgs.from_props(olds), AuthTokenRotationArgs.from_props(news)
+        account = new.account_sid
+        if new.rotation != old.rotation:  # the next rotation (check() saw the last one promoted)
             return UpdateResult(self._start(news))
-        if news["step"] != "promoted" or olds.get("step") == "promoted":
+        if new.step != "promoted" or old.step == "promoted":
             return UpdateResult({**news, "primary": olds.get("primary"), "secondary": olds.get("secondary")})
         status, primary = self._live_primary(account)
         # Promoted already: by a run that crashed after promoting (the live primary is the recorded secondary), or
@@ -110,7 +123,7 @@ class AuthTokenRotationProvider(TwilioProvider):
         return UpdateResult({**news, "primary": primary, "secondary": None})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        status, primary = self._live_primary(props["account_sid"])
+        status, primary = self._live_primary(AuthTokenRotationArgs.from_props(props).account_sid)
         secondary: str | None = props.get("secondary")
         outside = bool(props.get("promoted_outside"))
         if secondary is not None and primary == secondary:  # promoted outside the stack: recognised by `up`
@@ -119,16 +132,17 @@ class AuthTokenRotationProvider(TwilioProvider):
                                 **({"promoted_outside": True} if outside else {})})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        account = props["account_sid"]
+        args = AuthTokenRotationArgs.from_props(props)
+        account = args.account_sid
         try:
             status, _ = self._live_primary(account)
         except ProvisioningError:
             status = "closed"  # gone with its account
         if status == "closed":
             return
-        if props.get("step") == "promoted":
+        if args.step == "promoted":
             raise ProvisioningError(
-                f"refusing to forget auth-token rotation {props.get('rotation')}: the stack outputs take the "
+                f"refusing to forget auth-token rotation {args.rotation}: the stack outputs take the "
                 "tenant's current auth token from it. Keep the auth_token block; start the next rotation by "
                 "giving it a new `rotation` name")
         try:  # abandoning a rotation halfway: the secondary goes, the primary stays
@@ -144,9 +158,7 @@ class AuthTokenRotation(Resource, module="twilio", name="AuthTokenRotation"):
     primary: pulumi.Output[str]
     secondary: pulumi.Output[str | None]
 
-    def __init__(self, resource_name: str, *, tenant_id: str, account_sid: pulumi.Input[str], rotation: str,
-                 step: str, opts: pulumi.ResourceOptions | None = None):
-        props = {"tenant_id": tenant_id, "account_sid": account_sid, "rotation": rotation, "step": step,
-                 **{k: None for k in OUTPUTS}}
+    def __init__(self, resource_name: str, args: AuthTokenRotationArgs, opts: pulumi.ResourceOptions | None = None):
         secret = pulumi.ResourceOptions(additional_secret_outputs=list(OUTPUTS))
-        super().__init__(AuthTokenRotationProvider(), resource_name, props, pulumi.ResourceOptions.merge(opts, secret))
+        super().__init__(AuthTokenRotationProvider(), resource_name, args.with_outputs(*OUTPUTS),
+                         pulumi.ResourceOptions.merge(opts, secret))
