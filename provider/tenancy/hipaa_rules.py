@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
+import idna
+
 from ..twilio_settings import URL_FIELDS
 from .problems import RuleIssue
 
@@ -52,8 +54,15 @@ SERVICE_URLS = ("inbound_url", "fallback_url", "status_callback")
 
 
 def hosted_product(url: str) -> str | None:
-    """The Twilio product a webhook URL hands its request to; None when the URL is not Twilio's (the CRM's own)."""
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    """The Twilio product a webhook URL hands its request to; None when the URL is not Twilio's (the CRM's own).
+    The host is read as HTTP clients read it (UTS 46: full-width letters and ideographic full stops fold), so
+    `https://ＴＷＩＭＬＥＴＳ。com/` is Twimlets too."""
+    host = (urlsplit(url).hostname or "").rstrip(".")
+    try:
+        host = idna.encode(idna.uts46_remap(host, std3_rules=False, transitional=False).rstrip("."),
+                           uts46=True).decode("ascii").lower()
+    except (idna.IDNAError, ValueError, UnicodeError):
+        host = host.lower()  # not a valid name: the URL rules refuse it anyway
     if host == "webhooks.twilio.com":
         return "Studio" if "/Flows/" in urlsplit(url).path else "an unlisted Twilio product"
     for suffix, product in HOSTED:

@@ -79,6 +79,8 @@ def _northside(tmp_path: Path, change) -> Path:
     (lambda d: d.update(sending_rules={"max_per_week": 5}), "sending_rules.max_per_week", "three a week"),
     (lambda d: (d.update(hipaa=True), d["webhooks"].update(voice_url="https://twimlets.com/echo?Twiml=x")),
      "webhooks.voice_url", "Twimlets, which Twilio does not list as HIPAA eligible"),
+    (lambda d: (d.update(hipaa=True), d["webhooks"].update(sms_url="https://ＴＷＩＭＬＥＴＳ。com./echo")),
+     "webhooks.sms_url", "Twimlets"),  # spelled as HTTP clients fold it
     (lambda d: (d.update(hipaa=True), d["phone_numbers"][0].setdefault("webhooks", {}).update(
         sms_url="https://channels.autopilot.twilio.com/v1/AC1/UA1/twilio-messaging")),
      "phone_numbers[0].webhooks.sms_url", "Autopilot"),
