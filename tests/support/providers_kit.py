@@ -7,8 +7,8 @@ from typing import Any
 from pulumi.dynamic.dynamic import serialize_provider
 
 from provider import naming, resources
-from provider.resources import api_key, usage_trigger
 from provider.localengine import EngineState, LocalEngine, ProviderServer
+from provider.resources import api_key, usage_trigger
 from provider.sandbox import SandboxServer
 
 from .contract_proxy import ContractProxy
