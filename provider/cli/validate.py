@@ -58,14 +58,16 @@ def report(result: LoadResult, fmt: str, out: TextIO) -> None:
         out.write(f"{len(result.tenants)} tenant file(s) valid\n")
     else:
         files = len({p.file for p in result.problems})
-        out.write(f"{len(result.problems)} problem(s) in {files} file(s); nothing was applied\n")
+        out.write(f"{len(result.problems)} problem(s) in {files} file(s); fix each at its line, then validate "
+                  "again (validate never sends anything to Twilio)\n")
 
 
 def run(args: argparse.Namespace) -> int:
     try:
         policy = _policy(args.stack, args.root.resolve())
     except ValueError as error:  # a stack default that no tenant could satisfy
-        print(f"tenantctl validate: Pulumi.{args.stack}.yaml: {error}; nothing was applied", file=sys.stderr)
+        print(f"tenantctl validate: Pulumi.{args.stack}.yaml: {error}; fix the stack default, then validate again",
+              file=sys.stderr)
         return 2
     result = load_tenants(args.paths, policy)
     if not result.files and not result.problems:
