@@ -1,8 +1,9 @@
 """Tables that fit the terminal: whole or not at all.
 
-A table is drawn only when every cell that must stay whole (a SID, a phone number, an amount, a status) fits the
-terminal at its full width, and prose can wrap at spaces; otherwise each row becomes a block of `header: value`
-lines. Rich left alone would fold a cell mid-word, which splits numbers and SIDs.
+A table is drawn (bordered, then with headers over several lines, then without borders) only when every cell that
+must stay whole (a SID, a phone number, an amount, a status) fits the terminal at its full width and prose can
+wrap at spaces; otherwise each row becomes a block of `header: value` lines. Rich left alone would fold a cell
+mid-word, which splits numbers and SIDs.
 """
 from __future__ import annotations
 
