@@ -13,7 +13,9 @@ from ..resources import (
     AuthTokenRotationArgs,
     PhoneNumber,
     Subaccount,
+    SubaccountArgs,
     SubaccountStatus,
+    SubaccountStatusArgs,
     UsageTrigger,
     UsageTriggerArgs,
 )
@@ -61,10 +63,10 @@ class TenantResources(pulumi.ComponentResource):
         # (the engine drops it from the state without calling the provider); the new stack adopts it.
         self._child = pulumi.ResourceOptions(parent=self, retain_on_delete=True if tenant.releasing else None)
         self.tenant = tenant
-        self.subaccount = Subaccount(
-            tenant.id, tenant_id=tenant.id, friendly_name=naming.subaccount_friendly_name(tenant.id),
-            status=tenant.status, adopt_sid=tenant.subaccount_sid,
-            claimed_by=claims.subaccount_holder(tenant) if tenant.subaccount_sid else None,
+        self.subaccount = Subaccount(tenant.id, SubaccountArgs(
+            tenant_id=tenant.id, friendly_name=naming.subaccount_friendly_name(tenant.id), status=tenant.status,
+            adopt_sid=tenant.subaccount_sid,
+            claimed_by=claims.subaccount_holder(tenant) if tenant.subaccount_sid else None),
             opts=pulumi.ResourceOptions.merge(self._child, pulumi.ResourceOptions(
                 protect=tenant.status != "closed" and not tenant.releasing)))
         self.numbers: dict[str, PhoneNumber] = {}
@@ -126,7 +128,7 @@ class TenantResources(pulumi.ComponentResource):
         if tenant.status != "active":
             children += claims.exact_numbers_outside(tenant)
         self.status = SubaccountStatus(
-            f"{tenant.id}/status", account_sid=account, status=tenant.status, tenant_id=tenant.id,
+            f"{tenant.id}/status", SubaccountStatusArgs(account_sid=account, status=tenant.status, tenant_id=tenant.id),
             opts=pulumi.ResourceOptions.merge(self._child, pulumi.ResourceOptions(depends_on=children)))
         self.register_outputs({"account_sid": account})
 

@@ -20,7 +20,14 @@ from .registration import (
     TollfreeVerificationArgs,
     TollfreeVerificationProvider,
 )
-from .subaccount import Subaccount, SubaccountProvider, SubaccountStatus, SubaccountStatusProvider
+from .subaccount import (
+    Subaccount,
+    SubaccountArgs,
+    SubaccountProvider,
+    SubaccountStatus,
+    SubaccountStatusArgs,
+    SubaccountStatusProvider,
+)
 from .usage_trigger import UsageTrigger, UsageTriggerArgs, UsageTriggerProvider
 from .voice import (
     DialingPermissions,
@@ -40,7 +47,7 @@ from .voice import (
 __all__ = ["A2pRegistration", "A2pRegistrationArgs", "A2pRegistrationProvider", "TollfreeVerificationArgs", "MessagingSender", "MessagingSenderArgs",
            "MessagingSenderProvider", "MessagingService", "MessagingServiceArgs", "MessagingServiceProvider", "TollfreeVerification", "TollfreeVerificationProvider",
            "ApiKey", "ApiKeyArgs", "ApiKeyProvider", "AuthTokenRotation", "AuthTokenRotationArgs", "AuthTokenRotationProvider", "PhoneNumber", "PhoneNumberProvider", "ProvisioningError", "Subaccount",
-           "SubaccountProvider", "SubaccountStatus", "SubaccountStatusProvider", "UsageTrigger", "UsageTriggerArgs", "UsageTriggerProvider",
+           "SubaccountArgs", "SubaccountProvider", "SubaccountStatus", "SubaccountStatusArgs", "SubaccountStatusProvider", "UsageTrigger", "UsageTriggerArgs", "UsageTriggerProvider",
            "DialingPermissions", "DialingPermissionsArgs", "DialingPermissionsProvider", "EmergencyAddress",
            "EmergencyAddressArgs", "EmergencyAddressProvider", "VoiceCaller", "VoiceCallerArgs", "VoiceCallerProvider",
            "VoiceTrust", "VoiceTrustArgs", "VoiceTrustProvider"]

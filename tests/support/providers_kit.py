@@ -8,7 +8,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 
 from provider import naming, resources
 from provider.localengine import EngineState, LocalEngine, ProviderServer
-from provider.resources import api_key, usage_trigger
+from provider.resources import api_key, subaccount, usage_trigger
 from provider.sandbox import SandboxServer
 
 from .contract_proxy import ContractProxy
@@ -53,15 +53,16 @@ class World:
         """What the program does for these tenants, minus YAML: one resource per thing, stable names."""
         engine = self.engine(preview)
         for tenant in tenants:
+            account = resources.SubaccountArgs(tenant_id=tenant.id, status=tenant.status,
+                                               friendly_name=naming.subaccount_friendly_name(tenant.id))
             sub = engine.register(urn("Subaccount", tenant.id), "Subaccount", {
-                "__provider": PROVIDERS["Subaccount"], "tenant_id": tenant.id,
-                "friendly_name": naming.subaccount_friendly_name(tenant.id), "status": tenant.status,
-                "adopt_sid": None, "sid": None, "auth_token": None, "owner_account_sid": None},
+                "__provider": PROVIDERS["Subaccount"], **account.with_outputs(*subaccount.OUTPUTS)},
                 protect=tenant.status != "closed")
             if tenant.status != "closed":
                 self._children(engine, tenant, sub)
+            status = resources.SubaccountStatusArgs(account_sid=sub["sid"], status=tenant.status, tenant_id=tenant.id)
             engine.register(urn("SubaccountStatus", tenant.id), "SubaccountStatus", {
-                "__provider": PROVIDERS["SubaccountStatus"], "account_sid": sub["sid"], "status": tenant.status})
+                "__provider": PROVIDERS["SubaccountStatus"], **status.as_props()})
         engine.finish()
         return engine
 
