@@ -93,9 +93,9 @@ def print_fitted(console: Console, title: str, columns: Sequence[Column], rows: 
     if style is not None:
         table = style.table(title, footer is not None, caption)
         narrowest = _widths(columns, rows, footer, style.wrapped_headers)
-        natural = [max(a, b) for a, b in zip(narrowest, _widths(columns, rows, footer, style.wrapped_headers,
-                                                                   words=False), strict=True)]
-        natural = [n if column.prose else w for n, w, column in zip(natural, narrowest, columns, strict=True)]
+        longest = _widths(columns, rows, footer, style.wrapped_headers, words=False)
+        # only prose grows past its narrowest width (a whole cell's narrowest width already is its natural one)
+        natural = [max(n, w) if c.prose else n for n, w, c in zip(narrowest, longest, columns, strict=True)]
         room = console.width - sum(narrowest) - style.overhead(len(columns))
         # fixed widths: rich left to shrink columns itself would cut words (and fold what must stay whole)
         for i, (column, width) in enumerate(zip(columns, _spread(narrowest, natural, room), strict=True)):

@@ -44,10 +44,13 @@ from .voice import (
     VoiceTrustProvider,
 )
 
-__all__ = ["A2pRegistration", "A2pRegistrationArgs", "A2pRegistrationProvider", "TollfreeVerificationArgs", "MessagingSender", "MessagingSenderArgs",
-           "MessagingSenderProvider", "MessagingService", "MessagingServiceArgs", "MessagingServiceProvider", "TollfreeVerification", "TollfreeVerificationProvider",
-           "ApiKey", "ApiKeyArgs", "ApiKeyProvider", "AuthTokenRotation", "AuthTokenRotationArgs", "AuthTokenRotationProvider", "PhoneNumber", "PhoneNumberProvider", "ProvisioningError", "Subaccount",
-           "SubaccountArgs", "SubaccountProvider", "SubaccountStatus", "SubaccountStatusArgs", "SubaccountStatusProvider", "UsageTrigger", "UsageTriggerArgs", "UsageTriggerProvider",
+__all__ = ["A2pRegistration", "A2pRegistrationArgs", "A2pRegistrationProvider", "ApiKey", "ApiKeyArgs",
+           "ApiKeyProvider", "AuthTokenRotation", "AuthTokenRotationArgs", "AuthTokenRotationProvider",
            "DialingPermissions", "DialingPermissionsArgs", "DialingPermissionsProvider", "EmergencyAddress",
-           "EmergencyAddressArgs", "EmergencyAddressProvider", "VoiceCaller", "VoiceCallerArgs", "VoiceCallerProvider",
+           "EmergencyAddressArgs", "EmergencyAddressProvider", "MessagingSender", "MessagingSenderArgs",
+           "MessagingSenderProvider", "MessagingService", "MessagingServiceArgs", "MessagingServiceProvider",
+           "PhoneNumber", "PhoneNumberProvider", "ProvisioningError", "Subaccount", "SubaccountArgs",
+           "SubaccountProvider", "SubaccountStatus", "SubaccountStatusArgs", "SubaccountStatusProvider",
+           "TollfreeVerification", "TollfreeVerificationArgs", "TollfreeVerificationProvider", "UsageTrigger",
+           "UsageTriggerArgs", "UsageTriggerProvider", "VoiceCaller", "VoiceCallerArgs", "VoiceCallerProvider",
            "VoiceTrust", "VoiceTrustArgs", "VoiceTrustProvider"]

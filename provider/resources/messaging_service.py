@@ -17,8 +17,6 @@ from ..twilio_settings import SERVICE_DEFAULTS, SERVICE_TWILIO_NAMES
 from .args import ResourceArgs
 from .base import ProvisioningError, TwilioProvider, create_once, explain
 
-# The service settings (tenant-file name, Twilio's name, Twilio's default), declared once in twilio_settings.
-SERVICE_SETTINGS = SERVICE_TWILIO_NAMES
 NUMBER_IN_ANOTHER_SERVICE = 21712
 OUTPUTS = ("sid",)
 
@@ -46,18 +44,18 @@ def desired_settings(declared: dict[str, Any] | None) -> dict[str, Any]:
 
 def live_settings(service: Any) -> dict[str, Any]:
     return {ours: (getattr(service, theirs) if getattr(service, theirs) is not None else SERVICE_DEFAULTS[ours])
-            for ours, theirs in SERVICE_SETTINGS.items()}
+            for ours, theirs in SERVICE_TWILIO_NAMES.items()}
 
 
 def _twilio_kwargs(settings: dict[str, Any]) -> dict[str, Any]:
     """Pulumi carries numbers as floats (14400 arrives as 14400.0): Twilio wants whole seconds."""
-    return {SERVICE_SETTINGS[k]: int(v) if k == "validity_period" else v for k, v in settings.items()}
+    return {SERVICE_TWILIO_NAMES[k]: int(v) if k == "validity_period" else v for k, v in settings.items()}
 
 
 class MessagingServiceProvider(TwilioProvider):
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         args = MessagingServiceArgs.from_props(news)
-        unknown = sorted(set(args.settings or {}) - set(SERVICE_SETTINGS))
+        unknown = sorted(set(args.settings or {}) - set(SERVICE_TWILIO_NAMES))
         return self.checked(news, self.failures([
             ("settings", f"unknown setting(s): {', '.join(unknown)}" if unknown else None),
             ("friendly_name", None if isinstance(args.friendly_name, str) and

@@ -84,7 +84,7 @@ class EmergencyAddress(Resource, module="twilio", name="EmergencyAddress"):
 
     def __init__(self, resource_name: str, args: EmergencyAddressArgs,
                  opts: pulumi.ResourceOptions | None = None):
-        super().__init__(EmergencyAddressProvider(), resource_name, {**args.as_props(), "sid": None}, opts)
+        super().__init__(EmergencyAddressProvider(), resource_name, args.with_outputs("sid"), opts)
 
 
 # ---- a caller: a number registered at the emergency address ----------------------------------------
@@ -149,7 +149,7 @@ class VoiceCaller(Resource, module="twilio", name="VoiceCaller"):
 
     def __init__(self, resource_name: str, args: VoiceCallerArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(VoiceCallerProvider(), resource_name,
-                         {**args.as_props(), "emergency_address_status": None, "emergency_status": None}, opts)
+                         args.with_outputs("emergency_address_status", "emergency_status"), opts)
 
 
 # ---- dialing permissions -------------------------------------------------------------------------------
@@ -245,7 +245,7 @@ class DialingPermissions(Resource, module="twilio", name="DialingPermissions"):
     def __init__(self, resource_name: str, args: DialingPermissionsArgs,
                  opts: pulumi.ResourceOptions | None = None):
         super().__init__(DialingPermissionsProvider(), resource_name,
-                         {**args.as_props(), "enabled": None, "inherits": None, "high_risk_enabled": None}, opts)
+                         args.with_outputs("enabled", "inherits", "high_risk_enabled"), opts)
 
 
 # ---- the voice trust registration ------------------------------------------------------------------------
@@ -322,4 +322,4 @@ class VoiceTrust(Resource, module="twilio", name="VoiceTrust"):
 
     def __init__(self, resource_name: str, args: VoiceTrustArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(VoiceTrustProvider(), resource_name,
-                         {**args.as_props(), **{k: None for k in TRUST_STATE}, "next_steps": None}, opts)
+                         args.with_outputs(*TRUST_STATE, "next_steps"), opts)

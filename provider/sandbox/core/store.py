@@ -68,6 +68,8 @@ class Store:
     their persistence. Every public method of a service takes `lock`, so tests may read state from another thread
     while the server runs."""
 
+    parent_sid: str  # set by the backend once the parent account exists or is restored
+
     def __init__(self, tables: dict[str, type], lists: dict[str, type], *, seed: int | None, clock: Clock | None,
                  state_file: Path | None, log_limit: int):
         self.lock = threading.RLock()
@@ -126,8 +128,6 @@ class Store:
                 **{name: [records.plain(row) for held in rows.values() for row in held]
                    for name, rows in self.lists.items()},
             }
-
-    parent_sid: str  # set by the backend once the parent account exists or is restored
 
     @staticmethod
     def _owner(row: Any) -> str:
