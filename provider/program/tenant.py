@@ -12,6 +12,7 @@ from ..resources import (
     AuthTokenRotation,
     AuthTokenRotationArgs,
     PhoneNumber,
+    PhoneNumberArgs,
     Subaccount,
     SubaccountArgs,
     SubaccountStatus,
@@ -169,10 +170,10 @@ class TenantResources(pulumi.ComponentResource):
         tenant = self.tenant
         aliases = [pulumi.Alias(name=f"{tenant.id}/{spec.name}")] if spec.number else None
         return PhoneNumber(
-            number_resource_name(tenant, spec), account_sid=self.subaccount.sid,
-            friendly_name=naming.number_friendly_name(tenant.id, spec.name),
-            webhooks=tenant.number_webhooks(spec).as_dict(), number=spec.number, search=search_inputs(spec),
-            adopt_sid=spec.sid, claimed_by=claimed_by,
+            number_resource_name(tenant, spec), PhoneNumberArgs(
+                account_sid=self.subaccount.sid, friendly_name=naming.number_friendly_name(tenant.id, spec.name),
+                webhooks=tenant.number_webhooks(spec).as_dict(), number=spec.number, search=search_inputs(spec),
+                adopt_sid=spec.sid, claimed_by=claimed_by),
             opts=pulumi.ResourceOptions.merge(self._child, pulumi.ResourceOptions(aliases=aliases)))
 
     def stack_output(self) -> dict[str, Any]:

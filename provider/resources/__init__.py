@@ -11,7 +11,7 @@ from .messaging_service import (
     MessagingServiceArgs,
     MessagingServiceProvider,
 )
-from .phone_number import PhoneNumber, PhoneNumberProvider
+from .phone_number import PhoneNumber, PhoneNumberArgs, PhoneNumberProvider
 from .registration import (
     A2pRegistration,
     A2pRegistrationArgs,
@@ -49,7 +49,7 @@ __all__ = ["A2pRegistration", "A2pRegistrationArgs", "A2pRegistrationProvider", 
            "DialingPermissions", "DialingPermissionsArgs", "DialingPermissionsProvider", "EmergencyAddress",
            "EmergencyAddressArgs", "EmergencyAddressProvider", "MessagingSender", "MessagingSenderArgs",
            "MessagingSenderProvider", "MessagingService", "MessagingServiceArgs", "MessagingServiceProvider",
-           "PhoneNumber", "PhoneNumberProvider", "ProvisioningError", "Subaccount", "SubaccountArgs",
+           "PhoneNumber", "PhoneNumberArgs", "PhoneNumberProvider", "ProvisioningError", "Subaccount", "SubaccountArgs",
            "SubaccountProvider", "SubaccountStatus", "SubaccountStatusArgs", "SubaccountStatusProvider",
            "TollfreeVerification", "TollfreeVerificationArgs", "TollfreeVerificationProvider", "UsageTrigger",
            "UsageTriggerArgs", "UsageTriggerProvider", "VoiceCaller", "VoiceCallerArgs", "VoiceCallerProvider",

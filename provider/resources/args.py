@@ -1,6 +1,7 @@
 """Typed inputs of a dynamic resource, declared once: the resource's constructor builds them, its provider reads
 them (`from_props`), and the tests' kit takes the same type. Pulumi carries inputs as a plain dict, so the type only
-converts at the edges; outputs live beside the inputs in the same dict, under their own names."""
+converts at the edges; outputs live beside the inputs in the same dict, under their own names, and are declared
+once too (`ResourceOutputs`): what a provider reads back from its own state is a typed field, not a string key."""
 from __future__ import annotations
 
 from dataclasses import MISSING, dataclass, fields
@@ -30,3 +31,13 @@ class ResourceArgs:
 
     def changed(self, other: ResourceArgs, names: tuple[str, ...]) -> list[str]:
         return [name for name in names if getattr(self, name) != getattr(other, name)]
+
+
+@dataclass(frozen=True)
+class ResourceOutputs(ResourceArgs):
+    """What a provider answers beside its inputs. Every field may be absent from state (a create that never
+    finished, state written before the output existed): absent reads as the field's default, else None."""
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))

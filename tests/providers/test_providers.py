@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from provider.localengine import ApplyError, ProviderCallError, ProviderServer
+from provider.resources import PhoneNumberArgs, SubaccountArgs, phone_number, subaccount
 from provider.sandbox import SandboxServer
 from provider.sandbox.api_v2010.models import DEMO_PARENT_NUMBERS
 
@@ -188,8 +189,9 @@ def test_adopt_after_crash_never_duplicates(world: World) -> None:
 
 
 def test_check_failures_are_clear(world: World) -> None:
-    inputs = {"__provider": PROVIDERS["PhoneNumber"], "account_sid": "AC" + "0" * 32, "friendly_name": "x",
-              "number": "4155550100", "search": None, "adopt_sid": None, "webhooks": {"voice_method": "PUT"}}
+    entry = PhoneNumberArgs(account_sid="AC" + "0" * 32, friendly_name="x", number="4155550100",
+                            webhooks={"voice_method": "PUT"})
+    inputs = {"__provider": PROVIDERS["PhoneNumber"], **entry.as_props()}
     _, failures = world.server.check(urn("PhoneNumber", "x"), {}, inputs)
     reasons = dict(failures)
     assert "not an E.164 number" in reasons["number"] and "GET or POST" in reasons["webhooks"]
@@ -240,22 +242,23 @@ def test_adopt_an_existing_subaccount_and_number_by_sid(world: World, parent) ->
     owned = parent.api.v2010.accounts(legacy.sid).incoming_phone_numbers.create(phone_number="+16175550444")
     accounts, numbers = len(backend.accounts), len(backend.numbers)
     engine = world.engine()
+    adopted = SubaccountArgs(tenant_id="legacy", friendly_name="tenant:legacy", status="active",
+                             adopt_sid=legacy.sid)
     sub = engine.register(urn("Subaccount", "legacy"), "Subaccount", {
-        "__provider": PROVIDERS["Subaccount"], "tenant_id": "legacy", "friendly_name": "tenant:legacy",
-        "status": "active", "adopt_sid": legacy.sid, "sid": None, "auth_token": None, "owner_account_sid": None})
+        "__provider": PROVIDERS["Subaccount"], **adopted.with_outputs(*subaccount.OUTPUTS)})
+    entry = PhoneNumberArgs(account_sid=sub["sid"], friendly_name="tenant:legacy/main", number="+16175550444",
+                            adopt_sid=owned.sid, webhooks=HOOKS)
     number = engine.register(urn("PhoneNumber", "number-+16175550444"), "PhoneNumber", {
-        "__provider": PROVIDERS["PhoneNumber"], "account_sid": sub["sid"], "friendly_name": "tenant:legacy/main",
-        "number": "+16175550444", "search": None, "adopt_sid": owned.sid, "webhooks": HOOKS, "sid": None,
-        "phone_number": None, "capabilities": None})
+        "__provider": PROVIDERS["PhoneNumber"], **entry.with_outputs(*phone_number.OUTPUTS)})
     assert (sub["sid"], number["sid"]) == (legacy.sid, owned.sid), "adopted, not created"
     assert (len(backend.accounts), len(backend.numbers)) == (accounts, numbers)
     assert backend.accounts[legacy.sid].friendly_name == "tenant:legacy", "renamed so later runs find it by name"
     assert backend.numbers[owned.sid].voice_url == HOOKS["voice_url"]
     with pytest.raises(ProviderCallError) as raised:
+        stranger = SubaccountArgs(tenant_id="stranger", friendly_name="tenant:stranger", status="active",
+                                  adopt_sid="AC" + "e" * 32)
         engine.register(urn("Subaccount", "stranger"), "Subaccount", {
-            "__provider": PROVIDERS["Subaccount"], "tenant_id": "stranger", "friendly_name": "tenant:stranger",
-            "status": "active", "adopt_sid": "AC" + "e" * 32, "sid": None, "auth_token": None,
-            "owner_account_sid": None})
+            "__provider": PROVIDERS["Subaccount"], **stranger.with_outputs(*subaccount.OUTPUTS)})
     assert "find subaccount" in raised.value.message and "404" in raised.value.message
 
 

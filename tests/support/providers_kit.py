@@ -8,7 +8,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 
 from provider import naming, resources
 from provider.localengine import EngineState, LocalEngine, ProviderServer
-from provider.resources import api_key, subaccount, usage_trigger
+from provider.resources import api_key, phone_number, subaccount, usage_trigger
 from provider.sandbox import SandboxServer
 
 from .contract_proxy import ContractProxy
@@ -69,11 +69,11 @@ class World:
     def _children(self, engine: LocalEngine, tenant: TenantSpec, sub: dict[str, Any]) -> None:
         for number in tenant.numbers:
             name = number.number or f"{tenant.id}-{number.name}"
+            entry = resources.PhoneNumberArgs(
+                account_sid=sub["sid"], friendly_name=naming.number_friendly_name(tenant.id, number.name),
+                webhooks=number.webhooks, number=number.number, search=number.search)
             engine.register(urn("PhoneNumber", name), "PhoneNumber", {
-                "__provider": PROVIDERS["PhoneNumber"], "account_sid": sub["sid"],
-                "friendly_name": naming.number_friendly_name(tenant.id, number.name), "number": number.number,
-                "search": number.search, "adopt_sid": None, "webhooks": number.webhooks, "sid": None,
-                "phone_number": None, "capabilities": None})
+                "__provider": PROVIDERS["PhoneNumber"], **entry.with_outputs(*phone_number.OUTPUTS)})
         if tenant.api_key:
             key = resources.ApiKeyArgs(account_sid=sub["sid"], friendly_name=naming.api_key_friendly_name(tenant.id))
             engine.register(urn("ApiKey", f"{tenant.id}/key-crm-g1"), "ApiKey", {
