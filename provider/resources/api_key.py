@@ -14,10 +14,9 @@ import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
 from ..permissions import KNOWN_PERMISSIONS
-from .args import ResourceArgs
+from .args import ResourceArgs, ResourceOutputs
 from .base import ProvisioningError, TwilioProvider, create_once, explain
 
-OUTPUTS = ("sid", "secret")
 ROLES = ("current", "previous", "retired")
 
 
@@ -27,6 +26,15 @@ class ApiKeyArgs(ResourceArgs):
     friendly_name: str
     permissions: list[str] | None = None  # a Restricted key's policy; None: a Standard key
     role: str = "current"  # keys written before roles were current
+
+
+@dataclass(frozen=True)
+class ApiKeyOutputs(ResourceOutputs):
+    sid: str | None = None
+    secret: str | None = None  # shown by Twilio once, at creation: a Pulumi secret
+
+
+OUTPUTS = ApiKeyOutputs.names()
 
 
 def _policy(permissions: list[str] | None) -> dict[str, list[str]] | None:
@@ -69,7 +77,7 @@ class ApiKeyProvider(TwilioProvider):
                           lambda: self._iam().new_api_key.create(account_sid=account, friendly_name=name, **extra),
                           lambda: self._revoke_named(account, name),
                           in_doubt=lambda: self.session.spoil(account))
-        return CreateResult(key.sid, {**props, "sid": key.sid, "secret": key.secret})
+        return CreateResult(key.sid, {**props, **ApiKeyOutputs(sid=key.sid, secret=key.secret).as_props()})
 
     def _revoke_named(self, account: str, name: str) -> None:
         """Returns None always: an orphan found after an ambiguous create is revoked, then we create again."""
@@ -98,7 +106,7 @@ class ApiKeyProvider(TwilioProvider):
                 self._iam().api_key(id_).update(**changes)
             except Exception as error:
                 raise explain(f"update API key {id_}", error) from None
-        return UpdateResult({**news, "sid": id_, "secret": olds.get("secret")})
+        return UpdateResult({**news, **ApiKeyOutputs(sid=id_, secret=ApiKeyOutputs.from_props(olds).secret).as_props()})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         args = ApiKeyArgs.from_props(props)

@@ -41,3 +41,9 @@ class ResourceOutputs(ResourceArgs):
     @classmethod
     def names(cls) -> tuple[str, ...]:
         return tuple(f.name for f in fields(cls))
+
+
+@dataclass(frozen=True)
+class SidOutputs(ResourceOutputs):
+    """The outputs of a resource Twilio answers with nothing else worth keeping."""
+    sid: str | None = None

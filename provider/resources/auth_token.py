@@ -16,11 +16,10 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
-from .args import ResourceArgs
+from .args import ResourceArgs, ResourceOutputs
 from .base import ProvisioningError, TwilioProvider, explain, is_not_found
 
 STEPS = ("secondary", "promoted")
-OUTPUTS = ("primary", "secondary")
 
 
 @dataclass(frozen=True)
@@ -29,6 +28,17 @@ class AuthTokenRotationArgs(ResourceArgs):
     account_sid: Any
     rotation: str
     step: str
+
+
+@dataclass(frozen=True)
+class AuthTokenRotationOutputs(ResourceOutputs):
+    primary: str | None = None  # both tokens are Pulumi secrets
+    secondary: str | None = None
+    promoted_outside: bool | None = None  # the secondary became the primary outside this stack (seen by a read)
+
+
+OUTPUTS = AuthTokenRotationOutputs.names()
+SECRET_OUTPUTS = ("primary", "secondary")
 
 
 class AuthTokenRotationProvider(TwilioProvider):
@@ -91,19 +101,19 @@ class AuthTokenRotationProvider(TwilioProvider):
         except Exception as error:
             raise explain(f"create a secondary auth token for {account}", error) from None
         _, primary = self._live_primary(account)
-        return {**props, "primary": primary, "secondary": made.secondary_auth_token}
+        return {**props, **AuthTokenRotationOutputs(primary=primary, secondary=made.secondary_auth_token).as_props()}
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         old, new = AuthTokenRotationArgs.from_props(olds), AuthTokenRotationArgs.from_props(news)
-        account = new.account_sid
+        held, account = AuthTokenRotationOutputs.from_props(olds), new.account_sid
         if new.rotation != old.rotation:  # the next rotation (check() saw the last one promoted)
             return UpdateResult(self._start(news))
         if new.step != "promoted" or old.step == "promoted":
-            return UpdateResult({**news, "primary": olds.get("primary"), "secondary": olds.get("secondary")})
+            return UpdateResult({**news, **held.as_props()})
         status, primary = self._live_primary(account)
         # Promoted already: by a run that crashed after promoting (the live primary is the recorded secondary), or
         # outside this stack and seen by a refresh (`promoted_outside`).
-        if primary != olds.get("secondary") and not olds.get("promoted_outside"):
+        if primary != held.secondary and not held.promoted_outside:
             if status != "active":
                 raise ProvisioningError(f"subaccount {account} is {status}: promote its token once it is active")
             try:
@@ -111,25 +121,26 @@ class AuthTokenRotationProvider(TwilioProvider):
             except Exception as error:
                 if not is_not_found(error):
                     raise explain(f"promote the secondary auth token of {account}", error) from None
-                if primary != olds.get("primary"):  # no secondary, a new primary: promoted outside this stack
+                if primary != held.primary:  # no secondary, a new primary: promoted outside this stack
                     self.session.forget_token(account)
-                    return UpdateResult({**news, "primary": primary, "secondary": None, "promoted_outside": True})
+                    outside = AuthTokenRotationOutputs(primary=primary, promoted_outside=True)
+                    return UpdateResult({**news, **outside.as_props()})
                 raise ProvisioningError(
                     f"subaccount {account} has no secondary auth token to promote (deleted outside this stack); "
                     "nothing was promoted and its current token is unchanged: start a new rotation (a new "
                     "`rotation` name, `step: secondary`)") from None
             primary = promoted.auth_token
             self.session.forget_token(account)
-        return UpdateResult({**news, "primary": primary, "secondary": None})
+        return UpdateResult({**news, **AuthTokenRotationOutputs(primary=primary).as_props()})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         status, primary = self._live_primary(AuthTokenRotationArgs.from_props(props).account_sid)
-        secondary: str | None = props.get("secondary")
-        outside = bool(props.get("promoted_outside"))
+        held = AuthTokenRotationOutputs.from_props(props)
+        secondary, outside = held.secondary, bool(held.promoted_outside)
         if secondary is not None and primary == secondary:  # promoted outside the stack: recognised by `up`
             secondary, outside = None, True
-        return ReadResult(id_, {**props, "primary": primary, "secondary": secondary,
-                                **({"promoted_outside": True} if outside else {})})
+        read = AuthTokenRotationOutputs(primary=primary, secondary=secondary, promoted_outside=outside or None)
+        return ReadResult(id_, {**props, **read.as_props()})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         args = AuthTokenRotationArgs.from_props(props)
@@ -159,6 +170,6 @@ class AuthTokenRotation(Resource, module="twilio", name="AuthTokenRotation"):
     secondary: pulumi.Output[str | None]
 
     def __init__(self, resource_name: str, args: AuthTokenRotationArgs, opts: pulumi.ResourceOptions | None = None):
-        secret = pulumi.ResourceOptions(additional_secret_outputs=list(OUTPUTS))
+        secret = pulumi.ResourceOptions(additional_secret_outputs=list(SECRET_OUTPUTS))
         super().__init__(AuthTokenRotationProvider(), resource_name, args.with_outputs(*OUTPUTS),
                          pulumi.ResourceOptions.merge(opts, secret))

@@ -14,11 +14,11 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Re
 from twilio.base.exceptions import TwilioRestException
 
 from ..twilio_settings import SERVICE_DEFAULTS, SERVICE_TWILIO_NAMES
-from .args import ResourceArgs
+from .args import ResourceArgs, SidOutputs
 from .base import ProvisioningError, TwilioProvider, create_once, explain
 
 NUMBER_IN_ANOTHER_SERVICE = 21712
-OUTPUTS = ("sid",)
+OUTPUTS = SidOutputs.names()
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ class MessagingServiceProvider(TwilioProvider):
                 lambda: self._services(args.account_sid).create(friendly_name=args.friendly_name,
                                                                 **_twilio_kwargs(settings)),
                 lambda: self._existing(args), in_doubt=lambda: self.session.spoil(args.account_sid))
-        return CreateResult(service.sid, {**props, "sid": service.sid})
+        return CreateResult(service.sid, {**props, **SidOutputs(sid=service.sid).as_props()})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         args = MessagingServiceArgs.from_props(props)
@@ -100,7 +100,7 @@ class MessagingServiceProvider(TwilioProvider):
             return self.gone()
         live = live_settings(service)
         declared = set(args.settings or {})
-        return ReadResult(id_, {**props, "friendly_name": service.friendly_name, "sid": id_,
+        return ReadResult(id_, {**props, "friendly_name": service.friendly_name, **SidOutputs(sid=id_).as_props(),
                                 "settings": {k: v for k, v in live.items() if k in declared or
                                              v != SERVICE_DEFAULTS[k]}})
 
@@ -111,7 +111,7 @@ class MessagingServiceProvider(TwilioProvider):
                                                         **_twilio_kwargs(desired_settings(new.settings)))
         except Exception as error:
             raise explain(f"update Messaging Service {id_}", error) from None
-        return UpdateResult({**news, "sid": id_})
+        return UpdateResult({**news, **SidOutputs(sid=id_).as_props()})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         args = MessagingServiceArgs.from_props(props)
@@ -145,15 +145,15 @@ class MessagingSenderProvider(TwilioProvider):
                     f"(Twilio 21712: a number belongs to one service). Remove it from that service, or from "
                     f"messaging.senders") from None
             member = pool(args.number_sid).fetch()  # already ours: a run that died after adding it
-        return CreateResult(member.sid, {**props, "sid": member.sid})
+        return CreateResult(member.sid, {**props, **SidOutputs(sid=member.sid).as_props()})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         args = MessagingSenderArgs.from_props(props)
         member = self.fetch_live(lambda: self._pool(args)(id_).fetch(), f"sender {args.phone_number}")
-        return self.gone() if member is None else ReadResult(id_, {**props, "sid": id_})
+        return self.gone() if member is None else ReadResult(id_, {**props, **SidOutputs(sid=id_).as_props()})
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        return UpdateResult({**news, "sid": id_})
+        return UpdateResult({**news, **SidOutputs(sid=id_).as_props()})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         args = MessagingSenderArgs.from_props(props)

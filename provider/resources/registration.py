@@ -9,7 +9,7 @@ unless its declared data changed (see `registration.plan`).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import pulumi
@@ -17,7 +17,7 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Re
 
 from ..identifiers import BUNDLE_SID, is_sid
 from ..registration import a2p, plan, tollfree
-from .args import ResourceArgs
+from .args import ResourceArgs, ResourceOutputs
 from .base import ProvisioningError, TwilioProvider, explain
 
 A2P_STAGES = ("profile", "product", "brand", "campaign")
@@ -44,14 +44,36 @@ class TollfreeVerificationArgs(ResourceArgs):
     verification: dict[str, Any]
 
 
-INPUTS = tuple(A2pRegistrationArgs.__dataclass_fields__)
-A2P_OUTPUTS = (*A2P_STAGES, "next_steps", "attention")
-TOLLFREE_OUTPUTS = ("sid", "status", "rejection_reason", "error_code", "submitted", "attention", "edit_allowed",
-                    "edit_expiration")
+@dataclass(frozen=True)
+class A2pRegistrationOutputs(ResourceOutputs):
+    """Each stage as the registration flow keeps it (its SID, status, Twilio's feedback, the digest submitted)."""
+    profile: dict[str, Any] | None = None
+    product: dict[str, Any] | None = None
+    brand: dict[str, Any] | None = None
+    campaign: dict[str, Any] | None = None
+    next_steps: list[str] | None = None
+    attention: str | None = None
+
+
+@dataclass(frozen=True)
+class TollfreeVerificationOutputs(ResourceOutputs):
+    sid: str | None = None  # a verification submitted anew has a new SID
+    status: str | None = None
+    rejection_reason: str | None = None
+    error_code: Any = None
+    submitted: str | None = None  # the digest of the data Twilio reviews
+    attention: str | None = None
+    edit_allowed: bool | None = None
+    edit_expiration: str | None = None
+
+
+A2P_OUTPUTS = A2pRegistrationOutputs.names()
+TOLLFREE_OUTPUTS = TollfreeVerificationOutputs.names()
 
 
 def _state(props: dict[str, Any]) -> dict[str, Any]:
-    return {stage: props.get(stage) or {} for stage in A2P_STAGES}
+    held = A2pRegistrationOutputs.from_props(props)
+    return {stage: getattr(held, stage) or {} for stage in A2P_STAGES}
 
 
 def attention(state: dict[str, Any], props: dict[str, Any] | None = None) -> str:
@@ -67,7 +89,7 @@ def attention(state: dict[str, Any], props: dict[str, Any] | None = None) -> str
     if brand.get("status") == plan.REJECTED["brand"]:
         notes.append(f"brand FAILED: {', '.join(brand.get('feedback') or [])} {brand.get('failure_reason') or ''}"
                      .strip())
-    if (props and not props.get("remove") and brand.get("status") == plan.APPROVED["brand"]
+    if (props and not A2pRegistrationArgs.from_props(props).remove and brand.get("status") == plan.APPROVED["brand"]
             and brand.get("submitted") and brand.get("submitted") != plan.digests(props)["brand"]):
         notes.append(f"brand {brand.get('sid')} was approved with earlier business data than messaging.business "
                      "now declares: Twilio does not change an approved brand (the customer profiles carry the new "
@@ -79,17 +101,18 @@ def attention(state: dict[str, Any], props: dict[str, Any] | None = None) -> str
     return "; ".join(notes)
 
 
-def reviewed_diff(olds: dict[str, Any], news: dict[str, Any], state: dict[str, Any],
+def reviewed_diff(args_type: type[ResourceArgs], olds: dict[str, Any], news: dict[str, Any], state: dict[str, Any],
                   refusal: Callable[[dict[str, Any], dict[str, Any]], str | None],
-                  steps: Callable[[dict[str, Any], dict[str, Any]], list[str]], inputs: tuple[str, ...]) -> DiffResult:
+                  steps: Callable[[dict[str, Any], dict[str, Any]], list[str]]) -> DiffResult:
     """The diff of a registration reviewed over days: a change to what Twilio reviews is refused (in the preview,
     before anything is applied); an update is due when an input changed or the plan has a step to take."""
-    if olds.get("account_sid") != news.get("account_sid"):
+    old, new = args_type.from_props(olds), args_type.from_props(news)
+    if new.changed(old, ("account_sid",)):
         return DiffResult(changes=True, replaces=["account_sid"], delete_before_replace=False)
     problem = refusal(state, news)
     if problem:
         raise ProvisioningError(problem)
-    changed = any(olds.get(k) != news.get(k) for k in inputs) or bool(steps(state, news))
+    changed = bool(new.changed(old, tuple(f.name for f in fields(args_type)))) or bool(steps(state, news))
     return DiffResult(changes=changed, replaces=[], delete_before_replace=False)
 
 
@@ -113,14 +136,18 @@ class A2pRegistrationProvider(TwilioProvider):
         ]))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return reviewed_diff(olds, news, _state(olds), plan.refusal, plan.steps, INPUTS)
+        return reviewed_diff(A2pRegistrationArgs, olds, news, _state(olds), plan.refusal, plan.steps)
 
     def _flow(self, props: dict[str, Any], state: dict[str, Any]) -> a2p.A2pFlow:
         return a2p.A2pFlow(self.session.client_in(A2pRegistrationArgs.from_props(props).account_sid), props, state)
 
     def _run(self, props: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
         done = advance(self._flow(props, state), "register for A2P 10DLC")
-        return {**props, **done, "next_steps": plan.steps(done, props), "attention": attention(done, props)}
+        return {**props, **done, **self._verdict(done, props)}
+
+    @staticmethod
+    def _verdict(state: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
+        return {"next_steps": plan.steps(state, props), "attention": attention(state, props)}
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         outs = self._run(props, _state({}))  # every stage as `read` writes it ({} until made), so no false drift
@@ -137,8 +164,7 @@ class A2pRegistrationProvider(TwilioProvider):
             state = flow.refreshed()
         except Exception as error:
             raise explain("read the A2P 10DLC registration", error) from None
-        return ReadResult(id_, {**props, **state, "next_steps": plan.steps(state, props),
-                                "attention": attention(state, props)})
+        return ReadResult(id_, {**props, **state, **self._verdict(state, props)})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Only reached after `remove: true` was applied (the resource is protected until then): the campaign is
@@ -172,10 +198,11 @@ class TollfreeVerificationProvider(TwilioProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         outs = self._run(props, {})
-        return CreateResult(outs["sid"], outs)
+        return CreateResult(str(TollfreeVerificationOutputs.from_props(outs).sid), outs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        return UpdateResult(self._run(news, {k: olds.get(k) for k in ("sid", "status", "submitted")}))
+        held = TollfreeVerificationOutputs.from_props(olds)
+        return UpdateResult(self._run(news, {"sid": held.sid, "status": held.status, "submitted": held.submitted}))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         account_sid = TollfreeVerificationArgs.from_props(props).account_sid
@@ -186,18 +213,19 @@ class TollfreeVerificationProvider(TwilioProvider):
         return ReadResult(id_, {**props, **live, "attention": _tollfree_attention(live)})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        account_sid, sid = TollfreeVerificationArgs.from_props(props).account_sid, props.get("sid") or id_
+        account_sid = TollfreeVerificationArgs.from_props(props).account_sid
+        sid = TollfreeVerificationOutputs.from_props(props).sid or id_
         self.delete_quietly(  # a verification submitted anew has a new SID (an output)
             lambda: self.session.client_in(account_sid).messaging.v1.tollfree_verifications(sid).delete(),
             account_sid, f"toll-free verification {sid}")
 
 
 def _tollfree_attention(state: dict[str, Any]) -> str:
-    if state.get("status") == plan.REJECTED["tollfree"]:
-        window = (f"; fixed data is sent as an edit until {state['edit_expiration']}, then as a new verification"
-                  if state.get("edit_allowed") else "; fixed data is sent as a new verification (no edit allowed)")
-        return (f"toll-free verification rejected: {state.get('rejection_reason')} (error {state.get('error_code')})"
-                + window)
+    held = TollfreeVerificationOutputs.from_props(state)
+    if held.status == plan.REJECTED["tollfree"]:
+        window = (f"; fixed data is sent as an edit until {held.edit_expiration}, then as a new verification"
+                  if held.edit_allowed else "; fixed data is sent as a new verification (no edit allowed)")
+        return f"toll-free verification rejected: {held.rejection_reason} (error {held.error_code})" + window
     return ""
 
 

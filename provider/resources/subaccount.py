@@ -15,12 +15,10 @@ from twilio.base.exceptions import TwilioRestException
 
 from .. import naming
 from ..identifiers import ACCOUNT_SID
-from .args import ResourceArgs
+from .args import ResourceArgs, ResourceOutputs
 from .base import ProvisioningError, TwilioProvider, create_once, explain, is_not_found, known
 
 STATUSES = ("active", "suspended", "closed")
-OUTPUTS = ("sid", "auth_token", "owner_account_sid")
-
 
 @dataclass(frozen=True)
 class SubaccountArgs(ResourceArgs):
@@ -31,6 +29,16 @@ class SubaccountArgs(ResourceArgs):
     status: Any
     adopt_sid: Any = None  # the tenant file's subaccount_sid
     claimed_by: Any = None  # which other declared tenant already holds `adopt_sid`, if any (the program knows)
+
+
+@dataclass(frozen=True)
+class SubaccountOutputs(ResourceOutputs):
+    sid: str | None = None
+    auth_token: str | None = None  # a Pulumi secret
+    owner_account_sid: str | None = None
+
+
+OUTPUTS = SubaccountOutputs.names()
 
 
 @dataclass(frozen=True)
@@ -62,7 +70,7 @@ class SubaccountProvider(TwilioProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         old, new = SubaccountArgs.from_props(olds), SubaccountArgs.from_props(news)
         replaces = []
-        if new.adopt_sid and new.adopt_sid != olds.get("sid"):
+        if new.adopt_sid and new.adopt_sid != SubaccountOutputs.from_props(olds).sid:
             replaces.append("adopt_sid")
         replaces += new.changed(old, ("tenant_id",))
         changed = replaces or new.changed(old, ("friendly_name", "status"))
@@ -182,10 +190,10 @@ class SubaccountProvider(TwilioProvider):
               ) -> dict[str, Any]:
         if account is None:
             assert olds is not None
-            return {**props, **{k: olds.get(k) for k in OUTPUTS}}
-        return {**props, "sid": account.sid, "auth_token": account.auth_token,
-                "owner_account_sid": account.owner_account_sid, "status": account.status,
-                "friendly_name": account.friendly_name}
+            return {**props, **SubaccountOutputs.from_props(olds).as_props()}
+        held = SubaccountOutputs(sid=account.sid, auth_token=account.auth_token,
+                                 owner_account_sid=account.owner_account_sid)
+        return {**props, **held.as_props(), "status": account.status, "friendly_name": account.friendly_name}
 
 
 class Subaccount(Resource, module="twilio", name="Subaccount"):

@@ -8,7 +8,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
-from .args import ResourceArgs
+from .args import ResourceArgs, SidOutputs
 from .base import ProvisioningError, TwilioProvider, create_once, explain
 
 
@@ -32,7 +32,7 @@ class UsageTriggerArgs(ResourceArgs):
 
 UPDATABLE = ("callback_url", "callback_method", "friendly_name")
 FIXED = ("account_sid", "trigger_value", "usage_category", "recurring", "trigger_by")  # Twilio cannot change these
-OUTPUTS = ("sid",)
+OUTPUTS = SidOutputs.names()
 
 
 def _decimal_issue(value: Any) -> str | None:
@@ -84,14 +84,14 @@ class UsageTriggerProvider(TwilioProvider):
             lambda: self._existing(args), in_doubt=lambda: self.session.spoil(args.account_sid))
         if existing is not None and any(str(getattr(existing, k)) != wanted[k] for k in UPDATABLE):
             trigger = self._triggers(args.account_sid)(existing.sid).update(**{k: wanted[k] for k in UPDATABLE})
-        return CreateResult(trigger.sid, {**props, "sid": trigger.sid})
+        return CreateResult(trigger.sid, {**props, **SidOutputs(sid=trigger.sid).as_props()})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         args = UsageTriggerArgs.from_props(props)
         trigger = self.fetch_live(lambda: self._triggers(args.account_sid)(id_).fetch(), f"usage trigger {id_}")
         if trigger is None:
             return self.gone()
-        return ReadResult(id_, {**props, **{k: getattr(trigger, k) for k in UPDATABLE}, "sid": id_})
+        return ReadResult(id_, {**props, **{k: getattr(trigger, k) for k in UPDATABLE}, **SidOutputs(sid=id_).as_props()})
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         new = UsageTriggerArgs.from_props(news)
@@ -101,7 +101,7 @@ class UsageTriggerProvider(TwilioProvider):
             self._triggers(new.account_sid)(id_).update(**changes)
         except Exception as error:
             raise explain(f"update usage trigger {id_}", error) from None
-        return UpdateResult({**news, "sid": id_})
+        return UpdateResult({**news, **SidOutputs(sid=id_).as_props()})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         args = UsageTriggerArgs.from_props(props)

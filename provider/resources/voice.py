@@ -6,7 +6,7 @@ subaccount's own client (as messaging does); the address and the numbers are rea
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pulumi
@@ -15,7 +15,7 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Re
 from ..identifiers import BUNDLE_SID, is_sid
 from ..registration import a2p
 from ..registration import voice as trust
-from .args import ResourceArgs
+from .args import ResourceArgs, ResourceOutputs, SidOutputs
 from .base import ProvisioningError, TwilioProvider, explain, is_not_found
 from .registration import advance, reviewed_diff
 
@@ -63,7 +63,7 @@ class EmergencyAddressProvider(TwilioProvider):
                  and a.friendly_name == EMERGENCY_ADDRESS_NAME and all(getattr(a, k) == v for k, v in wanted.items())]
         address = found[0] if found else addresses.create(friendly_name=EMERGENCY_ADDRESS_NAME, emergency_enabled=True,
                                                           **wanted)
-        return CreateResult(str(address.sid), {**props, "sid": str(address.sid)})
+        return CreateResult(str(address.sid), {**props, **SidOutputs(sid=str(address.sid)).as_props()})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         args = EmergencyAddressArgs.from_props(props)
@@ -71,7 +71,8 @@ class EmergencyAddressProvider(TwilioProvider):
         if live is None:
             return self.gone()
         return ReadResult(id_, {**props, "street": live.street, "city": live.city, "region": live.region,
-                                "postal_code": live.postal_code, "country": live.iso_country, "sid": id_})
+                                "postal_code": live.postal_code, "country": live.iso_country,
+                                **SidOutputs(sid=id_).as_props()})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         args = EmergencyAddressArgs.from_props(props)
@@ -84,7 +85,7 @@ class EmergencyAddress(Resource, module="twilio", name="EmergencyAddress"):
 
     def __init__(self, resource_name: str, args: EmergencyAddressArgs,
                  opts: pulumi.ResourceOptions | None = None):
-        super().__init__(EmergencyAddressProvider(), resource_name, args.with_outputs("sid"), opts)
+        super().__init__(EmergencyAddressProvider(), resource_name, args.with_outputs(*SidOutputs.names()), opts)
 
 
 # ---- a caller: a number registered at the emergency address ----------------------------------------
@@ -95,6 +96,17 @@ class VoiceCallerArgs(ResourceArgs):
     phone_number: Any
     address_sid: Any
     tenant_id: str
+
+
+@dataclass(frozen=True)
+class VoiceCallerOutputs(ResourceOutputs):
+    emergency_address_status: str | None = None  # Twilio's registration of the address with the 911 database
+    emergency_status: str | None = None
+
+    @classmethod
+    def of(cls, number: Any) -> dict[str, Any]:
+        return cls(emergency_address_status=number.emergency_address_status,
+                   emergency_status=number.emergency_status).as_props()
 
 
 class VoiceCallerProvider(TwilioProvider):
@@ -120,8 +132,7 @@ class VoiceCallerProvider(TwilioProvider):
             number = self._number(args).update(emergency_address_sid=args.address_sid, emergency_status="Active")
         except Exception as error:
             raise explain(f"register {args.phone_number} at its emergency address", error) from None
-        return {**props, "emergency_address_status": number.emergency_address_status,
-                "emergency_status": number.emergency_status}
+        return {**props, **VoiceCallerOutputs.of(number)}
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         return CreateResult(f"caller-{VoiceCallerArgs.from_props(props).number_sid}", self._register(props))
@@ -134,9 +145,7 @@ class VoiceCallerProvider(TwilioProvider):
         live = self.fetch_live(lambda: self._number(args).fetch(), f"number {args.number_sid}")
         if live is None:
             return self.gone()
-        return ReadResult(id_, {**props, "address_sid": live.emergency_address_sid,
-                                "emergency_address_status": live.emergency_address_status,
-                                "emergency_status": live.emergency_status})
+        return ReadResult(id_, {**props, "address_sid": live.emergency_address_sid, **VoiceCallerOutputs.of(live)})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         args = VoiceCallerArgs.from_props(props)
@@ -149,7 +158,7 @@ class VoiceCaller(Resource, module="twilio", name="VoiceCaller"):
 
     def __init__(self, resource_name: str, args: VoiceCallerArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(VoiceCallerProvider(), resource_name,
-                         args.with_outputs("emergency_address_status", "emergency_status"), opts)
+                         args.with_outputs(*VoiceCallerOutputs.names()), opts)
 
 
 # ---- dialing permissions -------------------------------------------------------------------------------
@@ -164,6 +173,18 @@ class DialingPermissionsArgs(ResourceArgs):
     high_risk_special_numbers: bool
 
 
+@dataclass(frozen=True)
+class DialingPermissionsOutputs(ResourceOutputs):
+    """What Twilio holds, read back: the countries enabled, the high-risk ones, whether the parent is inherited."""
+    enabled: list[str] | None = None
+    inherits: bool | None = None
+    high_risk_enabled: list[str] | None = None
+
+    def matches(self, args: DialingPermissionsArgs) -> bool:
+        return sorted(self.enabled or []) == sorted(args.countries or []) and \
+            bool(self.high_risk_enabled) == bool(args.high_risk_special_numbers) and not self.inherits
+
+
 class DialingPermissionsProvider(TwilioProvider):
     """Inheritance from the parent off, then exactly the declared countries (low-risk numbers; high-risk special
     numbers only if declared; toll-fraud prefixes never); every other country off. Read back on refresh, so a
@@ -174,12 +195,11 @@ class DialingPermissionsProvider(TwilioProvider):
             ("countries", None if DialingPermissionsArgs.from_props(news).countries else "at least one country")]))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        if olds.get("account_sid") != news.get("account_sid"):
+        old, new = DialingPermissionsArgs.from_props(olds), DialingPermissionsArgs.from_props(news)
+        if new.changed(old, ("account_sid",)):
             return DiffResult(changes=True, replaces=["account_sid"], delete_before_replace=True)
-        drift = sorted(olds.get("enabled") or []) != sorted(news.get("countries") or []) or \
-            bool(olds.get("high_risk_enabled")) != bool(news.get("high_risk_special_numbers")) or \
-            bool(olds.get("inherits"))
-        changed = drift or any(olds.get(k) != news.get(k) for k in ("countries", "high_risk_special_numbers"))
+        drift = not DialingPermissionsOutputs.from_props(olds).matches(new)
+        changed = drift or bool(new.changed(old, ("countries", "high_risk_special_numbers")))
         return DiffResult(changes=changed, replaces=[], delete_before_replace=False)
 
     def _voice(self, account_sid: str) -> Any:
@@ -191,12 +211,12 @@ class DialingPermissionsProvider(TwilioProvider):
 
     @staticmethod
     def _read_back(voice: Any, countries: list[Any]) -> dict[str, Any]:
-        """What the outputs hold: the countries enabled, the high-risk ones, whether the parent is inherited."""
-        return {"enabled": sorted(c.iso_code for c in countries if c.low_risk_numbers_enabled),
-                "inherits": bool(voice.settings().fetch().dialing_permissions_inheritance),
-                "high_risk_enabled": sorted(c.iso_code for c in countries
-                                            if c.high_risk_special_numbers_enabled or
-                                            c.high_risk_tollfraud_numbers_enabled)}
+        return DialingPermissionsOutputs(
+            enabled=sorted(c.iso_code for c in countries if c.low_risk_numbers_enabled),
+            inherits=bool(voice.settings().fetch().dialing_permissions_inheritance),
+            high_risk_enabled=sorted(c.iso_code for c in countries
+                                     if c.high_risk_special_numbers_enabled or c.high_risk_tollfraud_numbers_enabled),
+        ).as_props()
 
     def _apply(self, props: dict[str, Any]) -> dict[str, Any]:
         args = DialingPermissionsArgs.from_props(props)
@@ -245,7 +265,7 @@ class DialingPermissions(Resource, module="twilio", name="DialingPermissions"):
     def __init__(self, resource_name: str, args: DialingPermissionsArgs,
                  opts: pulumi.ResourceOptions | None = None):
         super().__init__(DialingPermissionsProvider(), resource_name,
-                         args.with_outputs("enabled", "inherits", "high_risk_enabled"), opts)
+                         args.with_outputs(*DialingPermissionsOutputs.names()), opts)
 
 
 # ---- the voice trust registration ------------------------------------------------------------------------
@@ -263,50 +283,64 @@ class VoiceTrustArgs(ResourceArgs):
     cnam: dict[str, Any] | None
 
 
-TRUST_INPUTS = tuple(VoiceTrustArgs.__dataclass_fields__)
-TRUST_STATE = ("profile", "products", "assigned")
+@dataclass(frozen=True)
+class VoiceTrustOutputs(ResourceOutputs):
+    """The registration flow's state (the profile; each product; the numbers on each) and what is left to do."""
+    profile: dict[str, Any] | None = None
+    products: dict[str, Any] | None = None
+    assigned: dict[str, Any] | None = None
+    next_steps: list[str] | None = None
+
+    @classmethod
+    def state_of(cls, props: dict[str, Any]) -> dict[str, Any]:
+        """What the flow resumes from (every part {} until made)."""
+        held = cls.from_props(props)
+        return {"profile": held.profile or {}, "products": held.products or {}, "assigned": held.assigned or {}}
+
+    @classmethod
+    def after(cls, state: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
+        held = cls.from_props(state)
+        return replace(held, next_steps=trust.steps(state, props)).as_props()
 
 
 class VoiceTrustProvider(TwilioProvider):
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        args = VoiceTrustArgs.from_props(news)
         return self.checked(news, self.failures([
-            ("primary_profile_sid", None if news.get("profile_sid") or is_sid(news.get("primary_profile_sid"),
-                                                                             BUNDLE_SID)
+            ("primary_profile_sid", None if args.profile_sid or is_sid(args.primary_profile_sid, BUNDLE_SID)
              else "set the stack config twilio-tenants:primaryCustomerProfileSid to the platform's "
              "primary customer profile (BU..., approved once in the Twilio Console)"),
         ]))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        state = {k: olds.get(k) or {} for k in TRUST_STATE}
-        return reviewed_diff(olds, news, state, trust.refusal, trust.steps, TRUST_INPUTS)
+        return reviewed_diff(VoiceTrustArgs, olds, news, VoiceTrustOutputs.state_of(olds), trust.refusal, trust.steps)
 
     def _flow(self, props: dict[str, Any], state: dict[str, Any]) -> trust.VoiceTrustFlow:
         return trust.VoiceTrustFlow(self.session.client_in(VoiceTrustArgs.from_props(props).account_sid), props, state)
 
     def _run(self, props: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
         done = advance(self._flow(props, state), "register the callers for trusted calling")
-        return {**props, **{k: done.get(k) for k in TRUST_STATE}, "next_steps": trust.steps(done, props)}
+        return {**props, **VoiceTrustOutputs.after(done, props)}
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         return CreateResult(f"voice-trust-{VoiceTrustArgs.from_props(props).account_sid}", self._run(props, {}))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        return UpdateResult(self._run(news, {k: olds.get(k) or {} for k in TRUST_STATE}))
+        return UpdateResult(self._run(news, VoiceTrustOutputs.state_of(olds)))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         try:
-            state = self._flow(props, {k: props.get(k) or {} for k in TRUST_STATE}).refreshed()
+            state = self._flow(props, VoiceTrustOutputs.state_of(props)).refreshed()
         except Exception as error:
             if is_not_found(error):
                 return self.gone()
             raise explain("read the voice trust registration", error) from None
-        return ReadResult(id_, {**props, **{k: state.get(k) for k in TRUST_STATE},
-                                "next_steps": trust.steps(state, props)})
+        return ReadResult(id_, {**props, **VoiceTrustOutputs.after(state, props)})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """The voice block's registrations were removed from the file: the numbers leave every trust product and
         the profile; the products and the profile stay at Twilio (reused by name if declared again)."""
-        flow = self._flow(props, {k: props.get(k) or {} for k in TRUST_STATE})
+        flow = self._flow(props, VoiceTrustOutputs.state_of(props))
         try:
             self.delete_quietly(flow.release_numbers, VoiceTrustArgs.from_props(props).account_sid,
                                 "voice trust registration")
@@ -322,4 +356,4 @@ class VoiceTrust(Resource, module="twilio", name="VoiceTrust"):
 
     def __init__(self, resource_name: str, args: VoiceTrustArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(VoiceTrustProvider(), resource_name,
-                         args.with_outputs(*TRUST_STATE, "next_steps"), opts)
+                         args.with_outputs(*VoiceTrustOutputs.names()), opts)
