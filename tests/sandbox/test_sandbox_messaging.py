@@ -209,6 +209,31 @@ def test_a_toll_free_verification_without_its_opt_in_confirmation_is_rejected_na
     assert client.messaging.v1.tollfree_verifications(verification.sid).fetch().status == "TWILIO_APPROVED"
 
 
+@pytest.mark.parametrize("bad", ["A", "TwelveLetter", "12345", "Northside!", "Caf\u00e9", "-- 12 --"])
+def test_an_alpha_sender_is_2_to_11_allowed_characters_with_a_letter(tenant: tuple[Client, Any], bad: str) -> None:
+    client, _ = tenant
+    service = client.messaging.v1.services.create(friendly_name="alpha")
+    refused = _refused(lambda: service.alpha_senders.create(alpha_sender=bad))
+    assert (refused.status, refused.code) == (400, 21709)
+    assert service.alpha_senders.list() == []
+
+
+def test_a_service_has_one_alpha_sender_which_goes_with_the_service(tenant: tuple[Client, Any],
+                                                                    parent: Client) -> None:
+    client, _ = tenant
+    service = client.messaging.v1.services.create(friendly_name="alpha")
+    made = service.alpha_senders.create(alpha_sender="North-Rx &Co")
+    assert (made.sid[:2], made.alpha_sender, made.capabilities) == ("AI", "North-Rx &Co", ["SMS"])
+    assert _refused(lambda: service.alpha_senders.create(alpha_sender="Other Name")).code == 21709
+    assert [a.alpha_sender for a in service.alpha_senders.list()] == ["North-Rx &Co"]
+    assert _refused(lambda: parent.messaging.v1.services(service.sid).alpha_senders(made.sid).fetch()).status == 404
+    service.alpha_senders(made.sid).delete()
+    assert service.alpha_senders.create(alpha_sender="Other Name").alpha_sender == "Other Name"
+    client.messaging.v1.services(service.sid).delete()
+    other = client.messaging.v1.services.create(friendly_name="after")
+    assert other.alpha_senders.create(alpha_sender="Other Name").alpha_sender == "Other Name"
+
+
 def test_registration_state_survives_a_restart(tmp_path: Any) -> None:
     from provider.sandbox import TwilioBackend
     state = tmp_path / "state.json"
@@ -217,7 +242,9 @@ def test_registration_state_survives_a_restart(tmp_path: Any) -> None:
     service = backend.messaging.create_service(sub, {"friendly_name": "svc"})
     number = backend.v2010.buy_number(sub, phone_number=None, area_code="415", settings={})
     backend.messaging.add_service_number(sub, service.sid, number.sid)
+    alpha = backend.messaging.add_alpha_sender(sub, service.sid, "Northside")
     again = TwilioBackend(state_file=state)  # replays the journal
+    assert again.messaging.alpha_senders[alpha.sid].alpha_sender == "Northside"
     assert again.messaging.services[service.sid].friendly_name == "svc"
     assert again.messaging.service_numbers[number.sid].service_sid == service.sid
     assert SANDBOX_PRIMARY_PROFILE_SID in again.tables["bundles"]

@@ -2,10 +2,13 @@
 
 Twilio's rules kept: a number is in at most one service (21712), a service holds at most 400 numbers (21714), a
 number leaves its service when it is released, transferred or its account closes, and deleting a service frees
-its numbers and deletes its A2P campaign.
+its numbers and deletes its A2P campaign and its alpha sender. A service has at most one alpha sender, 2 to 11
+characters of letters, digits, space, `-`, `+`, `_`, `&`, at least one letter (21709, for a bad one and, an
+assumption: Twilio documents the limit, not its code, for a second one).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -29,6 +32,8 @@ if TYPE_CHECKING:
 
 MAX_SENDERS_PER_SERVICE = 400
 MAX_VALIDITY_PERIOD_S = 36000  # Twilio's ceiling (and default) for ValidityPeriod, in seconds
+ALPHA_SENDER = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9 +_&-]{2,11}")  # OpenAPI's characters, error 21709's rules
+INVALID_ALPHA_SENDER = 21709
 
 
 @dataclass
@@ -69,6 +74,20 @@ class ServiceNumber:
     date_updated: datetime | None = None
 
 
+@dataclass
+class AlphaSender:
+    """A service's Alphanumeric Sender ID (AI SID): what recipients see instead of a number, where the destination
+    country allows it."""
+
+    sid: str
+    account_sid: str
+    service_sid: str
+    alpha_sender: str
+    date_created: datetime
+    date_updated: datetime
+    capabilities: list[str] = field(default_factory=lambda: ["SMS"])
+
+
 # Settings a service takes, by attribute: the kind of value each one is.
 SERVICE_SETTINGS: dict[str, str] = {
     "friendly_name": "text", "inbound_request_url": "url", "inbound_method": "method", "fallback_url": "url",
@@ -96,7 +115,8 @@ def checked_service_settings(settings: dict[str, Any]) -> dict[str, Any]:
     return settings
 
 
-TABLES: dict[str, type] = {"services": MessagingService, "service_numbers": ServiceNumber}
+TABLES: dict[str, type] = {"services": MessagingService, "service_numbers": ServiceNumber,
+                           "alpha_senders": AlphaSender}
 
 
 class Messaging(Service):
@@ -113,6 +133,10 @@ class Messaging(Service):
     @property
     def service_numbers(self) -> dict[str, ServiceNumber]:
         return self.tables["service_numbers"]
+
+    @property
+    def alpha_senders(self) -> dict[str, AlphaSender]:
+        return self.tables["alpha_senders"]
 
     def create_service(self, account: Account, settings: dict[str, Any]) -> MessagingService:
         with self.lock:
@@ -146,6 +170,8 @@ class Messaging(Service):
             service = self.fetch_service(account, sid)
             for number in [n for n in self.service_numbers.values() if n.service_sid == sid]:
                 del self.service_numbers[number.sid]
+            for alpha in [a for a in self.alpha_senders.values() if a.service_sid == sid]:
+                del self.alpha_senders[alpha.sid]
             self.store.events.emit(SERVICE_DELETED, sid)  # its campaign goes with it
             del self.services[service.sid]
             self._persist(account.sid)
@@ -200,3 +226,41 @@ class Messaging(Service):
     def _leave_service(self, number_sid: str) -> None:
         """A released or transferred number leaves its service (the caller persists)."""
         self.service_numbers.pop(number_sid, None)
+
+    # ---- alpha sender ------------------------------------------------------------------------------
+    def add_alpha_sender(self, account: Account, service_sid: str, alpha_sender: str) -> AlphaSender:
+        with self.lock:
+            service = self.fetch_service(account, service_sid)
+            if not ALPHA_SENDER.fullmatch(alpha_sender):
+                raise InvalidParameter(
+                    f"Alpha Sender ID {alpha_sender!r} is invalid: 2 to 11 characters of A-Z, a-z, 0-9, space, "
+                    "-, +, _ or &, with at least one letter", code=INVALID_ALPHA_SENDER)
+            held = next((a for a in self.alpha_senders.values() if a.service_sid == service.sid), None)
+            if held is not None:
+                raise InvalidParameter(f"Messaging Service {service.sid} already has the alpha sender "
+                                       f"{held.alpha_sender!r}: delete it before adding another",
+                                       code=INVALID_ALPHA_SENDER)
+            now = self.clock.now()
+            alpha = AlphaSender(sid=self._sid("AI"), account_sid=account.sid, service_sid=service.sid,
+                                alpha_sender=alpha_sender, date_created=now, date_updated=now)
+            self.alpha_senders[alpha.sid] = alpha
+            self._persist(account.sid)
+            return alpha
+
+    def list_alpha_senders(self, account: Account, service_sid: str) -> list[AlphaSender]:
+        with self.lock:
+            self.fetch_service(account, service_sid)
+            return [a for a in self.alpha_senders.values() if a.service_sid == service_sid]
+
+    def fetch_alpha_sender(self, account: Account, service_sid: str, sid: str) -> AlphaSender:
+        with self.lock:
+            self.fetch_service(account, service_sid)
+            alpha = self.alpha_senders.get(sid)
+            if alpha is None or alpha.service_sid != service_sid:
+                raise NotFound(f"/v1/Services/{service_sid}/AlphaSenders/{sid}")
+            return alpha
+
+    def remove_alpha_sender(self, account: Account, service_sid: str, sid: str) -> None:
+        with self.lock:
+            del self.alpha_senders[self.fetch_alpha_sender(account, service_sid, sid).sid]
+            self._persist(account.sid)

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..core.errors import InvalidParameter
 from ..core.http import Call, Response, bool_param, iso, v1_page
-from .models import SERVICE_SETTINGS, MessagingService, ServiceNumber
+from .models import SERVICE_SETTINGS, AlphaSender, MessagingService, ServiceNumber
 from .registration import Brand, Campaign, TollfreeVerification, review_status
 
 HOST = "messaging.twilio.com"
@@ -129,6 +129,40 @@ def fetch_service_number(call: Call) -> Response:
 def remove_service_number(call: Call) -> Response:
     call.params.reject_unknown()
     call.backend.messaging.remove_service_number(_account(call, write=True), call.args["service"], call.args["sid"])
+    return 204, None
+
+
+# ---- the alpha sender ---------------------------------------------------------------------------------
+def alpha_sender_json(a: AlphaSender) -> dict[str, Any]:
+    return {"sid": a.sid, "account_sid": a.account_sid, "service_sid": a.service_sid,
+            "date_created": iso(a.date_created), "date_updated": iso(a.date_updated),
+            "alpha_sender": a.alpha_sender, "capabilities": list(a.capabilities),
+            "url": f"{BASE}/Services/{a.service_sid}/AlphaSenders/{a.sid}"}
+
+
+def add_alpha_sender(call: Call) -> Response:
+    alpha_sender = call.params.get("AlphaSender")
+    call.params.reject_unknown()
+    if not alpha_sender:
+        raise InvalidParameter("AlphaSender is required")
+    alpha = call.backend.messaging.add_alpha_sender(_account(call, write=True), call.args["service"], alpha_sender)
+    return 201, alpha_sender_json(alpha)
+
+
+def list_alpha_senders(call: Call) -> Response:
+    alphas = call.backend.messaging.list_alpha_senders(_account(call), call.args["service"])
+    return v1_page(call, HOST, "alpha_senders", alphas, alpha_sender_json)
+
+
+def fetch_alpha_sender(call: Call) -> Response:
+    call.params.reject_unknown()
+    return 200, alpha_sender_json(call.backend.messaging.fetch_alpha_sender(_account(call), call.args["service"],
+                                                                            call.args["sid"]))
+
+
+def remove_alpha_sender(call: Call) -> Response:
+    call.params.reject_unknown()
+    call.backend.messaging.remove_alpha_sender(_account(call, write=True), call.args["service"], call.args["sid"])
     return 204, None
 
 
