@@ -135,3 +135,6 @@ class ApiKey(Resource, module="twilio", name="ApiKey"):
         props = replace(args, permissions=sorted(args.permissions) if args.permissions else None).with_outputs(*OUTPUTS)
         secret = pulumi.ResourceOptions(additional_secret_outputs=["secret"])
         super().__init__(ApiKeyProvider(), resource_name, props, pulumi.ResourceOptions.merge(opts, secret))
+
+
+__all__ = ["ApiKey", "ApiKeyArgs", "ApiKeyProvider"]

@@ -173,3 +173,6 @@ class AuthTokenRotation(Resource, module="twilio", name="AuthTokenRotation"):
         secret = pulumi.ResourceOptions(additional_secret_outputs=list(SECRET_OUTPUTS))
         super().__init__(AuthTokenRotationProvider(), resource_name, args.with_outputs(*OUTPUTS),
                          pulumi.ResourceOptions.merge(opts, secret))
+
+
+__all__ = ["AuthTokenRotation", "AuthTokenRotationArgs", "AuthTokenRotationProvider"]

@@ -335,3 +335,6 @@ class PhoneNumber(Resource, module="twilio", name="PhoneNumber"):
 
     def __init__(self, resource_name: str, args: PhoneNumberArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(PhoneNumberProvider(), resource_name, args.with_outputs(*OUTPUTS), opts)
+
+
+__all__ = ["PhoneNumber", "PhoneNumberArgs", "PhoneNumberProvider"]

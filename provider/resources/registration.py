@@ -250,3 +250,7 @@ class TollfreeVerification(Resource, module="twilio", name="TollfreeVerification
     def __init__(self, resource_name: str, args: TollfreeVerificationArgs,
                  opts: pulumi.ResourceOptions | None = None):
         super().__init__(TollfreeVerificationProvider(), resource_name, args.with_outputs(*TOLLFREE_OUTPUTS), opts)
+
+
+__all__ = ["A2pRegistration", "A2pRegistrationArgs", "A2pRegistrationProvider", "TollfreeVerification",
+           "TollfreeVerificationArgs", "TollfreeVerificationProvider"]

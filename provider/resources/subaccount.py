@@ -283,3 +283,7 @@ class SubaccountStatus(Resource, module="twilio", name="SubaccountStatus"):
 
     def __init__(self, resource_name: str, args: SubaccountStatusArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(SubaccountStatusProvider(), resource_name, args.as_props(), opts)
+
+
+__all__ = ["Subaccount", "SubaccountArgs", "SubaccountProvider", "SubaccountStatus", "SubaccountStatusArgs",
+           "SubaccountStatusProvider"]

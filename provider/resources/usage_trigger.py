@@ -114,3 +114,6 @@ class UsageTrigger(Resource, module="twilio", name="UsageTrigger"):
 
     def __init__(self, resource_name: str, args: UsageTriggerArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(UsageTriggerProvider(), resource_name, args.with_outputs(*OUTPUTS), opts)
+
+
+__all__ = ["UsageTrigger", "UsageTriggerArgs", "UsageTriggerProvider"]

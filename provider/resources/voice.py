@@ -357,3 +357,8 @@ class VoiceTrust(Resource, module="twilio", name="VoiceTrust"):
     def __init__(self, resource_name: str, args: VoiceTrustArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(VoiceTrustProvider(), resource_name,
                          args.with_outputs(*VoiceTrustOutputs.names()), opts)
+
+
+__all__ = ["DialingPermissions", "DialingPermissionsArgs", "DialingPermissionsProvider", "EmergencyAddress",
+           "EmergencyAddressArgs", "EmergencyAddressProvider", "VoiceCaller", "VoiceCallerArgs",
+           "VoiceCallerProvider", "VoiceTrust", "VoiceTrustArgs", "VoiceTrustProvider"]

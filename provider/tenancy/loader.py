@@ -4,11 +4,11 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .fast_schema import surely_valid
 from .model import (
@@ -44,6 +44,8 @@ from .yaml_source import LocatedData, Mark, YamlSourceError, load_located, mark_
 
 MAX_FILE_BYTES = 256 * 1024
 TENANT_SUFFIXES = (".yaml", ".yml")
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -307,13 +309,20 @@ def _voice(data: dict[str, Any]) -> Voice:
 
 def _messaging(data: dict[str, Any]) -> Messaging:
     a2p, toll_free = data.get("a2p_10dlc"), data.get("toll_free")
-    return Messaging(
-        senders=tuple(data["senders"]),
-        service=ServiceSettings(**(data.get("service") or {})),
-        business=_business(data.get("business")),
-        a2p_10dlc=A2pCampaign(**_listed_as_tuples(a2p)) if a2p else None,
-        toll_free=TollFree(**_listed_as_tuples(toll_free)) if toll_free else None,
-    )
+    return _declared(Messaging, data,
+                     senders=tuple(data["senders"]),
+                     service=ServiceSettings(**(data.get("service") or {})),
+                     business=_business(data.get("business")),
+                     a2p_10dlc=A2pCampaign(**_listed_as_tuples(a2p)) if a2p else None,
+                     toll_free=TollFree(**_listed_as_tuples(toll_free)) if toll_free else None)
+
+
+def _declared(model: type[T], data: dict[str, Any], **converted: Any) -> T:
+    """A model from its schema object: the fields that need converting as given, every other field the file
+    declares as it is (so a plain field is declared in the schema and the model only, never here too)."""
+    names = [f.name for f in fields(model)]  # type: ignore[arg-type]  # T is any frozen model dataclass
+    plain = {name: data[name] for name in names if name in data and name not in converted}
+    return model(**converted, **plain)
 
 
 def _listed_as_tuples(data: dict[str, Any]) -> dict[str, Any]:
