@@ -180,9 +180,18 @@ class LocalEngine:
                                  "that change in place. Revert it in the tenant file")
             if self.preview:
                 return {k: (v if v is not None else UNKNOWN) for k, v in checked.items()}
+            if diff.delete_before_replace:
+                # As the Pulumi engine does when the provider asks: Twilio holds one at a time (an alpha sender
+                # per service, a number per service), so the old one goes first; a failed create leaves nothing
+                # in the state, and the next run creates it.
+                self.server.delete(urn, old.id, old.outputs)
+                with self._lock:
+                    del self.state.resources[urn]
+                self._on_change()
             id_, outs = self.server.create(urn, wire)
             with self._lock:
-                self._replaced.append(old)
+                if not diff.delete_before_replace:
+                    self._replaced.append(old)
                 self.state.resources[urn] = ResourceState(urn, type_, id_, checked, outs, protect,
                                                           list(secret_outputs), retain)
             self._on_change()

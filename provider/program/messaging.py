@@ -15,6 +15,8 @@ from ..registration.tollfree import verification_fields
 from ..resources import (
     A2pRegistration,
     A2pRegistrationArgs,
+    MessagingAlphaSender,
+    MessagingAlphaSenderArgs,
     MessagingSender,
     MessagingSenderArgs,
     MessagingService,
@@ -46,6 +48,7 @@ class TenantMessaging:
         self.toll_free: dict[str, TollfreeVerification] = {}
         self.senders: dict[str, MessagingSender] = {}
         self.service: MessagingService | None = None
+        self.alpha_sender: MessagingAlphaSender | None = None
         if tenant.status == "closed":
             # Closing is the reviewed line that ends everything: Twilio closes the service and numbers with the
             # account; a registration is removed (its campaign deleted first) and is then no longer protected.
@@ -60,6 +63,10 @@ class TenantMessaging:
         self.senders = {name: MessagingSender(f"{tenant.id}/sender-{name}", MessagingSenderArgs(
             account_sid=account_sid, service_sid=self.service.sid, number_sid=numbers[name].sid,
             phone_number=numbers[name].phone_number, tenant_id=tenant.id), opts=opts) for name in messaging.senders}
+        if messaging.alpha_sender:
+            self.alpha_sender = MessagingAlphaSender(f"{tenant.id}/alpha-sender", MessagingAlphaSenderArgs(
+                account_sid=account_sid, service_sid=self.service.sid, alpha_sender=messaging.alpha_sender,
+                tenant_id=tenant.id), opts=opts)
         business = asdict(messaging.business) if messaging.business else None
         campaign = messaging.a2p_10dlc
         if campaign is not None:
@@ -86,10 +93,12 @@ class TenantMessaging:
                                       a2p.attention) if a2p else pulumi.Output.from_input(None)
         toll_free = {name: pulumi.Output.all(v.sid, v.status, v.rejection_reason)
                      for name, v in self.toll_free.items()}
-        return pulumi.Output.all(self.service.sid, pulumi.Output.all(*phones), a2p_state, toll_free).apply(
+        alpha = self.alpha_sender.alpha_sender if self.alpha_sender else None
+        return pulumi.Output.all(self.service.sid, pulumi.Output.all(*phones), a2p_state, toll_free, alpha).apply(
             lambda parts: messaging_readout(parts[0], dict(zip(names, parts[1], strict=True)), parts[2], parts[3],
                                             removed=bool(self.tenant.messaging and self.tenant.messaging.a2p_10dlc
-                                                         and self.tenant.messaging.a2p_10dlc.remove)))
+                                                         and self.tenant.messaging.a2p_10dlc.remove),
+                                            alpha_sender=parts[4]))
 
 
 def campaign_inputs(campaign: Any) -> dict[str, Any]:
@@ -108,7 +117,8 @@ def _stage(stage: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def messaging_readout(service_sid: str, phones: dict[str, str], a2p: list[Any] | None,
-                      toll_free: dict[str, list[Any]], removed: bool = False) -> dict[str, Any]:
+                      toll_free: dict[str, list[Any]], removed: bool = False,
+                      alpha_sender: str | None = None) -> dict[str, Any]:
     """The CRM's view: per sender whether it may send and why not; `sms_ready` when at least one may."""
     campaign_status = ((a2p[3] or {}).get("status") if a2p else None)
     senders = {}
@@ -127,7 +137,7 @@ def messaging_readout(service_sid: str, phones: dict[str, str], a2p: list[Any] |
         senders[name] = {"phone_number": phone, "ready": ready, "why_not": why}
     ready_senders = [name for name, s in senders.items() if s["ready"]]
     return {
-        "service_sid": service_sid, "senders": senders, "sms_ready": bool(ready_senders),
+        "service_sid": service_sid, "senders": senders, "sms_ready": bool(ready_senders), "alpha_sender": alpha_sender,
         "why_not": "" if ready_senders else "; ".join(f"{n}: {s['why_not']}" for n, s in senders.items()),
         "a2p_10dlc": None if a2p is None else {
             "customer_profile": _stage(a2p[0]), "trust_product": _stage(a2p[1]), "brand": _stage(a2p[2]),

@@ -1,8 +1,10 @@
-"""MessagingService and MessagingSender: a tenant's Messaging Service and each number of its sender pool.
+"""MessagingService, MessagingSender and MessagingAlphaSender: a tenant's Messaging Service, each number of its
+sender pool, and the name its texts come from where the destination country allows one.
 
-Both live in the tenant's subaccount and are managed with its own credentials (`Session.client_in`). A number belongs
+All live in the tenant's subaccount and are managed with its own credentials (`Session.client_in`). A number belongs
 to one service at Twilio (21712): a sender whose number is held by another service is refused with that service
-named, never moved silently.
+named, never moved silently. A service has at most one alpha sender, which Twilio cannot rename: a changed name
+is the old one deleted, then the new one added.
 """
 from __future__ import annotations
 
@@ -34,6 +36,14 @@ class MessagingSenderArgs(ResourceArgs):
     service_sid: Any
     number_sid: Any
     phone_number: Any
+    tenant_id: str
+
+
+@dataclass(frozen=True)
+class MessagingAlphaSenderArgs(ResourceArgs):
+    account_sid: Any
+    service_sid: Any
+    alpha_sender: str
     tenant_id: str
 
 
@@ -161,6 +171,54 @@ class MessagingSenderProvider(TwilioProvider):
                             f"sender {args.phone_number} of {args.service_sid}")
 
 
+class MessagingAlphaSenderProvider(TwilioProvider):
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        name = MessagingAlphaSenderArgs.from_props(news).alpha_sender
+        return self.checked(news, self.failures([
+            ("alpha_sender", None if isinstance(name, str) and name else "alpha_sender must be a name")]))
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        replaces = MessagingAlphaSenderArgs.from_props(news).changed(MessagingAlphaSenderArgs.from_props(olds),
+                                                                     ("account_sid", "service_sid", "alpha_sender"))
+        return DiffResult(changes=bool(replaces), replaces=replaces, delete_before_replace=True)  # one per service
+
+    def _alphas(self, args: MessagingAlphaSenderArgs) -> Any:
+        return self.session.client_in(args.account_sid).messaging.v1.services(args.service_sid).alpha_senders
+
+    def _held(self, args: MessagingAlphaSenderArgs) -> Any | None:
+        """The service's alpha sender if it is the declared one (a run that died after adding it); another one
+        (added in the Console) is refused by name: removing what this stack did not make needs a person."""
+        held = list(self._alphas(args).list())
+        if held and held[0].alpha_sender != args.alpha_sender:
+            raise ProvisioningError(
+                f"Messaging Service {args.service_sid} already has the alpha sender {held[0].alpha_sender!r}, "
+                f"which no tenant file declares (Twilio allows one per service): delete it in the Console, or "
+                f"declare it as messaging.alpha_sender, and run again. Nothing was changed")
+        return held[0] if held else None
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        args = MessagingAlphaSenderArgs.from_props(props)
+        alpha = self._held(args) or create_once(
+            f"add the alpha sender {args.alpha_sender!r} to Messaging Service {args.service_sid}",
+            lambda: self._alphas(args).create(alpha_sender=args.alpha_sender), lambda: self._held(args))
+        return CreateResult(alpha.sid, {**props, **SidOutputs(sid=alpha.sid).as_props()})
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        args = MessagingAlphaSenderArgs.from_props(props)
+        alpha = self.fetch_live(lambda: self._alphas(args)(id_).fetch(), f"alpha sender {args.alpha_sender!r}")
+        if alpha is None:
+            return self.gone()
+        return ReadResult(id_, {**props, "alpha_sender": alpha.alpha_sender, **SidOutputs(sid=id_).as_props()})
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        return UpdateResult({**news, **SidOutputs(sid=id_).as_props()})  # every input replaces: nothing to update
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        args = MessagingAlphaSenderArgs.from_props(props)
+        self.delete_quietly(lambda: self._alphas(args)(id_).delete(), args.account_sid,
+                            f"alpha sender {args.alpha_sender!r} of {args.service_sid}")
+
+
 class MessagingService(Resource, module="twilio", name="MessagingService"):
     sid: pulumi.Output[str]
 
@@ -175,5 +233,15 @@ class MessagingSender(Resource, module="twilio", name="MessagingSender"):
         super().__init__(MessagingSenderProvider(), resource_name, args.with_outputs(*OUTPUTS), opts)
 
 
-__all__ = ["MessagingSender", "MessagingSenderArgs", "MessagingSenderProvider", "MessagingService",
-           "MessagingServiceArgs", "MessagingServiceProvider"]
+class MessagingAlphaSender(Resource, module="twilio", name="MessagingAlphaSender"):
+    sid: pulumi.Output[str]
+    alpha_sender: pulumi.Output[str]
+
+    def __init__(self, resource_name: str, args: MessagingAlphaSenderArgs,
+                 opts: pulumi.ResourceOptions | None = None):
+        super().__init__(MessagingAlphaSenderProvider(), resource_name, args.with_outputs(*OUTPUTS), opts)
+
+
+__all__ = ["MessagingAlphaSender", "MessagingAlphaSenderArgs", "MessagingAlphaSenderProvider", "MessagingSender",
+           "MessagingSenderArgs", "MessagingSenderProvider", "MessagingService", "MessagingServiceArgs",
+           "MessagingServiceProvider"]

@@ -251,6 +251,7 @@ class TollFree:
 class Messaging:
     senders: tuple[str, ...]
     service: ServiceSettings = ServiceSettings()
+    alpha_sender: str | None = None
     business: Business | None = None
     a2p_10dlc: A2pCampaign | None = None
     toll_free: TollFree | None = None

@@ -213,3 +213,57 @@ def test_a_rejected_toll_free_verification_is_edited_in_its_window_and_submitted
     _days(sandbox, 3)
     up(project, "refresh")
     assert _messaging(up(project), "sunrise-rx")["toll_free"]["hotline"]["status"] == "TWILIO_APPROVED"
+
+
+def _alpha_writes(sandbox: SandboxServer, since: int) -> list[str]:
+    return [f"{r.method} {r.path.rsplit('/Services/', 1)[1][34:]}" for r in sandbox.backend.requests(since)
+            if r.is_write and "/AlphaSenders" in r.path]
+
+
+def test_an_alpha_sender_is_added_renamed_delete_first_and_never_takes_over_one_it_did_not_make(
+        project: Path, sandbox: SandboxServer) -> None:  # noqa: F811
+    for other in (project / "tenants").glob("*.yaml"):
+        if other.name != "northside-pharmacy.yaml":
+            other.unlink()
+    backend = sandbox.backend
+    edit(project, "northside-pharmacy", "messaging:\n", "messaging:\n  alpha_sender: Northside\n")
+    first = up(project)
+    service_sid = _messaging(first, "northside-pharmacy")["service_sid"]
+    held = lambda: [a.alpha_sender for a in backend.messaging.alpha_senders.values()  # noqa: E731
+                    if a.service_sid == service_sid]
+    assert held() == ["Northside"] and _messaging(first, "northside-pharmacy")["alpha_sender"] == "Northside"
+    before = backend.last_seq
+    assert set(up(project).counts) == {"same"} and _alpha_writes(sandbox, before) == []
+
+    edit(project, "northside-pharmacy", "alpha_sender: Northside", "alpha_sender: NorthsideRx")
+    preview = up(project, "preview")
+    assert [(s.op, s.detail) for s in preview.steps if "alpha-sender" in s.urn] == [("replace", "alpha_sender")]
+    before = backend.last_seq
+    renamed = up(project)
+    assert _alpha_writes(sandbox, before)[0].startswith("DELETE"), "Twilio allows one per service: old one first"
+    assert held() == ["NorthsideRx"] and _messaging(renamed, "northside-pharmacy")["alpha_sender"] == "NorthsideRx"
+
+    # Someone swaps it in the Console: the refresh sees ours gone, and the next run refuses to replace theirs.
+    account = backend.accounts[backend.messaging.services[service_sid].account_sid]
+    for alpha in list(backend.messaging.alpha_senders.values()):
+        backend.messaging.remove_alpha_sender(account, service_sid, alpha.sid)
+    backend.messaging.add_alpha_sender(account, service_sid, "Console 1")
+    up(project, "refresh")
+    before = backend.last_seq
+    with pytest.raises(ProviderCallError) as refused:
+        up(project)
+    assert "'Console 1'" in str(refused.value) and "Console" in str(refused.value)
+    assert held() == ["Console 1"] and _alpha_writes(sandbox, before) == [], "nothing changed"
+
+    # A run that died right after adding the declared one: the next run adopts it, never adds a second.
+    backend.messaging.remove_alpha_sender(account, service_sid, next(iter(backend.messaging.alpha_senders)))
+    backend.messaging.add_alpha_sender(account, service_sid, "NorthsideRx")
+    before = backend.last_seq
+    up(project)
+    assert held() == ["NorthsideRx"] and _alpha_writes(sandbox, before) == []
+
+    edit(project, "northside-pharmacy", "  alpha_sender: NorthsideRx\n", "")
+    before = backend.last_seq
+    removed = up(project)
+    assert held() == [] and [w.split()[0] for w in _alpha_writes(sandbox, before)] == ["DELETE"]
+    assert _messaging(removed, "northside-pharmacy")["alpha_sender"] is None

@@ -20,7 +20,8 @@ from ..support.contract_proxy import ContractProxy
 from ..support.paths import EXAMPLES
 
 PASSPHRASE = "test-passphrase"
-SUBACCOUNT_CREDENTIALS = {"MessagingService", "MessagingSender", "A2pRegistration", "TollfreeVerification",
+SUBACCOUNT_CREDENTIALS = {"MessagingService", "MessagingSender", "MessagingAlphaSender", "A2pRegistration",
+                          "TollfreeVerification",
                           "DialingPermissions", "VoiceTrust"}
 
 
