@@ -156,3 +156,31 @@ def test_toll_free_consent_data_is_sent_to_twilio() -> None:
     fields = verification_fields(asdict(sunrise.messaging.business), asdict(sunrise.messaging.toll_free))
     assert fields["opt_in_confirmation_message"].startswith("Sunrise Rx:") and fields["opt_in_keywords"] == ["START"]
     assert fields["privacy_policy_url"].startswith("https://") and "age_gated_content" not in fields
+
+
+@pytest.mark.parametrize("bad", ["N", "Northside Rx", "2025", "Rx#1", "Café Rx", "---", "Northside\\n"])
+def test_an_alpha_sender_twilio_would_refuse_is_named_at_its_line(tmp_path: Path, bad: str) -> None:
+    found = _problems(tmp_path, BASE.replace("messaging:\n", f"messaging:\n  alpha_sender: \"{bad}\"\n", 1))
+    line = BASE.splitlines().index("messaging:") + 2
+    assert any(f":{line}:" in p and "messaging.alpha_sender" in p and "21709" in p for p in found), found
+
+
+@pytest.mark.parametrize("good", ["Northside", "Rx-North&Co", "N1 Rx+_"])
+def test_an_alpha_sender_twilio_takes_is_loaded(tmp_path: Path, good: str) -> None:
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "northside-pharmacy.yaml").write_text(
+        BASE.replace("messaging:\n", f"messaging:\n  alpha_sender: \"{good}\"\n", 1))
+    tenant, = load_tenants([str(tmp_path / "t")]).require_valid()
+    assert tenant.messaging and tenant.messaging.alpha_sender == good
+
+
+def test_the_alpha_sender_rule_is_the_stand_ins() -> None:
+    """validate refuses exactly what Twilio (the stand-in) refuses with 21709, nothing kinder."""
+    from provider.sandbox.messaging_v1.models import ALPHA_SENDER
+    from provider.tenancy.schema import _ecma_pattern, tenant_schema
+
+    pattern = tenant_schema()["$defs"]["messaging"]["properties"]["alpha_sender"]["pattern"]
+    assert pattern == f"^{ALPHA_SENDER.pattern}$"
+    for name in ["N", "Northside Rx", "2025", "Rx#1", "Café Rx", "---", "Northside\n", "Northside", "Rx-North&Co",
+                 "N1 Rx+_", "a b"]:
+        assert bool(_ecma_pattern(pattern).search(name)) == bool(ALPHA_SENDER.fullmatch(name)), name
