@@ -14,9 +14,8 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-import idna
-
 from ..twilio_settings import URL_FIELDS
+from .hosts import InvalidHost, fold_host
 from .problems import RuleIssue
 
 ELIGIBLE_SOURCE = ("Twilio, HIPAA Eligible Products and Services (https://www.twilio.com/content/dam/twilio-com/"
@@ -59,9 +58,8 @@ def hosted_product(url: str) -> str | None:
     `https://ＴＷＩＭＬＥＴＳ。com/` is Twimlets too."""
     host = (urlsplit(url).hostname or "").rstrip(".")
     try:
-        host = idna.encode(idna.uts46_remap(host, std3_rules=False, transitional=False).rstrip("."),
-                           uts46=True).decode("ascii").lower()
-    except (idna.IDNAError, ValueError, UnicodeError):
+        host = fold_host(host)
+    except InvalidHost:
         host = host.lower()  # not a valid name: the URL rules refuse it anyway
     if host == "webhooks.twilio.com":
         return "Studio" if "/Flows/" in urlsplit(url).path else "an unlisted Twilio product"

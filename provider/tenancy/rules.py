@@ -15,13 +15,12 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
-import idna
-
 from ..naming import api_key_friendly_name
 from ..permissions import KNOWN_PERMISSIONS
 from ..prescription_terms import PASSING_WORDING, terms_in
 from .countries import country_issue, exact_number_issue
 from .hipaa_rules import hipaa_issues
+from .hosts import InvalidHost, ascii_name, remapped
 from .problems import PathPart, RuleIssue
 from .voice_rules import TOLL_FREE_PREFIXES, voice_issues
 
@@ -125,10 +124,9 @@ def host_issue(host: str) -> str | None:
     """Read the host the way HTTP clients do (IPv6 with embedded IPv4, legacy IPv4 forms such as 127.1 or
     0x7f.0.0.1, IDNA names) and refuse anything Twilio could not reach or must not call. Cached: a fleet's
     tenants mostly share a few CRM hosts, and the IDNA check was a fifth of validating 10,000 files."""
-    try:  # the IDNA mapping HTTP clients apply first: ideographic and full-width full stops are dots,
-        # full-width digits are digits (`https://127。0。0。1/` is loopback)
-        host = idna.uts46_remap(host, std3_rules=False, transitional=False)
-    except (idna.IDNAError, ValueError) as exc:
+    try:
+        host = remapped(host)
+    except InvalidHost as exc:
         return f"has a host name that is not valid ({exc})"
     address = _as_address(host)
     if isinstance(address, str):
@@ -139,8 +137,8 @@ def host_issue(host: str) -> str | None:
                     "reserved); Twilio cannot reach it")
         return None
     try:
-        ascii_host = idna.encode(host.rstrip("."), uts46=True).decode("ascii").lower()
-    except idna.IDNAError as exc:
+        ascii_host = ascii_name(host)
+    except InvalidHost as exc:
         return f"has a host name that is not valid ({exc})"
     if ascii_host in _PRIVATE_NAMES or ascii_host.endswith(_PRIVATE_SUFFIXES) or "." not in ascii_host:
         return f"points at a private or local host ({host}); Twilio cannot reach it"
