@@ -206,22 +206,13 @@ class Messaging(Service):
             return member
 
     def list_service_numbers(self, account: Account, service_sid: str) -> list[ServiceNumber]:
-        with self.lock:
-            self.fetch_service(account, service_sid)
-            return [n for n in self.service_numbers.values() if n.service_sid == service_sid]
+        return self._members("service_numbers", account, service_sid)
 
     def fetch_service_number(self, account: Account, service_sid: str, sid: str) -> ServiceNumber:
-        with self.lock:
-            self.fetch_service(account, service_sid)
-            member = self.service_numbers.get(sid)
-            if member is None or member.service_sid != service_sid:
-                raise NotFound(f"/v1/Services/{service_sid}/PhoneNumbers/{sid}")
-            return member
+        return self._member(("service_numbers", "PhoneNumbers"), account, service_sid, sid)
 
     def remove_service_number(self, account: Account, service_sid: str, sid: str) -> None:
-        with self.lock:
-            del self.service_numbers[self.fetch_service_number(account, service_sid, sid).sid]
-            self._persist(account.sid)
+        self._remove_member(("service_numbers", "PhoneNumbers"), account, service_sid, sid)
 
     def _leave_service(self, number_sid: str) -> None:
         """A released or transferred number leaves its service (the caller persists)."""
@@ -248,19 +239,31 @@ class Messaging(Service):
             return alpha
 
     def list_alpha_senders(self, account: Account, service_sid: str) -> list[AlphaSender]:
-        with self.lock:
-            self.fetch_service(account, service_sid)
-            return [a for a in self.alpha_senders.values() if a.service_sid == service_sid]
+        return self._members("alpha_senders", account, service_sid)
 
     def fetch_alpha_sender(self, account: Account, service_sid: str, sid: str) -> AlphaSender:
-        with self.lock:
-            self.fetch_service(account, service_sid)
-            alpha = self.alpha_senders.get(sid)
-            if alpha is None or alpha.service_sid != service_sid:
-                raise NotFound(f"/v1/Services/{service_sid}/AlphaSenders/{sid}")
-            return alpha
+        return self._member(("alpha_senders", "AlphaSenders"), account, service_sid, sid)
 
     def remove_alpha_sender(self, account: Account, service_sid: str, sid: str) -> None:
+        self._remove_member(("alpha_senders", "AlphaSenders"), account, service_sid, sid)
+
+    # ---- a service's sub-resources: its sender pool, its alpha sender ------------------------------
+    def _members(self, table: str, account: Account, service_sid: str) -> list[Any]:
         with self.lock:
-            del self.alpha_senders[self.fetch_alpha_sender(account, service_sid, sid).sid]
+            self.fetch_service(account, service_sid)
+            return [m for m in self.tables[table].values() if m.service_sid == service_sid]
+
+    def _member(self, where: tuple[str, str], account: Account, service_sid: str, sid: str) -> Any:
+        """A row of `where` = (table, URL segment) in this service, or 404 as Twilio answers for another's."""
+        table, segment = where
+        with self.lock:
+            self.fetch_service(account, service_sid)
+            member = self.tables[table].get(sid)
+            if member is None or member.service_sid != service_sid:
+                raise NotFound(f"/v1/Services/{service_sid}/{segment}/{sid}")
+            return member
+
+    def _remove_member(self, where: tuple[str, str], account: Account, service_sid: str, sid: str) -> None:
+        with self.lock:
+            del self.tables[where[0]][self._member(where, account, service_sid, sid).sid]
             self._persist(account.sid)
