@@ -17,17 +17,16 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-import project_env  # noqa: E402  (beside this script)
+import project_env  # noqa: E402  (beside this script: puts the repository on sys.path)
 
 project_env.require()
 
-from bench.standin import Sandbox  # noqa: E402
 from provider.economics.job import EconomicsRequest, run_economics  # noqa: E402
 from provider.economics.months import month_range  # noqa: E402
 from provider.twilio_api import make_client  # noqa: E402
 from provider.usage.fetch import UsageFetcher  # noqa: E402
+
+from standin import Sandbox  # noqa: E402 - bench/standin.py, beside this script
 
 START = datetime(2025, 11, 20, 9, tzinfo=UTC)
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)

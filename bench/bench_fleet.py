@@ -17,17 +17,15 @@ import time
 from collections import Counter
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-import project_env  # noqa: E402  (beside this script)
+import project_env  # noqa: E402  (beside this script: puts the repository on sys.path)
 
 project_env.require()
 
-from standin import Sandbox  # noqa: E402 - bench/standin.py, beside this script
-from tenant_template import tenant_yaml  # noqa: E402 - the tests' tenant too
-
 from provider.localengine.deploy import deploy  # noqa: E402
 from provider.stackfiles import write_stack_file  # noqa: E402
+
+from standin import Sandbox  # noqa: E402 - bench/standin.py, beside this script
+from tenant_template import tenant_yaml  # noqa: E402 - the tests' tenant too
 
 PASSPHRASE = "bench"
 
@@ -53,7 +51,7 @@ def project(root: Path, sandbox: Sandbox, tenants: int, shards: int, prefix: str
 def fleet(root: Path, action: str, shards: int) -> float:
     start = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "provider.cli", "fleet", action, "--parallel", str(shards),
-                             "--engine", "local", "--root", str(root)], capture_output=True, text=True, cwd=REPO,
+                             "--engine", "local", "--root", str(root)], capture_output=True, text=True, cwd=project_env.REPO,
                             env={**os.environ, "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE})
     if result.returncode != 0:
         raise SystemExit(f"fleet {action} failed:\n{result.stderr[-3000:]}")

@@ -14,17 +14,15 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-import project_env  # noqa: E402  (beside this script)
+import project_env  # noqa: E402  (beside this script: puts the repository on sys.path)
 
 project_env.require()
 
-from standin import Sandbox  # noqa: E402 - bench/standin.py, beside this script
-from tenant_template import tenant_yaml  # noqa: E402 - the tests' tenant too
-
 from provider.localengine.deploy import deploy  # noqa: E402
 from provider.stackfiles import write_stack_file  # noqa: E402
+
+from standin import Sandbox  # noqa: E402 - bench/standin.py, beside this script
+from tenant_template import tenant_yaml  # noqa: E402 - the tests' tenant too
 
 PASSPHRASE = "bench"
 AREAS = ["206", "212", "305", "312", "404", "415", "503", "510", "512", "612", "617", "619"]

@@ -20,9 +20,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-import project_env  # noqa: E402  (beside this script)
+import project_env  # noqa: E402  (beside this script: puts the repository on sys.path)
 
 project_env.require()
 
@@ -35,11 +33,11 @@ from provider.sandbox.api_v2010.models import Principal  # noqa: E402
 
 def throughput(requests: int, concurrency: int, seconds: float) -> dict:
     server = subprocess.Popen([sys.executable, "-m", "provider.cli", "sandbox", "--seed", "1"],
-                              stdout=subprocess.PIPE, text=True, cwd=REPO)
+                              stdout=subprocess.PIPE, text=True, cwd=project_env.REPO)
     try:
         info = json.loads(server.stdout.readline())  # type: ignore[union-attr]
         url = f"{info['base_url']}/2010-04-01/Accounts/{info['account_sid']}.json"
-        load = subprocess.run([sys.executable, str(REPO / "bench" / "load_client.py"), url, info["account_sid"],
+        load = subprocess.run([sys.executable, str(project_env.REPO / "bench" / "load_client.py"), url, info["account_sid"],
                                info["auth_token"], "--requests", str(requests), "--concurrency", str(concurrency),
                                "--seconds", str(seconds)], capture_output=True, text=True, check=True)
         return json.loads(load.stdout)
@@ -78,6 +76,7 @@ def writes(tenants: int, state: Path | None) -> float:
 def first_up(tenants: int, state: Path | None, latency_ms: float) -> float:
     """Seconds of the first engine-less `up` of `tenants` tenants, the stand-in in its own process."""
     from bench_fleet import project, single  # beside this script: the same tenants and stack as the fleet bench
+
     from standin import Sandbox
 
     sandbox = Sandbox("--seed", "8", "--max-subaccounts", str(tenants + 10),

@@ -18,9 +18,7 @@ from pathlib import Path
 
 import requests
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-import project_env  # noqa: E402  (beside this script)
+import project_env  # noqa: E402  (beside this script: puts the repository on sys.path)
 
 project_env.require()
 
@@ -41,7 +39,7 @@ def main() -> int:
     # A parent of that size has had Twilio raise its cap (1,000 subaccounts by default, 21480 beyond).
     sandbox = subprocess.Popen([sys.executable, "-m", "provider.cli", "sandbox", "--seed", "5",
                                 "--max-subaccounts", str(args.tenants + 10)],
-                               stdout=subprocess.PIPE, text=True, cwd=REPO)
+                               stdout=subprocess.PIPE, text=True, cwd=project_env.REPO)
     try:
         info = json.loads(sandbox.stdout.readline())  # type: ignore[union-attr]
         auth = (info["account_sid"], info["auth_token"])

@@ -18,7 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from project_env import REPO  # beside this script
+
 SCHEMA = REPO / "provider" / "tenancy" / "tenant.schema.json"
 # The examples one stack serves (a shard's tenant needs its shard's stack file, which this bench does not write).
 EXAMPLES = sorted(p for p in (REPO / "tenants").glob("*.yaml") if "\nshard:" not in p.read_text())

@@ -1,5 +1,6 @@
-"""The benchmarks run in the project's environment (`.venv`, made by `bash scripts/bootstrap.sh`). Run with another
-Python they would stop at an import with a bare ModuleNotFoundError; this says what to run instead."""
+"""Where the benchmarks run: the repository (REPO, put on sys.path so `provider` imports) and the project's
+environment (`.venv`, made by `bash scripts/bootstrap.sh`). Run with another Python they would stop at an import with
+a bare ModuleNotFoundError; `require` says what to run instead. Each script imports this first, from beside it."""
 from __future__ import annotations
 
 import importlib.util
@@ -7,6 +8,8 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
 NEEDED = ("twilio", "pulumi", "aiohttp", "yaml", "jsonschema")
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import requests
 
-REPO = Path(__file__).resolve().parent.parent
+from project_env import REPO  # beside this script
 
 
 class Sandbox:
