@@ -6,17 +6,14 @@ Restricted-key permission they need. A new Twilio API is its folder plus one lin
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from .accounts_v1 import urls as accounts_v1
 from .api_v2010 import urls as api_v2010
-from .core.http import Call, Response
+from .core.http import Handler
 from .iam_v1 import urls as iam_v1
 from .messaging_v1 import urls as messaging_v1
 from .trusthub_v1 import urls as trusthub_v1
 from .voice_v1 import urls as voice_v1
-
-Handler = Callable[[Call], Response]
 
 SERVICES = (api_v2010, iam_v1, accounts_v1, messaging_v1, trusthub_v1, voice_v1)
 SERVICE_PERMISSIONS: dict[str, str] = {

@@ -93,6 +93,16 @@ class Call:
         return self.backend.v2010.target_account(self.principal, self.args["account"], write=write)
 
 
+Handler = Callable[[Call], Response]
+# An API's routes: (path regex, {method: (handler, the Restricted-key permission it needs, or None)}).
+Routes = list[tuple[str, dict[str, tuple[Handler, str | None]]]]
+
+
+def sid_segment(prefix: str, name: str = "sid") -> str:
+    """A path segment holding one SID of that kind (two letters, 32 hex digits), captured as the handler's `name`."""
+    return f"(?P<{name}>{prefix}[0-9a-f]{{32}})"
+
+
 def rfc2822(moment: datetime | None) -> str | None:
     return format_datetime(moment) if moment else None
 

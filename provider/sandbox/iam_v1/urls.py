@@ -2,12 +2,12 @@
 `permissions.ACCOUNT_ADMIN`), so each route's permission is None."""
 from __future__ import annotations
 
+from ..core.http import sid_segment
 from . import responses as c
 
 HOST = c.HOST
-_SID = r"(?P<sid>{prefix}[0-9a-f]{{32}})"
 ROUTES = [
     (r"/v1/Keys", {"GET": (c.iam_list_keys, None), "POST": (c.iam_create_key, None)}),
-    (r"/v1/Keys/" + _SID.format(prefix="SK"), {"GET": (c.iam_fetch_key, None), "POST": (c.iam_update_key, None),
-                                                "DELETE": (c.iam_delete_key, None)}),
+    (r"/v1/Keys/" + sid_segment("SK"), {"GET": (c.iam_fetch_key, None), "POST": (c.iam_update_key, None),
+                                        "DELETE": (c.iam_delete_key, None)}),
 ]
