@@ -72,8 +72,7 @@ def _print_output(args: argparse.Namespace, err: object) -> int:
     """`pulumi stack output [NAME] --json [--show-secrets]` for the engine-less state: secrets masked leaf by leaf."""
     import json
 
-    from ..localengine.deploy import state_path
-    from ..localengine.state_store import LocalStateStore, masked, reveal
+    from ..localengine.state_store import LocalStateStore, masked, reveal, state_path
     from ..stackfiles import IncorrectPassphrase, StackConfigError, stack_crypter
 
     root = args.root.resolve()

@@ -157,8 +157,7 @@ def _pulumi_outputs(stack: str, work_dir: Path) -> dict[str, Any]:
 
 
 def _local_outputs(stack: str, work_dir: Path, passphrase: str | None) -> dict[str, Any]:
-    from ..localengine.deploy import state_path
-    from ..localengine.state_store import LocalStateStore, reveal
+    from ..localengine.state_store import LocalStateStore, reveal, state_path
     from ..stackfiles import IncorrectPassphrase, StackConfigError, stack_crypter
 
     path = state_path(work_dir, stack)

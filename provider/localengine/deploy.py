@@ -22,9 +22,8 @@ from .engine import EngineState, LocalEngine, Step, count_steps
 from .program_runner import run_program
 from .provider_server import ProviderServer
 from .stack_lock import StackLock, lock_path
-from .state_store import LocalStateStore
+from .state_store import LocalStateStore, state_path  # state_path: also read here by its callers
 
-STATE_DIR = ".pulumi-local"
 CHECKPOINT_EVERY_S = 1.0  # a killed run loses at most this much bookkeeping; re-runs adopt what it made
 CHECKPOINT_SHARE = 0.05  # ...or more on a large stack: saving the whole state never takes more of the run than this
 
@@ -35,10 +34,6 @@ class DeployResult:
     outputs: dict[str, Any]
     state_file: Path
     counts: dict[str, int] = field(default_factory=dict)
-
-
-def state_path(root: Path, stack: str) -> Path:
-    return root / STATE_DIR / f"{stack}.json"
 
 
 class _Checkpointer:

@@ -16,6 +16,13 @@ from pulumi.runtime import rpc
 from ..stackfiles import PassphraseCrypter
 from .engine import EngineState, ResourceState
 
+STATE_DIR = ".pulumi-local"
+
+
+def state_path(root: Path, stack: str) -> Path:
+    """Where a stack's engine-less state lives in a project (the CRM and the CLI read it without deploying)."""
+    return root / STATE_DIR / f"{stack}.json"
+
 SECRET_SIG = rpc._special_secret_sig  # the SDK's marker for a secret value in serialized properties
 SIG_KEY = rpc._special_sig_key
 

@@ -3,15 +3,17 @@ usage records out, in its paging envelope."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import inventory, usage
-from ..backend import TwilioBackend
 from ..core.errors import InvalidParameter, NotFound
 from ..core.http import API, Call, Params, Response, bool_param, page, rfc2822
 from ..inventory import NumberInfo
 from .addresses import Address
 from .models import Account, ApiKey, IncomingNumber, UsageRecord, UsageTrigger
+
+if TYPE_CHECKING:
+    from ..backend import TwilioBackend
 
 
 def account_json(a: Account) -> dict[str, Any]:
