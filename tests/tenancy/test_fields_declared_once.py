@@ -4,6 +4,7 @@ The few names that differ on purpose are listed with why."""
 from __future__ import annotations
 
 import dataclasses
+import typing
 from typing import Any
 
 import pytest
@@ -19,54 +20,79 @@ def _object(path: str) -> dict[str, Any]:
     node: dict[str, Any] = SCHEMA
     for index, part in enumerate(path.split(".") if path else []):
         node = SCHEMA["$defs"][part] if index == 0 and part in SCHEMA["$defs"] else node["properties"][part]
-        while "$ref" in node or node.get("type") == "array":
-            node = SCHEMA["$defs"][node["$ref"].rsplit("/", 1)[1]] if "$ref" in node else node["items"]
+        node = _resolved(node)
     return node
 
 
-# (schema object, model, {schema name: model name} where they differ on purpose, model-only fields)
-PAIRS = [
-    ("", model.Tenant, {"shard_move": "release_to",  # step one of a move: only its target is kept
-                        "api_key": "api_keys"},  # the shorthand `api_key: true` is one key named crm
-     {"source"}),  # where the tenant came from, for messages
-    ("api_key", model.ApiKeySpec, {}, set()),
-    ("webhooks", model.Webhooks, {}, set()),
-    ("phone_number", model.PhoneNumberSpec, {}, set()),
-    ("search", model.NumberSearch, {}, set()),
-    ("budget", model.Budget, {}, set()),
-    ("billing", model.Billing, {}, set()),
-    ("plan_change", model.PlanChange, {"from": "start"}, set()),  # `from` is a Python keyword
-    ("discount", model.Discount, {"from": "start", "until": "end"}, set()),
-    ("messaging", model.Messaging, {}, set()),
-    ("messaging_service", model.ServiceSettings, {}, set()),
-    ("business", model.Business, {}, set()),
-    ("business.address", model.PostalAddress, {}, set()),
-    ("business.contact", model.Contact, {}, set()),
-    ("a2p_10dlc", model.A2pCampaign, {}, set()),
-    ("toll_free", model.TollFree, {}, set()),
-    ("sending_rules", model.SendingRules, {"quiet_hours": "quiet_start"}, {"quiet_end"}),  # one object, two fields
-    ("voice", model.Voice, {}, set()),
-    ("voice.voice_integrity", model.VoiceIntegrity, {}, set()),
-    ("voice.cnam", model.Cnam, {}, set()),
-    ("voice.dialing", model.Dialing, {}, set()),
-    ("voice.emergency_address", model.PostalAddress, {}, set()),
-]
+def _resolved(node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node or node.get("type") == "array":
+        node = SCHEMA["$defs"][node["$ref"].rsplit("/", 1)[1]] if "$ref" in node else node["items"]
+    return node
 
 
-@pytest.mark.parametrize("path, cls, renamed, model_only", PAIRS, ids=[p[0] or "tenant" for p in PAIRS])
-def test_each_schema_object_is_its_models_fields(path: str, cls: type, renamed: dict[str, str],
-                                                 model_only: set[str]) -> None:
-    properties = {renamed.get(name, name) for name in _object(path)["properties"]} - {"$schema"}
-    fields = {f.name for f in dataclasses.fields(cls)} - model_only
+# Where a schema name and its model field differ on purpose, by model: {schema name: model name}.
+RENAMED: dict[type, dict[str, str]] = {
+    model.Tenant: {"shard_move": "release_to",  # step one of a move: only its target is kept
+                   "api_key": "api_keys"},  # the shorthand `api_key: true` is one key named crm
+    model.PlanChange: {"from": "start"},  # `from` is a Python keyword
+    model.Discount: {"from": "start", "until": "end"},
+    model.SendingRules: {"quiet_hours": "quiet_start"},  # one schema object, two model fields
+}
+MODEL_ONLY: dict[type, set[str]] = {model.Tenant: {"source"},  # where the tenant came from, for messages
+                                    model.SendingRules: {"quiet_end"}}
+
+
+def _model_of(annotation: Any) -> type | None:
+    """The dataclass a field holds (alone, optional, or in a list or mapping), or None for a plain value."""
+    if dataclasses.is_dataclass(annotation):
+        return annotation  # type: ignore[return-value]
+    inner = [found for arg in typing.get_args(annotation) if (found := _model_of(arg))]
+    return inner[0] if inner else None
+
+
+def _pairs() -> list[tuple[str, dict[str, Any], type]]:
+    """Each schema object with the model that reads it, found by walking the model's field types from the tenant
+    down alongside the schema: a nested model is checked without anyone listing it."""
+    pairs: list[tuple[str, dict[str, Any], type]] = []
+
+    def walk(path: str, node: dict[str, Any], cls: type) -> None:
+        pairs.append((path, node, cls))
+        schema_name = {model_name: name for name, model_name in RENAMED.get(cls, {}).items()}
+        hints = typing.get_type_hints(cls)
+        for field in dataclasses.fields(cls):
+            nested = _model_of(hints[field.name])
+            if nested is None or field.name in MODEL_ONLY.get(cls, set()):
+                continue
+            name = field.name if field.name in node["properties"] else schema_name.get(field.name, field.name)
+            assert name in node["properties"], f"{cls.__name__}.{field.name} holds a model, the schema has no {name}"
+            walk(f"{path}.{name}".lstrip("."), _resolved(node["properties"][name]), nested)
+
+    walk("", SCHEMA, model.Tenant)
+    return pairs
+
+
+PAIRS = _pairs()
+
+
+@pytest.mark.parametrize("path, node, cls", PAIRS, ids=[p[0] or "tenant" for p in PAIRS])
+def test_each_schema_object_is_its_models_fields(path: str, node: dict[str, Any], cls: type) -> None:
+    renamed = RENAMED.get(cls, {})
+    properties = {renamed.get(name, name) for name in node["properties"]} - {"$schema"}
+    fields = {f.name for f in dataclasses.fields(cls)} - MODEL_ONLY.get(cls, set())
     assert properties == fields, f"schema only: {properties - fields}; model only: {fields - properties}"
 
 
-def test_every_schema_object_is_paired() -> None:
-    """A new object in the schema gets a model (and a line above)."""
-    paired = {p[0].split(".")[-1] for p in PAIRS} | {"emergency_address", "address", "contact", "quiet_hours",
-                                                     "auth_token", "shard_move", "labels"}
-    objects = {name for name, d in SCHEMA["$defs"].items() if d.get("type") == "object" and "properties" in d}
-    assert objects <= paired, f"schema objects without a model pairing: {objects - paired}"
+def test_the_walk_reaches_every_model_and_every_schema_object() -> None:
+    """Every model of a tenant file is checked above, and every schema object with fields is read by one: a new
+    object in the schema gets a model, a new model a place in the schema."""
+    walked_models = {cls for _, _, cls in PAIRS}
+    file_models = {cls for cls in vars(model).values() if dataclasses.is_dataclass(cls) and cls.__module__ ==
+                   model.__name__ and isinstance(cls, type)}
+    walked_nodes = {id(node) for _, node, _ in PAIRS}
+    objects = {name for name, node in SCHEMA["$defs"].items() if "properties" in node and id(node) not in walked_nodes}
+    assert not objects, f"schema objects no model reads: {objects}"
+    assert walked_models >= file_models - {model.SourceRef}, \
+        f"models no schema object declares: {file_models - walked_models - {model.SourceRef}}"
 
 
 def test_the_schemas_identifier_patterns_are_the_products() -> None:
