@@ -1,6 +1,7 @@
 """The tenant loader: examples load into typed tenants; every broken file gives located, readable problems."""
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -146,24 +147,13 @@ def test_yaml_one_point_two_scalars_country_no_stays_text(tmp_path: Path) -> Non
     assert problem.field == "phone_numbers[0].search.country" and "in NO (Norway)" in problem.message
 
 
-@pytest.mark.parametrize(
-    ("text", "line", "column", "message"),
-    [
-        ("", 1, 1, "is empty"),
-        ("# only a comment\n", 1, 1, "is empty"),
-        ("- id: a\n- id: b\n", 1, 1, "must be a mapping of fields, not a list"),
-        ("just a string\n", 1, 1, "not a single value"),
-        ("id: pharmacy-x\ndisplay_name: [unclosed\nstatus: active\n", 2, 15, "YAML syntax error: a [list] opened here"),
-        ("id: pharmacy-x\n\tdisplay_name: tab\n", 2, 1, "YAML syntax error"),
-        ("id: pharmacy-x\nid: pharmacy-y\n", 2, 1, "duplicate key `id`"),
-        ("base: &b {a: 1}\nid: pharmacy-x\n", 1, 7, "anchors"),
-        ("id: !!str pharmacy-x\n", 1, 5, "tags"),
-        ("id: !custom x\n", 1, 5, "tags"),
-        ("id: pharmacy-x\n---\nid: other\n", 2, 1, "exactly one YAML document"),
-        ("? [a, b]\n: c\n", 1, 3, "mapping keys must be plain strings"),
-        ("a: " + "[" * 40 + "]" * 40 + "\n", 1, 35, "nesting deeper than 32"),
-    ],
-)
+# Each a whole tenant file, where its problem is, and what the message says (data: tests/tenancy/malformed_files.json).
+MALFORMED = json.loads((Path(__file__).parent / "malformed_files.json").read_text())
+
+
+@pytest.mark.parametrize(("text", "line", "column", "message"),
+                         [(case["text"], case["line"], case["column"], case["message"]) for case in MALFORMED],
+                         ids=[case["message"] for case in MALFORMED])
 def test_malformed_files_get_located_errors(tmp_path: Path, text: str, line: int, column: int, message: str) -> None:
     problem = only_problem(write(tmp_path, "pharmacy-x", text))
     assert message in problem.message, problem
